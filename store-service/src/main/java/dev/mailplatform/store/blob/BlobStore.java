@@ -1,0 +1,148 @@
+package dev.mailplatform.store.blob;
+
+import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.error.StoreException;
+import io.minio.BucketExistsArgs;
+import io.minio.GetObjectArgs;
+import io.minio.ListObjectsArgs;
+import io.minio.MakeBucketArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.RemoveObjectArgs;
+import io.minio.Result;
+import io.minio.StatObjectArgs;
+import io.minio.errors.ErrorResponseException;
+import io.minio.messages.Item;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.jboss.logging.Logger;
+
+/**
+ * Message bytes in S3, one immutable object per distinct content, keyed by its SHA-256. Every S3 failure becomes
+ * {@link StoreException.Kind#UNAVAILABLE}: callers retry, and the bucket is checked again on the next call.
+ */
+@ApplicationScoped
+public class BlobStore {
+
+    private static final Logger LOG = Logger.getLogger(BlobStore.class);
+
+    private final MinioClient client;
+    private final String bucket;
+    private volatile boolean bucketReady;
+
+    public BlobStore(StoreConfig config) {
+        this.client = MinioClient.builder()
+                .endpoint(config.s3().endpoint())
+                .credentials(config.s3().accessKey(), config.s3().secretKey())
+                .region(config.s3().region())
+                .build();
+        this.bucket = config.s3().bucket();
+    }
+
+    /** "ab/cd/abcd…": a two-level prefix keeps listings and filesystem backends fast. */
+    public static String key(String sha256Hex) {
+        return "blobs/" + sha256Hex.substring(0, 2) + "/" + sha256Hex.substring(2, 4) + "/" + sha256Hex;
+    }
+
+    public static String hashOf(String key) {
+        return key.substring(key.lastIndexOf('/') + 1);
+    }
+
+    public void ensureBucket() {
+        if (bucketReady) {
+            return;
+        }
+        call(() -> {
+            if (!client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build())) {
+                try {
+                    client.makeBucket(MakeBucketArgs.builder().bucket(bucket).build());
+                } catch (ErrorResponseException e) {
+                    String code = e.errorResponse().code();
+                    if (!"BucketAlreadyOwnedByYou".equals(code) && !"BucketAlreadyExists".equals(code)) {
+                        throw e;
+                    }
+                }
+            }
+            bucketReady = true;
+            return null;
+        });
+    }
+
+    public void put(String hash, InputStream data, long size) {
+        ensureBucket();
+        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key(hash))
+                .stream(data, size, null).contentType("message/rfc822").build()));
+    }
+
+    public boolean exists(String hash) {
+        ensureBucket();
+        return call(() -> {
+            try {
+                client.statObject(StatObjectArgs.builder().bucket(bucket).object(key(hash)).build());
+                return true;
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+                    return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** Bytes [offset, offset+length) of a blob. The caller closes the stream. */
+    public InputStream read(String hash, long offset, long length) {
+        ensureBucket();
+        return call(() -> {
+            GetObjectArgs.Builder b = GetObjectArgs.builder().bucket(bucket).object(key(hash)).offset(offset);
+            if (length >= 0) {
+                b.length(length);
+            }
+            return client.getObject(b.build());
+        });
+    }
+
+    public void delete(String hash) {
+        ensureBucket();
+        call(() -> {
+            client.removeObject(RemoveObjectArgs.builder().bucket(bucket).object(key(hash)).build());
+            return null;
+        });
+    }
+
+    /** Streams every blob key older than the cutoff to the consumer, as (hash, lastModified). */
+    public void forEachOlderThan(Instant cutoff, java.util.function.BiConsumer<String, Instant> consumer) {
+        ensureBucket();
+        call(() -> {
+            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix("blobs/")
+                    .recursive(true).build())) {
+                Item item = r.get();
+                Instant modified = item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant();
+                if (modified.isBefore(cutoff)) {
+                    consumer.accept(hashOf(item.objectName()), modified);
+                }
+            }
+            return null;
+        });
+    }
+
+    @FunctionalInterface
+    interface S3Call<T> {
+        T run() throws Exception;
+    }
+
+    private <T> T call(S3Call<T> c) {
+        try {
+            return c.run();
+        } catch (StoreException e) {
+            throw e;
+        } catch (Exception e) {
+            bucketReady = false;
+            LOG.warnf("S3 call failed: %s", e.toString());
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage unavailable: " + e.getClass().getSimpleName());
+        }
+    }
+}

@@ -1,0 +1,158 @@
+package dev.mailplatform.store.change;
+
+import dev.mailplatform.store.domain.Db;
+import dev.mailplatform.store.v1.ChangeEvent;
+import dev.mailplatform.store.v1.ChangeKind;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.util.Base64;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.atomic.AtomicLong;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.jboss.logging.Logger;
+import org.postgresql.PGConnection;
+import org.postgresql.PGNotification;
+
+/**
+ * Change events across store replicas. Writers call {@link #publish} inside their transaction (pg_notify is delivered
+ * only on commit, so nobody hears of a change that rolled back). One LISTEN connection per replica receives every
+ * replica's events and fans them out to the Watch streams of that account.
+ */
+@ApplicationScoped
+public class ChangeBus {
+
+    private static final Logger LOG = Logger.getLogger(ChangeBus.class);
+    static final String CHANNEL = "mail_changes";
+
+    private final Db db;
+    private final String url;
+    private final String user;
+    private final String password;
+    private final Map<Long, Set<MultiEmitter<? super ChangeEvent>>> watchers = new ConcurrentHashMap<>();
+    private final AtomicLong received = new AtomicLong();
+    private volatile boolean running;
+    private volatile boolean listening;
+    private Thread listener;
+
+    public ChangeBus(Db db, MeterRegistry registry,
+            @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
+            @ConfigProperty(name = "quarkus.datasource.username") String user,
+            @ConfigProperty(name = "quarkus.datasource.password") String password) {
+        this.db = db;
+        this.url = url.startsWith("jdbc:") ? url : "jdbc:" + url;
+        this.user = user;
+        this.password = password;
+        registry.gauge("mail.store.watchers", watchers, w -> w.values().stream().mapToInt(Set::size).sum());
+        registry.more().counter("mail.store.change.events", java.util.List.of(), received);
+    }
+
+    /** Queues an event; must run inside the transaction that made the change. */
+    public void publish(ChangeEvent event) {
+        String payload = Base64.getEncoder().encodeToString(event.toByteArray());
+        db.one("SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, payload);
+    }
+
+    public void publish(long accountId, long mailboxId, String mailbox, ChangeKind kind, long highestModseq,
+            long uidnext, long messages) {
+        publish(ChangeEvent.newBuilder().setAccountId(accountId).setMailboxId(mailboxId).setMailbox(mailbox)
+                .setKind(kind).setHighestModseq(highestModseq).setUidnext((int) uidnext).setMessages((int) messages)
+                .build());
+    }
+
+    public Multi<ChangeEvent> watch(long accountId) {
+        return Multi.createFrom().emitter(emitter -> {
+            Set<MultiEmitter<? super ChangeEvent>> set =
+                    watchers.computeIfAbsent(accountId, k -> new CopyOnWriteArraySet<>());
+            set.add(emitter);
+            emitter.onTermination(() -> {
+                set.remove(emitter);
+                watchers.computeIfPresent(accountId, (k, s) -> s.isEmpty() ? null : s);
+            });
+            emitter.emit(ChangeEvent.newBuilder().setAccountId(accountId).setKind(ChangeKind.WATCH_READY).build());
+        });
+    }
+
+    public boolean isListening() {
+        return listening;
+    }
+
+    void onStart(@Observes StartupEvent ev) {
+        running = true;
+        listener = new Thread(this::listenLoop, "store-change-listener");
+        listener.setDaemon(true);
+        listener.start();
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        running = false;
+        if (listener != null) {
+            listener.interrupt();
+        }
+        watchers.values().forEach(s -> s.forEach(MultiEmitter::complete));
+    }
+
+    /** A dedicated connection (not from the pool: LISTEN is session state). Reconnects until shutdown. */
+    private void listenLoop() {
+        long backoff = 200;
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, user, password)) {
+                try (Statement s = c.createStatement()) {
+                    s.execute("LISTEN " + CHANNEL);
+                }
+                listening = true;
+                backoff = 200;
+                PGConnection pg = c.unwrap(PGConnection.class);
+                while (running) {
+                    PGNotification[] batch = pg.getNotifications(1000);
+                    if (batch == null) {
+                        if (!c.isValid(2)) {
+                            throw new java.sql.SQLException("listen connection lost", "08006");
+                        }
+                        continue;
+                    }
+                    for (PGNotification n : batch) {
+                        dispatch(n.getParameter());
+                    }
+                }
+            } catch (Exception e) {
+                listening = false;
+                if (running) {
+                    LOG.warnf("change listener disconnected (%s); retrying in %d ms", e.getMessage(), backoff);
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    backoff = Math.min(backoff * 2, 5000);
+                }
+            }
+        }
+        listening = false;
+    }
+
+    private void dispatch(String payload) {
+        try {
+            ChangeEvent ev = ChangeEvent.parseFrom(Base64.getDecoder().decode(payload));
+            received.incrementAndGet();
+            Set<MultiEmitter<? super ChangeEvent>> set = watchers.get(ev.getAccountId());
+            if (set != null) {
+                for (MultiEmitter<? super ChangeEvent> e : set) {
+                    e.emit(ev);
+                }
+            }
+        } catch (Exception e) {
+            LOG.warnf("ignoring malformed change event: %s", e.getMessage());
+        }
+    }
+}

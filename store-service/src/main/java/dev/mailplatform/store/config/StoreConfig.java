@@ -1,0 +1,90 @@
+package dev.mailplatform.store.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Every tunable of store-service, under the prefix {@code mail.} (environment: {@code MAIL_...}). */
+@ConfigMapping(prefix = "mail")
+public interface StoreConfig {
+
+    Store store();
+
+    S3 s3();
+
+    Auth auth();
+
+    Pop3 pop3();
+
+    BlobGc blobGc();
+
+    /** A file of "address:password" lines; those accounts are created at start when missing. */
+    Optional<String> seedAccounts();
+
+    interface Store {
+        /** The largest message APPEND accepts, in bytes; the stream is cut at this size. */
+        @WithDefault("52428800")
+        long maxMessageSize();
+
+        /** Messages smaller than this are spooled in memory during APPEND, larger ones in a temporary file. */
+        @WithDefault("1048576")
+        int memorySpoolLimit();
+
+        /** How much decoded body text of one message is kept for SEARCH BODY/TEXT. */
+        @WithDefault("262144")
+        int searchBodyLimit();
+
+        /** Messages per batch in streamed replies (select snapshot, fetch, search). */
+        @WithDefault("5000")
+        int streamBatchSize();
+    }
+
+    interface S3 {
+        @WithDefault("http://127.0.0.1:19000")
+        String endpoint();
+
+        @WithDefault("mail-local")
+        String accessKey();
+
+        @WithDefault("mail-local-secret")
+        String secretKey();
+
+        @WithDefault("mail")
+        String bucket();
+
+        @WithDefault("us-east-1")
+        String region();
+    }
+
+    interface Auth {
+        /** Failures are counted in windows of this length. */
+        @WithDefault("PT15M")
+        Duration failureWindow();
+
+        /** The delay suggested after the first failure; it doubles with each further one. */
+        @WithDefault("PT0.5S")
+        Duration baseDelay();
+
+        @WithDefault("PT10S")
+        Duration maxDelay();
+    }
+
+    interface Pop3 {
+        @WithDefault("PT2M")
+        Duration leaseDuration();
+
+        /** How often the retention job looks for messages that are due. */
+        @WithDefault("5m")
+        String retentionInterval();
+    }
+
+    interface BlobGc {
+        /** An unreferenced blob is deleted only after it has been unused this long. */
+        @WithDefault("PT1H")
+        Duration grace();
+
+        @WithDefault("10m")
+        String interval();
+    }
+}

@@ -1,0 +1,228 @@
+package dev.mailplatform.store.domain;
+
+import dev.mailplatform.store.change.ChangeBus;
+import dev.mailplatform.store.error.StoreException;
+import dev.mailplatform.store.v1.ChangeKind;
+import dev.mailplatform.store.v1.MailboxInfo;
+import dev.mailplatform.store.v1.MailboxStatus;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/** The mailbox hierarchy, subscriptions and status counters of an account. */
+@ApplicationScoped
+public class MailboxStore {
+
+    /** The mailboxes every new account gets, with their RFC 6154 attributes. */
+    public static final Map<String, String> DEFAULT_MAILBOXES = Map.of(
+            "INBOX", "", "Sent", "\\Sent", "Drafts", "\\Drafts", "Trash", "\\Trash", "Junk", "\\Junk",
+            "Archive", "\\Archive");
+
+    private static final Set<String> SPECIAL_USES = Set.of("\\All", "\\Archive", "\\Drafts", "\\Flagged",
+            "\\Junk", "\\Sent", "\\Trash");
+
+    /** A mailbox row with its counters, as the message operations need it. */
+    public record Row(long id, long accountId, String name, long uidvalidity, long uidnext, long highestModseq,
+            int messages, int unseen, long size, String specialUse) {
+    }
+
+    private static final String COLUMNS =
+            "id, account_id, name, uidvalidity, uidnext, highest_modseq, messages, unseen, size, special_use";
+
+    private final Db db;
+    private final ChangeBus changes;
+
+    public MailboxStore(Db db, ChangeBus changes) {
+        this.db = db;
+        this.changes = changes;
+    }
+
+    static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
+        return new Row(rs.getLong("id"), rs.getLong("account_id"), rs.getString("name"), rs.getLong("uidvalidity"),
+                rs.getLong("uidnext"), rs.getLong("highest_modseq"), rs.getInt("messages"), rs.getInt("unseen"),
+                rs.getLong("size"), rs.getString("special_use"));
+    }
+
+    /** Finds a mailbox, optionally locking its row for the rest of the transaction. */
+    public Row find(long accountId, String name, boolean lock, long expectedUidvalidity) {
+        String n = MailboxName.normalize(name);
+        Row r = db.one("SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? AND name = ?"
+                + (lock ? " FOR UPDATE" : ""), MailboxStore::row, accountId, n)
+                .orElseThrow(() -> {
+                    requireAccount(accountId);
+                    return StoreException.notFound("no mailbox " + n);
+                });
+        if (expectedUidvalidity != 0 && r.uidvalidity() != expectedUidvalidity) {
+            throw StoreException.precondition("UIDVALIDITY of " + n + " is now " + r.uidvalidity());
+        }
+        return r;
+    }
+
+    public Row find(dev.mailplatform.store.v1.MailboxRef ref, boolean lock) {
+        return find(ref.getAccountId(), ref.getMailbox(), lock, Integer.toUnsignedLong(ref.getExpectedUidvalidity()));
+    }
+
+    public void requireAccount(long accountId) {
+        if (db.one("SELECT 1 FROM account WHERE id = ?", rs -> 1, accountId).isEmpty()) {
+            throw StoreException.notFound("no account " + accountId);
+        }
+    }
+
+    @Transactional
+    public List<MailboxInfo> list(long accountId) {
+        requireAccount(accountId);
+        List<Row> rows = db.list("SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? ORDER BY name",
+                MailboxStore::row, accountId);
+        Set<String> subscribed = new HashSet<>(db.list("SELECT name FROM subscription WHERE account_id = ?",
+                rs -> rs.getString(1), accountId));
+        Set<String> names = new HashSet<>();
+        rows.forEach(r -> names.add(r.name()));
+        TreeMap<String, MailboxInfo> out = new TreeMap<>();
+        for (Row r : rows) {
+            boolean children = false;
+            String prefix = r.name() + MailboxName.DELIMITER;
+            for (String other : names) {
+                if (other.startsWith(prefix)) {
+                    children = true;
+                    break;
+                }
+            }
+            out.put(r.name(), MailboxInfo.newBuilder().setMailboxId(r.id()).setName(r.name())
+                    .setSpecialUse(r.specialUse()).setHasChildren(children).setSubscribed(subscribed.contains(r.name()))
+                    .setUidvalidity((int) r.uidvalidity()).build());
+        }
+        for (String s : subscribed) {
+            if (!names.contains(s)) {
+                out.put(s, MailboxInfo.newBuilder().setName(s).setSubscribed(true).setNonexistent(true).build());
+            }
+        }
+        return new ArrayList<>(out.values());
+    }
+
+    @Transactional
+    public MailboxInfo create(long accountId, String name, String specialUse) {
+        String n = MailboxName.normalize(name);
+        requireAccount(accountId);
+        if (specialUse != null && !specialUse.isEmpty() && !SPECIAL_USES.contains(specialUse)) {
+            throw StoreException.invalid("unknown special-use attribute " + specialUse);
+        }
+        if (exists(accountId, n)) {
+            throw StoreException.exists("mailbox " + n + " already exists");
+        }
+        for (String parent = MailboxName.parent(n); parent != null; parent = MailboxName.parent(parent)) {
+            if (!exists(accountId, parent)) {
+                insert(accountId, parent, "");
+            }
+        }
+        return insert(accountId, n, specialUse == null ? "" : specialUse);
+    }
+
+    private boolean exists(long accountId, String name) {
+        return db.one("SELECT 1 FROM mailbox WHERE account_id = ? AND name = ?", rs -> 1, accountId, name).isPresent();
+    }
+
+    /** Inserts one mailbox (no parent handling); also used for an account's default mailboxes. */
+    MailboxInfo insert(long accountId, String name, String specialUse) {
+        Row r = db.one("INSERT INTO mailbox (account_id, name, special_use, uidvalidity) "
+                + "VALUES (?, ?, ?, nextval('uidvalidity_seq')) ON CONFLICT (account_id, name) DO NOTHING RETURNING "
+                + COLUMNS, MailboxStore::row, accountId, name, specialUse)
+                .orElseThrow(() -> StoreException.exists("mailbox " + name + " already exists"));
+        changes.publish(accountId, r.id(), name, ChangeKind.MAILBOX_CREATED, r.highestModseq(), r.uidnext(), 0);
+        return MailboxInfo.newBuilder().setMailboxId(r.id()).setName(name).setSpecialUse(specialUse)
+                .setUidvalidity((int) r.uidvalidity()).build();
+    }
+
+    @Transactional
+    public void delete(long accountId, String name) {
+        String n = MailboxName.normalize(name);
+        if (n.equals(MailboxName.INBOX)) {
+            throw StoreException.invalid("INBOX cannot be deleted");
+        }
+        Row r = find(accountId, n, true, 0);
+        if (db.one("SELECT 1 FROM mailbox WHERE account_id = ? AND name LIKE ? ESCAPE '\\' LIMIT 1", rs -> 1,
+                accountId, likePrefix(n)).isPresent()) {
+            throw StoreException.precondition("mailbox " + n + " has children; delete them first");
+        }
+        db.one("SELECT id FROM account WHERE id = ? FOR UPDATE", rs -> 1, accountId);
+        db.update("UPDATE blob SET last_used = now() WHERE hash IN (SELECT blob_hash FROM message WHERE mailbox_id = ?)",
+                r.id());
+        db.update("UPDATE account SET storage_used = storage_used - ?, messages_used = messages_used - ? WHERE id = ?",
+                r.size(), r.messages(), accountId);
+        db.update("DELETE FROM mailbox WHERE id = ?", r.id());
+        changes.publish(accountId, r.id(), n, ChangeKind.MAILBOX_DELETED, r.highestModseq(), r.uidnext(), 0);
+    }
+
+    static String likePrefix(String name) {
+        return name.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + MailboxName.DELIMITER + "%";
+    }
+
+    @Transactional
+    public MailboxInfo rename(long accountId, String from, String to) {
+        String src = MailboxName.normalize(from);
+        String dst = MailboxName.normalize(to);
+        Row r = find(accountId, src, true, 0);
+        if (exists(accountId, dst)) {
+            throw StoreException.exists("mailbox " + dst + " already exists");
+        }
+        if (dst.startsWith(src + MailboxName.DELIMITER)) {
+            throw StoreException.invalid("cannot rename a mailbox into its own child");
+        }
+        for (String parent = MailboxName.parent(dst); parent != null; parent = MailboxName.parent(parent)) {
+            if (!exists(accountId, parent)) {
+                insert(accountId, parent, "");
+            }
+        }
+        if (src.equals(MailboxName.INBOX)) {
+            // RFC 3501 6.3.5: the messages move to the new mailbox, INBOX stays (empty) and its children stay put.
+            MailboxInfo created = insert(accountId, dst, "");
+            db.update("UPDATE message SET mailbox_id = ? WHERE mailbox_id = ?", created.getMailboxId(), r.id());
+            db.update("UPDATE mailbox SET uidnext = ?, highest_modseq = ?, messages = ?, unseen = ?, size = ? "
+                    + "WHERE id = ?", r.uidnext(), r.highestModseq(), r.messages(), r.unseen(), r.size(),
+                    created.getMailboxId());
+            long modseq = r.highestModseq() + 1;
+            db.update("INSERT INTO expunged (mailbox_id, uid, modseq) SELECT ?, uid, ? FROM message WHERE mailbox_id = ? "
+                    + "ON CONFLICT DO NOTHING", r.id(), modseq, created.getMailboxId());
+            db.update("UPDATE mailbox SET messages = 0, unseen = 0, size = 0, highest_modseq = ? WHERE id = ?",
+                    modseq, r.id());
+            changes.publish(accountId, r.id(), src, ChangeKind.MESSAGES_EXPUNGED, modseq, r.uidnext(), 0);
+            return created;
+        }
+        int offset = src.length() + 1;
+        db.update("UPDATE mailbox SET name = ? || substr(name, ?) WHERE account_id = ? AND name LIKE ? ESCAPE '\\'",
+                dst, offset, accountId, likePrefix(src));
+        db.update("UPDATE mailbox SET name = ? WHERE id = ?", dst, r.id());
+        db.update("UPDATE subscription SET name = ? || substr(name, ?) WHERE account_id = ? "
+                + "AND (name = ? OR name LIKE ? ESCAPE '\\')", dst, src.length() + 1, accountId, src, likePrefix(src));
+        changes.publish(accountId, r.id(), dst, ChangeKind.MAILBOX_RENAMED, r.highestModseq(), r.uidnext(),
+                r.messages());
+        return MailboxInfo.newBuilder().setMailboxId(r.id()).setName(dst).setSpecialUse(r.specialUse())
+                .setUidvalidity((int) r.uidvalidity()).build();
+    }
+
+    @Transactional
+    public void subscribe(long accountId, String name, boolean on) {
+        String n = MailboxName.normalize(name);
+        requireAccount(accountId);
+        if (on) {
+            db.update("INSERT INTO subscription (account_id, name) VALUES (?, ?) ON CONFLICT DO NOTHING", accountId, n);
+        } else {
+            db.update("DELETE FROM subscription WHERE account_id = ? AND name = ?", accountId, n);
+        }
+    }
+
+    @Transactional
+    public MailboxStatus status(dev.mailplatform.store.v1.MailboxRef ref) {
+        Row r = find(ref, false);
+        long firstUnseen = r.unseen() == 0 ? 0 : db.one(
+                "SELECT min(uid) FROM message WHERE mailbox_id = ? AND system_flags & 1 = 0", rs -> rs.getLong(1),
+                r.id()).orElse(0L);
+        return MailboxStatus.newBuilder().setMailboxId(r.id()).setName(r.name()).setMessages(r.messages())
+                .setUidnext((int) r.uidnext()).setUidvalidity((int) r.uidvalidity()).setUnseen(r.unseen())
+                .setSize(r.size()).setHighestModseq(r.highestModseq()).setFirstUnseenUid((int) firstUnseen).build();
+    }
+}

@@ -1,0 +1,217 @@
+package dev.mailplatform.store.domain;
+
+import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.error.StoreException;
+import dev.mailplatform.store.v1.MaildropEntry;
+import dev.mailplatform.store.v1.MaildropHeader;
+import dev.mailplatform.store.v1.RetentionPolicy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/**
+ * The POP3 maildrop: the account's INBOX behind an exclusive lease row (RFC 1939 lock) that every pop3-service
+ * replica honours, and the retention policy the store enforces ("delete N days after first retrieval").
+ */
+@ApplicationScoped
+public class Maildrops {
+
+    private static final Logger LOG = Logger.getLogger(Maildrops.class);
+    private static final int MAX_LEASE_SECONDS = 3600;
+
+    private final Db db;
+    private final MailboxStore mailboxes;
+    private final MessageStore messages;
+    private final StoreConfig config;
+
+    public Maildrops(Db db, MailboxStore mailboxes, MessageStore messages, StoreConfig config) {
+        this.db = db;
+        this.mailboxes = mailboxes;
+        this.messages = messages;
+        this.config = config;
+    }
+
+    public record Opened(MaildropHeader header, long mailboxId, long uidnext) {
+    }
+
+    private long leaseSeconds(int requested) {
+        if (requested < 0 || requested > MAX_LEASE_SECONDS) {
+            throw StoreException.invalid("lease must be 0.." + MAX_LEASE_SECONDS + " seconds");
+        }
+        return requested == 0 ? config.pop3().leaseDuration().toSeconds() : requested;
+    }
+
+    @Transactional
+    public Opened open(long accountId, String owner, int requestedSeconds) {
+        long seconds = leaseSeconds(requestedSeconds);
+        record Acc(int loginDelay, Instant lastLogin, int retention) {
+        }
+        Acc acc = db.one("SELECT a.pop3_login_delay_seconds, a.pop3_last_login, "
+                + "COALESCE(a.pop3_retention_days, d.pop3_retention_days) FROM account a JOIN domain d ON d.id = a.domain_id "
+                + "WHERE a.id = ? FOR UPDATE OF a", rs -> new Acc(rs.getInt(1), Db.instant(rs, "pop3_last_login"),
+                        rs.getInt(3)), accountId)
+                .orElseThrow(() -> StoreException.notFound("no account " + accountId));
+        String leaseId = UUID.randomUUID().toString();
+        String o = owner == null ? "" : (owner.length() > 200 ? owner.substring(0, 200) : owner);
+        var expires = db.one("INSERT INTO pop3_lease (account_id, lease_id, owner, expires_at) "
+                + "VALUES (?, ?, ?, now() + make_interval(secs => ?)) ON CONFLICT (account_id) DO UPDATE SET "
+                + "lease_id = EXCLUDED.lease_id, owner = EXCLUDED.owner, acquired_at = now(), expires_at = EXCLUDED.expires_at "
+                + "WHERE pop3_lease.expires_at < now() RETURNING expires_at", rs -> Db.instant(rs, "expires_at"),
+                accountId, leaseId, o, (double) seconds);
+        if (expires.isEmpty()) {
+            throw new StoreException(StoreException.Kind.LOCKED, "maildrop is locked by another session");
+        }
+        if (acc.loginDelay() > 0 && acc.lastLogin() != null
+                && acc.lastLogin().plusSeconds(acc.loginDelay()).isAfter(Instant.now())) {
+            throw new StoreException(StoreException.Kind.FAILED_PRECONDITION,
+                    "login-delay: wait " + acc.loginDelay() + " seconds between logins");
+        }
+        db.update("UPDATE account SET pop3_last_login = now() WHERE id = ?", accountId);
+        MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, false, 0);
+        MaildropHeader header = MaildropHeader.newBuilder().setLeaseId(leaseId)
+                .setExpiresAt(expires.get().toEpochMilli()).setUidvalidity((int) inbox.uidvalidity())
+                .setMessages(inbox.messages()).setSize(inbox.size()).setRetentionDays(acc.retention())
+                .setLoginDelaySeconds(acc.loginDelay()).build();
+        return new Opened(header, inbox.id(), inbox.uidnext());
+    }
+
+    /** One page of the maildrop listing; UIDL is "uidvalidity.uid", stable for the life of the message. */
+    public List<MaildropEntry> page(long mailboxId, long uidvalidity, long afterUid, long beforeUid, int limit) {
+        return db.list("SELECT uid, size FROM message WHERE mailbox_id = ? AND uid > ? AND uid < ? ORDER BY uid LIMIT ?",
+                rs -> MaildropEntry.newBuilder().setUid((int) rs.getLong(1)).setSize(rs.getLong(2))
+                        .setUniqueId(uidvalidity + "." + rs.getLong(1)).build(),
+                mailboxId, afterUid, beforeUid, limit);
+    }
+
+    private void requireLease(long accountId, String leaseId) {
+        if (db.one("SELECT 1 FROM pop3_lease WHERE account_id = ? AND lease_id = ? FOR UPDATE", rs -> 1, accountId,
+                leaseId).isEmpty()) {
+            throw StoreException.notFound("no such lease (expired and taken over, or released)");
+        }
+    }
+
+    @Transactional
+    public Instant renew(long accountId, String leaseId, int requestedSeconds) {
+        long seconds = leaseSeconds(requestedSeconds);
+        return db.one("UPDATE pop3_lease SET expires_at = now() + make_interval(secs => ?) WHERE account_id = ? "
+                + "AND lease_id = ? RETURNING expires_at", rs -> Db.instant(rs, "expires_at"), (double) seconds,
+                accountId, leaseId)
+                .orElseThrow(() -> StoreException.notFound("no such lease (expired and taken over, or released)"));
+    }
+
+    /** The UPDATE state: all the deletions or none, then the lease is released. */
+    @Transactional
+    public int commit(long accountId, String leaseId, List<Integer> uids) {
+        requireLease(accountId, leaseId);
+        int deleted = 0;
+        if (!uids.isEmpty()) {
+            MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
+            Long[] arr = uids.stream().map(Integer::toUnsignedLong).toArray(Long[]::new);
+            List<Object> p = new ArrayList<>();
+            p.add(arr);
+            deleted = messages.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).getExpungedUidsCount();
+        }
+        db.update("DELETE FROM pop3_lease WHERE account_id = ? AND lease_id = ?", accountId, leaseId);
+        return deleted;
+    }
+
+    @Transactional
+    public void release(long accountId, String leaseId) {
+        db.update("DELETE FROM pop3_lease WHERE account_id = ? AND lease_id = ?", accountId, leaseId);
+    }
+
+    @Transactional
+    public void recordRetrieval(long accountId, String leaseId, int uid) {
+        requireLease(accountId, leaseId);
+        MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, false, 0);
+        if (db.update("UPDATE message SET pop3_retrieved_at = COALESCE(pop3_retrieved_at, now()) "
+                + "WHERE mailbox_id = ? AND uid = ?", inbox.id(), Integer.toUnsignedLong(uid)) == 0) {
+            throw StoreException.notFound("no message with UID " + Integer.toUnsignedLong(uid));
+        }
+    }
+
+    // ---- retention ----
+
+    @Transactional
+    public RetentionPolicy policyOfAccount(long accountId) {
+        return db.one("SELECT a.pop3_retention_days, d.pop3_retention_days FROM account a JOIN domain d "
+                + "ON d.id = a.domain_id WHERE a.id = ?", rs -> {
+                    int dom = rs.getInt(2);
+                    int acc = rs.getInt(1);
+                    boolean hasAcc = !rs.wasNull();
+                    RetentionPolicy.Builder b = RetentionPolicy.newBuilder().setDomainRetentionDays(dom);
+                    if (hasAcc) {
+                        b.setAccountRetentionDays(acc).setRetentionDays(acc).setSource("account");
+                    } else {
+                        b.setRetentionDays(dom).setSource("domain");
+                    }
+                    return b.build();
+                }, accountId).orElseThrow(() -> StoreException.notFound("no account " + accountId));
+    }
+
+    @Transactional
+    public RetentionPolicy policyOfDomain(long domainId) {
+        int days = db.one("SELECT pop3_retention_days FROM domain WHERE id = ?", rs -> rs.getInt(1), domainId)
+                .orElseThrow(() -> StoreException.notFound("no domain " + domainId));
+        return RetentionPolicy.newBuilder().setRetentionDays(days).setDomainRetentionDays(days).setSource("domain")
+                .build();
+    }
+
+    @Transactional
+    public RetentionPolicy setForAccount(long accountId, int days, boolean clear) {
+        if (!clear) {
+            AccountStore.validateRetention(days);
+        }
+        if (db.update("UPDATE account SET pop3_retention_days = ? WHERE id = ?", clear ? null : days, accountId) == 0) {
+            throw StoreException.notFound("no account " + accountId);
+        }
+        return policyOfAccount(accountId);
+    }
+
+    @Transactional
+    public RetentionPolicy setForDomain(long domainId, int days) {
+        AccountStore.validateRetention(days);
+        if (db.update("UPDATE domain SET pop3_retention_days = ? WHERE id = ?", days, domainId) == 0) {
+            throw StoreException.notFound("no domain " + domainId);
+        }
+        return policyOfDomain(domainId);
+    }
+
+    /** INBOX mailboxes with messages due for deletion, skipping maildrops a live POP3 session holds. */
+    @Transactional
+    public List<long[]> dueMailboxes(int limit) {
+        return db.list("SELECT DISTINCT mb.id, mb.account_id FROM message m JOIN mailbox mb ON mb.id = m.mailbox_id "
+                + "JOIN account a ON a.id = mb.account_id JOIN domain d ON d.id = a.domain_id "
+                + "WHERE mb.name = 'INBOX' AND m.pop3_retrieved_at IS NOT NULL "
+                + "AND COALESCE(a.pop3_retention_days, d.pop3_retention_days) >= 0 "
+                + "AND m.pop3_retrieved_at <= now() - make_interval(days => COALESCE(a.pop3_retention_days, d.pop3_retention_days)) "
+                + "AND NOT EXISTS (SELECT 1 FROM pop3_lease l WHERE l.account_id = a.id AND l.expires_at > now()) "
+                + "LIMIT ?", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, limit);
+    }
+
+    /** Deletes the due messages of one INBOX in one transaction; returns how many. */
+    @Transactional
+    public int enforce(long accountId) {
+        if (db.one("SELECT 1 FROM pop3_lease WHERE account_id = ? AND expires_at > now()", rs -> 1, accountId)
+                .isPresent()) {
+            return 0;
+        }
+        MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
+        List<Object> p = new ArrayList<>();
+        p.add(accountId);
+        p.add(accountId);
+        int n = messages.expungeWhere(inbox, "pop3_retrieved_at IS NOT NULL AND pop3_retrieved_at <= now() - "
+                + "make_interval(days => (SELECT COALESCE(a.pop3_retention_days, d.pop3_retention_days) FROM account a "
+                + "JOIN domain d ON d.id = a.domain_id WHERE a.id = ?)) AND (SELECT COALESCE(a.pop3_retention_days, "
+                + "d.pop3_retention_days) FROM account a JOIN domain d ON d.id = a.domain_id WHERE a.id = ?) >= 0",
+                p, false).getExpungedUidsCount();
+        if (n > 0) {
+            LOG.infof("retention deleted %d messages of account %d", n, accountId);
+        }
+        return n;
+    }
+}

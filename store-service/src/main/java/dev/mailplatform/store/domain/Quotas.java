@@ -1,0 +1,91 @@
+package dev.mailplatform.store.domain;
+
+import dev.mailplatform.store.error.StoreException;
+import dev.mailplatform.store.v1.Quota;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.Map;
+
+/**
+ * One quota root ("") per account, covering all its mailboxes. Limits come from the account, else from its
+ * domain's defaults; 0 means unlimited. Usage is kept in the account row and changes in the message transactions.
+ */
+@ApplicationScoped
+public class Quotas {
+
+    public static final String ROOT = "";
+
+    public record Usage(long storageUsed, long storageLimit, long messagesUsed, long messageLimit) {
+    }
+
+    private final Db db;
+
+    public Quotas(Db db) {
+        this.db = db;
+    }
+
+    /** Locks the account row, so that concurrent appends and copies charge the quota one after another. */
+    public Usage lock(long accountId) {
+        return db.one("SELECT a.storage_used, a.messages_used, COALESCE(a.storage_limit, d.default_storage_limit) sl, "
+                + "COALESCE(a.message_limit, d.default_message_limit) ml FROM account a JOIN domain d ON d.id = a.domain_id "
+                + "WHERE a.id = ? FOR UPDATE OF a", rs -> new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2),
+                        rs.getLong(4)), accountId)
+                .orElseThrow(() -> StoreException.notFound("no account " + accountId));
+    }
+
+    /** The usage without a lock, for a cheap early refusal. */
+    public Usage peek(long accountId) {
+        return db.one("SELECT a.storage_used, a.messages_used, COALESCE(a.storage_limit, d.default_storage_limit) sl, "
+                + "COALESCE(a.message_limit, d.default_message_limit) ml FROM account a JOIN domain d ON d.id = a.domain_id "
+                + "WHERE a.id = ?", rs -> new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2), rs.getLong(4)),
+                accountId).orElseThrow(() -> StoreException.notFound("no account " + accountId));
+    }
+
+    /** Throws RESOURCE_EXHAUSTED with the figures when adding bytes and messages would exceed a limit. */
+    public void check(Usage u, long addBytes, long addMessages) {
+        boolean overStorage = u.storageLimit() > 0 && u.storageUsed() + addBytes > u.storageLimit();
+        boolean overCount = u.messageLimit() > 0 && u.messagesUsed() + addMessages > u.messageLimit();
+        if (overStorage || overCount) {
+            throw new StoreException(StoreException.Kind.RESOURCE_EXHAUSTED,
+                    "over quota: storage " + u.storageUsed() + "+" + addBytes + "/" + u.storageLimit()
+                            + " bytes, messages " + u.messagesUsed() + "+" + addMessages + "/" + u.messageLimit(),
+                    Map.of("x-quota-storage-used", String.valueOf(u.storageUsed()),
+                            "x-quota-storage-limit", String.valueOf(u.storageLimit()),
+                            "x-quota-messages-used", String.valueOf(u.messagesUsed()),
+                            "x-quota-message-limit", String.valueOf(u.messageLimit()),
+                            "x-quota-resource", overStorage ? "STORAGE" : "MESSAGE"));
+        }
+    }
+
+    public void charge(long accountId, long bytes, long messages) {
+        db.update("UPDATE account SET storage_used = storage_used + ?, messages_used = messages_used + ? WHERE id = ?",
+                bytes, messages, accountId);
+    }
+
+    @Transactional
+    public Quota get(long accountId, String root) {
+        if (!ROOT.equals(root)) {
+            throw StoreException.notFound("no quota root \"" + root + "\"");
+        }
+        Usage u = db.one("SELECT a.storage_used, a.messages_used, COALESCE(a.storage_limit, d.default_storage_limit), "
+                + "COALESCE(a.message_limit, d.default_message_limit) FROM account a JOIN domain d ON d.id = a.domain_id "
+                + "WHERE a.id = ?", rs -> new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2), rs.getLong(4)),
+                accountId).orElseThrow(() -> StoreException.notFound("no account " + accountId));
+        return Quota.newBuilder().setRoot(ROOT).setStorageUsed(u.storageUsed()).setStorageLimit(u.storageLimit())
+                .setMessagesUsed(u.messagesUsed()).setMessageLimit(u.messageLimit()).build();
+    }
+
+    @Transactional
+    public Quota set(long accountId, Long storageLimit, Long messageLimit) {
+        if (db.one("SELECT 1 FROM account WHERE id = ? FOR UPDATE", rs -> 1, accountId).isEmpty()) {
+            throw StoreException.notFound("no account " + accountId);
+        }
+        if (storageLimit != null) {
+            db.update("UPDATE account SET storage_limit = ? WHERE id = ?", storageLimit, accountId);
+        }
+        if (messageLimit != null) {
+            db.update("UPDATE account SET message_limit = ? WHERE id = ?", messageLimit, accountId);
+        }
+        return get(accountId, ROOT);
+    }
+}

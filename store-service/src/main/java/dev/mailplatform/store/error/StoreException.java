@@ -1,0 +1,57 @@
+package dev.mailplatform.store.error;
+
+import java.util.Map;
+
+/** A failure the client caused or can act on; mapped once to a gRPC status at the boundary. */
+public final class StoreException extends RuntimeException {
+
+    public enum Kind {
+        INVALID_ARGUMENT,
+        NOT_FOUND,
+        ALREADY_EXISTS,
+        FAILED_PRECONDITION,
+        /** Over quota or over the maximum message size. */
+        RESOURCE_EXHAUSTED,
+        /** The POP3 maildrop is held by another session. */
+        LOCKED,
+        UNAVAILABLE
+    }
+
+    private final Kind kind;
+    private final Map<String, String> details;
+
+    public StoreException(Kind kind, String message) {
+        this(kind, message, Map.of());
+    }
+
+    public StoreException(Kind kind, String message, Map<String, String> details) {
+        super(message, null, false, false);
+        this.kind = kind;
+        this.details = details;
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    /** Extra key/values sent as trailers, e.g. the quota figures. */
+    public Map<String, String> details() {
+        return details;
+    }
+
+    public static StoreException invalid(String message) {
+        return new StoreException(Kind.INVALID_ARGUMENT, message);
+    }
+
+    public static StoreException notFound(String message) {
+        return new StoreException(Kind.NOT_FOUND, message);
+    }
+
+    public static StoreException exists(String message) {
+        return new StoreException(Kind.ALREADY_EXISTS, message);
+    }
+
+    public static StoreException precondition(String message) {
+        return new StoreException(Kind.FAILED_PRECONDITION, message);
+    }
+}

@@ -1,0 +1,307 @@
+package dev.mailplatform.store.grpc;
+
+import com.google.protobuf.ByteString;
+import dev.mailplatform.store.blob.BlobStore;
+import dev.mailplatform.store.change.ChangeBus;
+import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.domain.MessageStore;
+import dev.mailplatform.store.domain.Spool;
+import dev.mailplatform.store.error.StoreException;
+import dev.mailplatform.store.v1.AppendHeader;
+import dev.mailplatform.store.v1.AppendRequest;
+import dev.mailplatform.store.v1.AppendResponse;
+import dev.mailplatform.store.v1.ChangeEvent;
+import dev.mailplatform.store.v1.CopyRequest;
+import dev.mailplatform.store.v1.CopyResponse;
+import dev.mailplatform.store.v1.ExpungeRequest;
+import dev.mailplatform.store.v1.ExpungeResponse;
+import dev.mailplatform.store.v1.FetchContentRequest;
+import dev.mailplatform.store.v1.FetchContentResponse;
+import dev.mailplatform.store.v1.FetchMetadataRequest;
+import dev.mailplatform.store.v1.FetchMetadataResponse;
+import dev.mailplatform.store.v1.GetChangesRequest;
+import dev.mailplatform.store.v1.GetChangesResponse;
+import dev.mailplatform.store.v1.MessageService;
+import dev.mailplatform.store.v1.MessageStateBatch;
+import dev.mailplatform.store.v1.SearchRequest;
+import dev.mailplatform.store.v1.SearchResponse;
+import dev.mailplatform.store.v1.SelectRequest;
+import dev.mailplatform.store.v1.SelectResponse;
+import dev.mailplatform.store.v1.StoreFlagsRequest;
+import dev.mailplatform.store.v1.StoreFlagsResponse;
+import dev.mailplatform.store.v1.WatchRequest;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.grpc.GrpcService;
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.List;
+
+@GrpcService
+public class MessageGrpc implements MessageService {
+
+    private static final int CHUNK = 64 * 1024;
+
+    private final MessageStore messages;
+    private final BlobStore blobs;
+    private final ChangeBus changes;
+    private final int batch;
+    private final Timer appendTimer;
+    private final Counter appendBytes;
+    private final Counter contentBytes;
+
+    public MessageGrpc(MessageStore messages, BlobStore blobs, ChangeBus changes, StoreConfig config,
+            MeterRegistry registry) {
+        this.messages = messages;
+        this.blobs = blobs;
+        this.changes = changes;
+        this.batch = config.store().streamBatchSize();
+        this.appendTimer = registry.timer("mail.store.append");
+        this.appendBytes = registry.counter("mail.store.append.bytes");
+        this.contentBytes = registry.counter("mail.store.content.bytes");
+    }
+
+    @Override
+    public Multi<SelectResponse> select(SelectRequest r) {
+        return Offload.call(() -> messages.selectHeader(r.getMailbox())).onItem().transformToMulti(h -> {
+            long before = Integer.toUnsignedLong(h.getUidnext());
+            Multi<SelectResponse> rest = Offload.pages(Offload.Cursor::new, c -> {
+                if (c.done) {
+                    return List.of();
+                }
+                var page = messages.statePage(h.getMailboxId(), c.after, before, batch);
+                c.done = page.size() < batch;
+                if (!page.isEmpty()) {
+                    c.after = Integer.toUnsignedLong(page.get(page.size() - 1).getUid());
+                }
+                return page;
+            }).map(p -> SelectResponse.newBuilder().setBatch(MessageStateBatch.newBuilder().addAllMessages(p)).build());
+            return Multi.createBy().concatenating()
+                    .streams(Multi.createFrom().item(SelectResponse.newBuilder().setHeader(h).build()), rest);
+        });
+    }
+
+    @Override
+    public Multi<FetchMetadataResponse> fetchMetadata(FetchMetadataRequest r) {
+        boolean heavy = r.getEnvelope() || r.getBodyStructure() || r.getHeaderFieldsCount() > 0;
+        int size = heavy ? Math.max(1, batch / 10) : batch;
+        return Offload.call(() -> {
+            dev.mailplatform.store.domain.UidSets.validate(r.getUids());
+            return messages.mailboxId(r.getMailbox());
+        }).onItem().transformToMulti(id -> Offload.pages(Offload.Cursor::new, c -> {
+            if (c.done) {
+                return List.<dev.mailplatform.store.v1.MessageMetadata>of();
+            }
+            var page = messages.metadataPage(id, r, c.after, size);
+            c.done = page.size() < size;
+            if (!page.isEmpty()) {
+                c.after = Integer.toUnsignedLong(page.get(page.size() - 1).getUid());
+            }
+            return page;
+        })).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());
+    }
+
+    /** Reads the planned byte range from S3 in chunks, one chunk per client demand. */
+    private static final class ContentCursor {
+        MessageStore.ContentPlan plan;
+        InputStream in;
+        long remaining;
+        boolean first = true;
+
+        void close() {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // nothing to do: the connection is discarded
+                }
+            }
+        }
+    }
+
+    @Override
+    public Multi<FetchContentResponse> fetchContent(FetchContentRequest r) {
+        ContentCursor cur = new ContentCursor();
+        return Offload.call(() -> messages.planContent(r)).onItem().transformToMulti(plan -> {
+            cur.plan = plan;
+            cur.remaining = plan.length();
+            return Offload.<ContentCursor, FetchContentResponse>pages(() -> cur, c -> {
+                FetchContentResponse.Builder b = FetchContentResponse.newBuilder();
+                if (c.first) {
+                    b.setSectionSize(c.plan.sectionSize());
+                    if (c.plan.newState() != null) {
+                        b.setNewState(c.plan.newState());
+                    }
+                }
+                if (c.plan.inline() != null) {
+                    if (!c.first) {
+                        return List.of();
+                    }
+                    c.first = false;
+                    return List.of(b.setData(ByteString.copyFrom(c.plan.inline())).build());
+                }
+                if (c.remaining == 0) {
+                    if (c.first) {
+                        c.first = false;
+                        return List.of(b.build());
+                    }
+                    return List.of();
+                }
+                if (c.in == null) {
+                    c.in = blobs.read(c.plan.hash(), c.plan.offset(), c.plan.length());
+                }
+                byte[] buf = new byte[(int) Math.min(CHUNK, c.remaining)];
+                int n;
+                try {
+                    n = c.in.readNBytes(buf, 0, buf.length);
+                } catch (IOException e) {
+                    throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
+                }
+                if (n <= 0) {
+                    throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage returned a short read");
+                }
+                c.remaining -= n;
+                c.first = false;
+                contentBytes.increment(n);
+                return List.of(b.setData(ByteString.copyFrom(buf, 0, n)).build());
+            });
+        }).onItem().transformToIterable(l -> l).onTermination().invoke(cur::close);
+    }
+
+    /** Collects the client stream into a spool on a worker thread, then runs the append transaction. */
+    private final class AppendState {
+        AppendHeader header;
+        Spool spool;
+        final long started = System.nanoTime();
+
+        void accept(AppendRequest req) {
+            if (header == null) {
+                if (!req.hasHeader()) {
+                    throw StoreException.invalid("the first append request must carry the header");
+                }
+                messages.validateAppend(req.getHeader());
+                spool = messages.newSpool(req.getHeader());
+                header = req.getHeader();
+                return;
+            }
+            if (req.hasHeader()) {
+                throw StoreException.invalid("only the first append request may carry a header");
+            }
+            spool.write(req.getChunk().toByteArray());
+        }
+
+        void close() {
+            if (spool != null) {
+                spool.close();
+            }
+        }
+    }
+
+    @Override
+    public Uni<AppendResponse> append(Multi<AppendRequest> requests) {
+        AppendState st = new AppendState();
+        return requests.emitOn(Infrastructure.getDefaultWorkerPool())
+                .onItem().invoke(st::accept)
+                .collect().last()
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(last -> {
+                    if (st.header == null) {
+                        throw StoreException.invalid("append stream carried no header");
+                    }
+                    AppendResponse resp = messages.append(st.header, st.spool);
+                    appendBytes.increment(resp.getSize());
+                    appendTimer.record(System.nanoTime() - st.started, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    return resp;
+                })
+                .onFailure().transform(GrpcErrors::map)
+                .onTermination().invoke(st::close);
+    }
+
+    @Override
+    public Uni<StoreFlagsResponse> storeFlags(StoreFlagsRequest r) {
+        return Offload.call(() -> messages.storeFlags(r));
+    }
+
+    @Override
+    public Uni<CopyResponse> copy(CopyRequest r) {
+        return Offload.call(() -> messages.copy(r, false));
+    }
+
+    @Override
+    public Uni<CopyResponse> move(CopyRequest r) {
+        return Offload.call(() -> messages.copy(r, true));
+    }
+
+    @Override
+    public Uni<ExpungeResponse> expunge(ExpungeRequest r) {
+        return Offload.call(() -> messages.expunge(r));
+    }
+
+    @Override
+    public Multi<SearchResponse> search(SearchRequest r) {
+        return Offload.call(() -> messages.search(r.getMailbox(), r.getCriteria())).onItem().transformToMulti(res -> {
+            List<SearchResponse> out = new ArrayList<>();
+            long[] uids = res.uids();
+            for (int i = 0; i < uids.length || out.isEmpty(); i += batch) {
+                SearchResponse.Builder b = SearchResponse.newBuilder();
+                for (int j = i; j < Math.min(uids.length, i + batch); j++) {
+                    b.addUids((int) uids[j]);
+                }
+                if (i + batch >= uids.length) {
+                    b.setHighestModseq(res.highestModseq());
+                }
+                out.add(b.build());
+            }
+            return Multi.createFrom().iterable(out);
+        });
+    }
+
+    @Override
+    public Multi<GetChangesResponse> getChanges(GetChangesRequest r) {
+        return Offload.call(() -> messages.mailbox(r.getMailbox())).onItem().transformToMulti(mb -> {
+            GetChangesResponse head = GetChangesResponse.newBuilder().setHighestModseq(mb.highestModseq())
+                    .setUidnext((int) mb.uidnext()).setMessages(mb.messages()).build();
+            Multi<GetChangesResponse> changed = Offload.pages(Offload.Cursor::new, c -> {
+                if (c.done) {
+                    return List.<dev.mailplatform.store.v1.MessageState>of();
+                }
+                var page = messages.changedPage(mb.id(), r.getSinceModseq(), c.after, batch);
+                c.done = page.size() < batch;
+                if (!page.isEmpty()) {
+                    c.after = Integer.toUnsignedLong(page.get(page.size() - 1).getUid());
+                }
+                return page;
+            }).map(p -> GetChangesResponse.newBuilder().addAllChanged(p).build());
+            Multi<GetChangesResponse> vanished = !r.getIncludeVanished() ? Multi.createFrom().empty()
+                    : Offload.pages(Offload.Cursor::new, c -> {
+                        if (c.done) {
+                            return List.<Long>of();
+                        }
+                        var page = messages.vanishedPage(mb.id(), r.getSinceModseq(), c.after, batch);
+                        c.done = page.size() < batch;
+                        if (!page.isEmpty()) {
+                            c.after = page.get(page.size() - 1);
+                        }
+                        return page;
+                    }).map(p -> {
+                        GetChangesResponse.Builder b = GetChangesResponse.newBuilder();
+                        p.forEach(u -> b.addVanished(u.intValue()));
+                        return b.build();
+                    });
+            return Multi.createBy().concatenating().streams(Multi.createFrom().item(head), changed, vanished);
+        });
+    }
+
+    @Override
+    public Multi<ChangeEvent> watch(WatchRequest r) {
+        return Offload.call(() -> {
+            messages.requireAccount(r.getAccountId());
+            return r.getAccountId();
+        }).onItem().transformToMulti(changes::watch);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.mailplatform.store.grpc;
+
+import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import java.util.List;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Runs store work (JDBC, S3, Argon2) on the worker pool, never on the gRPC event loop, and streams results page by
+ * page: the next page is produced only when the client asks for it, so a slow reader holds one page, not a mailbox.
+ */
+final class Offload {
+
+    private Offload() {
+    }
+
+    static <T> Uni<T> call(Supplier<T> work) {
+        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+                .onFailure().transform(GrpcErrors::map);
+    }
+
+    /** Emits next(state) until it returns an empty list. */
+    static <S, T> Multi<List<T>> pages(Supplier<S> state, Function<S, List<T>> next) {
+        return Multi.createBy().repeating()
+                .uni(state, s -> Uni.createFrom().item(() -> next.apply(s))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .until(List::isEmpty)
+                .onFailure().transform(GrpcErrors::map);
+    }
+
+    /** A keyset cursor over UIDs for paged queries. */
+    static final class Cursor {
+        long after;
+        boolean done;
+    }
+}

@@ -1,0 +1,116 @@
+package dev.mailplatform.store.jobs;
+
+import dev.mailplatform.store.blob.BlobStore;
+import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.domain.Db;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.narayana.jta.QuarkusTransaction;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Deletes blobs nobody references any more, and S3 objects that never got a row (an append that failed after its
+ * upload). Only blobs unused for the grace period are touched, and each deletion holds the blob row's lock, so an
+ * append of the same bytes running at that moment either waits and re-uploads, or keeps the blob alive.
+ */
+@ApplicationScoped
+public class BlobCollector {
+
+    private static final Logger LOG = Logger.getLogger(BlobCollector.class);
+    private static final int BATCH = 500;
+
+    private final Db db;
+    private final BlobStore blobs;
+    private final StoreConfig config;
+    private final Counter collected;
+
+    public BlobCollector(Db db, BlobStore blobs, StoreConfig config, MeterRegistry registry) {
+        this.db = db;
+        this.blobs = blobs;
+        this.config = config;
+        this.collected = registry.counter("mail.store.blobs.collected");
+    }
+
+    @Scheduled(every = "${mail.blob-gc.interval}", delayed = "60s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            collect(config.blobGc().grace());
+        } catch (RuntimeException e) {
+            LOG.warnf("blob collection failed, will retry: %s", e.getMessage());
+        }
+    }
+
+    /** Returns how many blobs were deleted. */
+    public int collect(Duration grace) {
+        double graceSeconds = grace.toMillis() / 1000.0;
+        int total = 0;
+        while (true) {
+            List<String> candidates = QuarkusTransaction.requiringNew().call(() -> db.list(
+                    "SELECT hash FROM blob b WHERE last_used <= now() - make_interval(secs => ?) "
+                            + "AND NOT EXISTS (SELECT 1 FROM message m WHERE m.blob_hash = b.hash) LIMIT ?",
+                    rs -> rs.getString(1), graceSeconds, BATCH));
+            int n = 0;
+            for (String hash : candidates) {
+                if (QuarkusTransaction.requiringNew().call(() -> deleteUnreferenced(hash, graceSeconds))) {
+                    n++;
+                }
+            }
+            total += n;
+            if (candidates.size() < BATCH || n == 0) {
+                break;
+            }
+        }
+        total += collectOrphanObjects(grace);
+        if (total > 0) {
+            collected.increment(total);
+            LOG.infof("collected %d unreferenced blobs", total);
+        }
+        return total;
+    }
+
+    private boolean deleteUnreferenced(String hash, double graceSeconds) {
+        boolean locked = db.one("SELECT hash FROM blob b WHERE hash = ? AND last_used <= now() - make_interval(secs => ?) "
+                + "AND NOT EXISTS (SELECT 1 FROM message m WHERE m.blob_hash = b.hash) FOR UPDATE SKIP LOCKED",
+                rs -> 1, hash, graceSeconds).isPresent();
+        if (!locked) {
+            return false;
+        }
+        blobs.delete(hash);
+        db.update("DELETE FROM blob WHERE hash = ?", hash);
+        return true;
+    }
+
+    private int collectOrphanObjects(Duration grace) {
+        List<String> orphans = new ArrayList<>();
+        blobs.forEachOlderThan(Instant.now().minus(grace), (hash, modified) -> {
+            if (orphans.size() < 10_000) {
+                orphans.add(hash);
+            }
+        });
+        int n = 0;
+        for (String hash : orphans) {
+            // A placeholder row claims the hash while the object goes: an append of the same bytes waits on it.
+            boolean claimed = QuarkusTransaction.requiringNew().call(() -> {
+                boolean inserted = db.one("INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure, "
+                        + "last_used) VALUES (?, 0, 0, ''::bytea, ''::bytea, ''::bytea, 'epoch') ON CONFLICT (hash) DO NOTHING "
+                        + "RETURNING hash", rs -> 1, hash).isPresent();
+                if (inserted) {
+                    blobs.delete(hash);
+                    db.update("DELETE FROM blob WHERE hash = ?", hash);
+                }
+                return inserted;
+            });
+            if (claimed) {
+                n++;
+            }
+        }
+        return n;
+    }
+}

@@ -1,0 +1,56 @@
+package dev.mailplatform.store.jobs;
+
+import dev.mailplatform.store.domain.AccountStore;
+import dev.mailplatform.store.domain.Maildrops;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.scheduler.Scheduled;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/** Enforces the POP3 retention policy ("delete N days after first retrieval") on every replica, idempotently. */
+@ApplicationScoped
+public class RetentionJob {
+
+    private static final Logger LOG = Logger.getLogger(RetentionJob.class);
+
+    private final Maildrops maildrops;
+    private final AccountStore accounts;
+    private final Counter deleted;
+
+    public RetentionJob(Maildrops maildrops, AccountStore accounts, MeterRegistry registry) {
+        this.maildrops = maildrops;
+        this.accounts = accounts;
+        this.deleted = registry.counter("mail.store.retention.deleted");
+    }
+
+    @Scheduled(every = "${mail.pop3.retention-interval}", delayed = "30s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    void scheduled() {
+        try {
+            run();
+            accounts.purgeFailures();
+        } catch (RuntimeException e) {
+            LOG.warnf("retention run failed, will retry: %s", e.getMessage());
+        }
+    }
+
+    /** Returns how many messages were deleted. */
+    public int run() {
+        int total = 0;
+        while (true) {
+            List<long[]> due = maildrops.dueMailboxes(100);
+            int n = 0;
+            for (long[] mb : due) {
+                n += maildrops.enforce(mb[1]);
+            }
+            total += n;
+            if (due.size() < 100 || n == 0) {
+                break;
+            }
+        }
+        deleted.increment(total);
+        return total;
+    }
+}

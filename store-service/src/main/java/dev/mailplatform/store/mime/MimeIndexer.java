@@ -1,0 +1,522 @@
+package dev.mailplatform.store.mime;
+
+import dev.mailplatform.store.v1.Address;
+import dev.mailplatform.store.v1.BodyPart;
+import dev.mailplatform.store.v1.Envelope;
+import dev.mailplatform.store.v1.Parameter;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.nio.ByteBuffer;
+import java.nio.charset.Charset;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.apache.james.mime4j.codec.Base64InputStream;
+import org.apache.james.mime4j.codec.DecodeMonitor;
+import org.apache.james.mime4j.codec.DecoderUtil;
+import org.apache.james.mime4j.codec.EncoderUtil;
+import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
+import org.apache.james.mime4j.dom.address.AddressList;
+import org.apache.james.mime4j.dom.address.Group;
+import org.apache.james.mime4j.dom.address.Mailbox;
+import org.apache.james.mime4j.dom.field.ContentDispositionField;
+import org.apache.james.mime4j.dom.field.ContentLanguageField;
+import org.apache.james.mime4j.dom.field.ContentTypeField;
+import org.apache.james.mime4j.dom.field.DateTimeField;
+import org.apache.james.mime4j.dom.field.ParsedField;
+import org.apache.james.mime4j.field.LenientFieldParser;
+import org.apache.james.mime4j.field.address.LenientAddressParser;
+
+/**
+ * Indexes a message once, at ingest: the envelope, the body structure with the byte range of every part, the
+ * header text and decoded body text for search, and a short preview. Field syntax (content types, addresses, dates,
+ * encoded words, transfer encodings) is mime4j's; this class only walks the part tree, because FETCH BODY[2] must be
+ * a ranged read of the blob and mime4j does not report byte offsets.
+ *
+ * <p>Malformed input never fails: whatever cannot be understood becomes an opaque text/plain part, and the raw
+ * bytes stay fetchable.
+ */
+public final class MimeIndexer {
+
+    private static final int MAX_DEPTH = 40;
+    private static final int MAX_PARTS = 2000;
+    private static final int PREVIEW_CHARS = 200;
+
+    private final int searchBodyLimit;
+
+    public MimeIndexer(int searchBodyLimit) {
+        this.searchBodyLimit = searchBodyLimit;
+    }
+
+    /** Indexes the message in buf[0, limit). buf may be a memory-mapped file; it is only read. */
+    public IndexedMessage index(ByteBuffer buf) {
+        Walk walk = new Walk(buf.duplicate());
+        int end = buf.limit();
+        Header header = walk.header(0, end);
+        BodyPart structure = walk.part(0, end, header, false, 0);
+        Envelope envelope = envelope(header.fields);
+        byte[] headerRaw = new byte[header.bodyStart];
+        walk.buf.get(0, headerRaw);
+        StringBuilder searchHeader = new StringBuilder();
+        for (HeaderField f : header.fields) {
+            searchHeader.append(f.name().toLowerCase(Locale.ROOT)).append(": ")
+                    .append(decodeWords(f.value()).replace('\n', ' ')).append('\n');
+        }
+        String body = walk.text.toString();
+        String preview = walk.preview == null ? "" : walk.preview;
+        return new IndexedMessage(end, header.bodyStart, headerRaw, envelope, structure,
+                sentDate(header.fields), preview, sanitize(searchHeader.toString()), sanitize(body));
+    }
+
+    /** PostgreSQL text cannot hold NUL. */
+    private static String sanitize(String s) {
+        return s.indexOf('\0') >= 0 ? s.replace('\0', ' ') : s;
+    }
+
+    // ---- the part tree ----
+
+    private final class Walk {
+        final ByteBuffer buf;
+        final StringBuilder text = new StringBuilder();
+        String preview;
+        int parts;
+
+        Walk(ByteBuffer buf) {
+            this.buf = buf;
+        }
+
+        /** Parses the header that starts at start: the fields, and where the body starts. */
+        Header header(int start, int end) {
+            List<HeaderField> fields = new ArrayList<>();
+            int pos = start;
+            int fieldStart = -1;
+            while (pos < end) {
+                int lineEnd = lineEnd(pos, end);
+                int contentEnd = stripEol(pos, lineEnd);
+                if (contentEnd == pos) { // the empty line ends the header
+                    if (fieldStart >= 0) {
+                        addField(fields, fieldStart, pos);
+                    }
+                    return new Header(fields, start, lineEnd);
+                }
+                byte first = buf.get(pos);
+                if ((first == ' ' || first == '\t') && fieldStart >= 0) {
+                    pos = lineEnd; // folded continuation
+                    continue;
+                }
+                if (fieldStart >= 0) {
+                    addField(fields, fieldStart, pos);
+                }
+                fieldStart = pos;
+                pos = lineEnd;
+            }
+            if (fieldStart >= 0) {
+                addField(fields, fieldStart, end);
+            }
+            return new Header(fields, start, end);
+        }
+
+        private void addField(List<HeaderField> fields, int start, int end) {
+            int colon = -1;
+            for (int i = start; i < end; i++) {
+                byte b = buf.get(i);
+                if (b == ':') {
+                    colon = i;
+                    break;
+                }
+                if (b == '\r' || b == '\n') {
+                    break;
+                }
+            }
+            if (colon <= start) {
+                return; // not a field: ignored, but its bytes stay in the raw header
+            }
+            String name = latin1(start, colon).trim();
+            String value = unfold(decodeRaw(colon + 1, end));
+            fields.add(new HeaderField(name, value.trim(), start, end));
+        }
+
+        BodyPart part(int start, int end, Header header, boolean digestChild, int depth) {
+            parts++;
+            ContentTypeField ct = contentType(header.fields);
+            String type = digestChild ? "message" : "text";
+            String subtype = digestChild ? "rfc822" : "plain";
+            Map<String, String> params = digestChild ? Map.of() : Map.of("charset", "us-ascii");
+            if (ct != null && ct.getMediaType() != null && !ct.getMediaType().isEmpty() && ct.getSubType() != null
+                    && !ct.getSubType().isEmpty()) {
+                type = ct.getMediaType().toLowerCase(Locale.ROOT);
+                subtype = ct.getSubType().toLowerCase(Locale.ROOT);
+                params = ct.getParameters();
+            }
+            int bodyStart = header.bodyStart;
+            BodyPart.Builder b = BodyPart.newBuilder()
+                    .setHeaderStart(start).setBodyStart(bodyStart).setBodyEnd(end)
+                    .setSize(end - bodyStart);
+            String encoding = fieldValue(header.fields, "Content-Transfer-Encoding");
+            b.setEncoding(encoding == null || encoding.isBlank() ? "7BIT" : encoding.trim().toUpperCase(Locale.ROOT));
+            String id = fieldValue(header.fields, "Content-ID");
+            if (id != null) {
+                b.setId(id);
+            }
+            String description = fieldValue(header.fields, "Content-Description");
+            if (description != null) {
+                b.setDescription(description);
+            }
+            String md5 = fieldValue(header.fields, "Content-MD5");
+            if (md5 != null) {
+                b.setMd5(md5);
+            }
+            disposition(header.fields, b);
+
+            if (type.equals("multipart") && depth < MAX_DEPTH && parts < MAX_PARTS) {
+                String boundary = params.get("boundary");
+                if (boundary != null && !boundary.isEmpty()) {
+                    List<int[]> ranges = splitMultipart(bodyStart, end, boundary.getBytes(StandardCharsets.ISO_8859_1));
+                    if (!ranges.isEmpty()) {
+                        b.setType(type).setSubtype(subtype);
+                        params.forEach((k, v) -> b.addParams(param(k, v)));
+                        boolean digest = subtype.equals("digest");
+                        for (int[] r : ranges) {
+                            if (parts >= MAX_PARTS) {
+                                break;
+                            }
+                            Header h = header(r[0], r[1]);
+                            b.addParts(part(r[0], r[1], h, digest, depth + 1));
+                        }
+                        return b.build();
+                    }
+                }
+                // A multipart without a usable boundary is shown as opaque text, as Dovecot does.
+                type = "text";
+                subtype = "plain";
+                params = Map.of("charset", "us-ascii");
+            }
+            b.setType(type).setSubtype(subtype);
+            params.forEach((k, v) -> b.addParams(param(k, v)));
+            if (type.equals("message") && subtype.equals("rfc822") && depth < MAX_DEPTH
+                    && isIdentityEncoding(b.getEncoding())) {
+                Header inner = header(bodyStart, end);
+                b.setMessageEnvelope(envelope(inner.fields));
+                b.setMessageBody(part(bodyStart, end, inner, false, depth + 1));
+                b.setLines(countLines(bodyStart, end));
+            } else if (type.equals("text")) {
+                b.setLines(countLines(bodyStart, end));
+                collectText(bodyStart, end, b.getEncoding(), params.get("charset"), subtype);
+            }
+            return b.build();
+        }
+
+        /** The [start, end) ranges of the body parts between the boundary delimiter lines. */
+        private List<int[]> splitMultipart(int start, int end, byte[] boundary) {
+            List<int[]> ranges = new ArrayList<>();
+            int partStart = -1;
+            int pos = start;
+            while (pos < end) {
+                int lineEnd = lineEnd(pos, end);
+                if (isDelimiter(pos, lineEnd, boundary)) {
+                    boolean close = pos + 2 + boundary.length + 1 < end
+                            && buf.get(pos + 2 + boundary.length) == '-'
+                            && buf.get(pos + 3 + boundary.length) == '-';
+                    if (partStart >= 0) {
+                        // The line break before the delimiter belongs to the delimiter.
+                        int partEnd = pos;
+                        if (partEnd > partStart && buf.get(partEnd - 1) == '\n') {
+                            partEnd--;
+                            if (partEnd > partStart && buf.get(partEnd - 1) == '\r') {
+                                partEnd--;
+                            }
+                        }
+                        ranges.add(new int[] {partStart, Math.max(partStart, partEnd)});
+                    }
+                    if (close) {
+                        return ranges;
+                    }
+                    partStart = lineEnd;
+                }
+                pos = lineEnd;
+            }
+            if (partStart >= 0 && partStart < end) {
+                ranges.add(new int[] {partStart, end}); // missing close delimiter: the last part runs to the end
+            }
+            return ranges;
+        }
+
+        private boolean isDelimiter(int pos, int lineEnd, byte[] boundary) {
+            if (lineEnd - pos < boundary.length + 2 || buf.get(pos) != '-' || buf.get(pos + 1) != '-') {
+                return false;
+            }
+            for (int i = 0; i < boundary.length; i++) {
+                if (buf.get(pos + 2 + i) != boundary[i]) {
+                    return false;
+                }
+            }
+            // Only transport padding (and the closing "--") may follow the boundary.
+            for (int i = pos + 2 + boundary.length; i < lineEnd; i++) {
+                byte c = buf.get(i);
+                if (c != '-' && c != ' ' && c != '\t' && c != '\r' && c != '\n') {
+                    return false;
+                }
+            }
+            return true;
+        }
+
+        private void collectText(int start, int end, String encoding, String charset, String subtype) {
+            int room = searchBodyLimit - text.length();
+            boolean wantPreview = preview == null && (subtype.equals("plain") || subtype.equals("html"));
+            if (room <= 0 && !wantPreview) {
+                return;
+            }
+            String decoded = decodeBody(start, end, encoding, charset, Math.max(room, PREVIEW_CHARS * 8));
+            if (subtype.equals("html")) {
+                decoded = decoded.replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ")
+                        .replaceAll("<[^>]*>", " ").replace("&nbsp;", " ");
+            }
+            if (room > 0) {
+                text.append(decoded, 0, Math.min(decoded.length(), room)).append('\n');
+            }
+            if (wantPreview) {
+                String p = decoded.replaceAll("\\s+", " ").trim();
+                if (!p.isEmpty()) {
+                    preview = p.length() > PREVIEW_CHARS ? p.substring(0, PREVIEW_CHARS) : p;
+                }
+            }
+        }
+
+        private String decodeBody(int start, int end, String encoding, String charsetName, int maxChars) {
+            byte[] raw = new byte[end - start];
+            buf.get(start, raw);
+            InputStream in = new ByteArrayInputStream(raw);
+            String enc = encoding.toLowerCase(Locale.ROOT);
+            if (enc.equals("base64")) {
+                in = new Base64InputStream(in, DecodeMonitor.SILENT);
+            } else if (enc.equals("quoted-printable")) {
+                in = new QuotedPrintableInputStream(in, DecodeMonitor.SILENT);
+            }
+            Charset cs = charset(charsetName);
+            StringBuilder sb = new StringBuilder();
+            try (Reader r = new InputStreamReader(in, cs)) {
+                char[] chunk = new char[8192];
+                int n;
+                while (sb.length() < maxChars && (n = r.read(chunk)) > 0) {
+                    sb.append(chunk, 0, n);
+                }
+            } catch (IOException e) {
+                // undecodable: keep what was decoded
+            }
+            return sb.length() > maxChars ? sb.substring(0, maxChars) : sb.toString();
+        }
+
+        private int countLines(int start, int end) {
+            int lines = 0;
+            for (int i = start; i < end; i++) {
+                if (buf.get(i) == '\n') {
+                    lines++;
+                }
+            }
+            if (end > start && buf.get(end - 1) != '\n') {
+                lines++;
+            }
+            return lines;
+        }
+
+        int lineEnd(int pos, int end) {
+            for (int i = pos; i < end; i++) {
+                if (buf.get(i) == '\n') {
+                    return i + 1;
+                }
+            }
+            return end;
+        }
+
+        int stripEol(int pos, int lineEnd) {
+            int e = lineEnd;
+            if (e > pos && buf.get(e - 1) == '\n') {
+                e--;
+                if (e > pos && buf.get(e - 1) == '\r') {
+                    e--;
+                }
+            }
+            return e;
+        }
+
+        String latin1(int start, int end) {
+            byte[] b = new byte[end - start];
+            buf.get(start, b);
+            return new String(b, StandardCharsets.ISO_8859_1);
+        }
+
+        /** Header bytes as UTF-8 when they are valid UTF-8 (RFC 6532), otherwise as Latin-1. */
+        String decodeRaw(int start, int end) {
+            byte[] b = new byte[end - start];
+            buf.get(start, b);
+            try {
+                return StandardCharsets.UTF_8.newDecoder()
+                        .onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT)
+                        .decode(ByteBuffer.wrap(b)).toString();
+            } catch (CharacterCodingException e) {
+                return new String(b, StandardCharsets.ISO_8859_1);
+            }
+        }
+    }
+
+    private record Header(List<HeaderField> fields, int start, int bodyStart) {
+    }
+
+    // ---- fields ----
+
+    private static boolean isIdentityEncoding(String encoding) {
+        return encoding.equals("7BIT") || encoding.equals("8BIT") || encoding.equals("BINARY");
+    }
+
+    private static String unfold(String value) {
+        return value.replace("\r\n", "").replace("\n", "").replace("\r", "");
+    }
+
+    private static String fieldValue(List<HeaderField> fields, String name) {
+        for (HeaderField f : fields) {
+            if (f.name().equalsIgnoreCase(name)) {
+                return f.value();
+            }
+        }
+        return null;
+    }
+
+    private static ParsedField parse(String name, String value) {
+        try {
+            return LenientFieldParser.parse(name + ": " + value);
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    private static ContentTypeField contentType(List<HeaderField> fields) {
+        String v = fieldValue(fields, "Content-Type");
+        return v != null && parse("Content-Type", v) instanceof ContentTypeField ct ? ct : null;
+    }
+
+    private static void disposition(List<HeaderField> fields, BodyPart.Builder b) {
+        String v = fieldValue(fields, "Content-Disposition");
+        if (v != null && parse("Content-Disposition", v) instanceof ContentDispositionField d
+                && d.getDispositionType() != null && !d.getDispositionType().isEmpty()) {
+            b.setDisposition(d.getDispositionType());
+            d.getParameters().forEach((k, val) -> b.addDispositionParams(param(k, val)));
+        }
+        String lang = fieldValue(fields, "Content-Language");
+        if (lang != null && parse("Content-Language", lang) instanceof ContentLanguageField l) {
+            b.addAllLanguage(l.getLanguages());
+        }
+        String loc = fieldValue(fields, "Content-Location");
+        if (loc != null) {
+            b.setLocation(loc);
+        }
+    }
+
+    private static Parameter param(String name, String value) {
+        return Parameter.newBuilder().setName(name).setValue(value == null ? "" : value).build();
+    }
+
+    private static Charset charset(String name) {
+        if (name == null || name.isBlank()) {
+            return StandardCharsets.US_ASCII;
+        }
+        try {
+            return Charset.forName(name.trim());
+        } catch (Exception e) {
+            return StandardCharsets.ISO_8859_1;
+        }
+    }
+
+    static String decodeWords(String value) {
+        try {
+            return DecoderUtil.decodeEncodedWords(value, DecodeMonitor.SILENT);
+        } catch (RuntimeException e) {
+            return value;
+        }
+    }
+
+    private static Instant sentDate(List<HeaderField> fields) {
+        String v = fieldValue(fields, "Date");
+        if (v != null && parse("Date", v) instanceof DateTimeField d && d.getDate() != null) {
+            return d.getDate().toInstant();
+        }
+        return null;
+    }
+
+    static Envelope envelope(List<HeaderField> fields) {
+        Envelope.Builder e = Envelope.newBuilder();
+        String v;
+        if ((v = fieldValue(fields, "Date")) != null) {
+            e.setDate(v);
+        }
+        if ((v = fieldValue(fields, "Subject")) != null) {
+            e.setSubject(v);
+        }
+        List<Address> from = addresses(fieldValue(fields, "From"));
+        e.addAllFrom(from);
+        // RFC 3501: Sender and Reply-To default to From.
+        List<Address> sender = addresses(fieldValue(fields, "Sender"));
+        e.addAllSender(sender.isEmpty() ? from : sender);
+        List<Address> replyTo = addresses(fieldValue(fields, "Reply-To"));
+        e.addAllReplyTo(replyTo.isEmpty() ? from : replyTo);
+        e.addAllTo(addresses(fieldValue(fields, "To")));
+        e.addAllCc(addresses(fieldValue(fields, "Cc")));
+        e.addAllBcc(addresses(fieldValue(fields, "Bcc")));
+        if ((v = fieldValue(fields, "In-Reply-To")) != null) {
+            e.setInReplyTo(v);
+        }
+        if ((v = fieldValue(fields, "Message-ID")) != null) {
+            e.setMessageId(v);
+        }
+        return e.build();
+    }
+
+    private static List<Address> addresses(String value) {
+        List<Address> out = new ArrayList<>();
+        if (value == null || value.isBlank()) {
+            return out;
+        }
+        AddressList list;
+        try {
+            list = LenientAddressParser.DEFAULT.parseAddressList(value);
+        } catch (RuntimeException ex) {
+            return out;
+        }
+        for (org.apache.james.mime4j.dom.address.Address a : list) {
+            if (a instanceof Mailbox m) {
+                out.add(address(m));
+            } else if (a instanceof Group g) {
+                out.add(Address.newBuilder().setMailbox(g.getName()).setGroupMarker(true).build());
+                for (Mailbox m : g.getMailboxes()) {
+                    out.add(address(m));
+                }
+                out.add(Address.newBuilder().setGroupMarker(true).build());
+            }
+        }
+        return out;
+    }
+
+    private static Address address(Mailbox m) {
+        Address.Builder a = Address.newBuilder();
+        String name = m.getName();
+        if (name != null && !name.isEmpty()) {
+            // mime4j decodes encoded words; IMAP wants 7-bit envelopes, so non-ASCII names are re-encoded.
+            a.setName(EncoderUtil.hasToBeEncoded(name, 0)
+                    ? EncoderUtil.encodeEncodedWord(name, EncoderUtil.Usage.TEXT_TOKEN) : name);
+        }
+        if (m.getRoute() != null && !m.getRoute().isEmpty()) {
+            a.setAdl(m.getRoute().toRouteString());
+        }
+        a.setMailbox(m.getLocalPart() == null ? "" : m.getLocalPart());
+        a.setHost(m.getDomain() == null ? "" : m.getDomain());
+        return a.build();
+    }
+}
