@@ -1,0 +1,142 @@
+package dev.mailplatform.store.contract;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.blob.BlobStore;
+import dev.mailplatform.store.jobs.BlobCollector;
+import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.ExpungeRequest;
+import dev.mailplatform.store.v1.Flags;
+import dev.mailplatform.store.v1.SectionKind;
+import dev.mailplatform.store.v1.StoreFlagsRequest;
+import dev.mailplatform.testkit.StoreInfraResource;
+import io.minio.GetObjectArgs;
+import io.minio.MinioClient;
+import io.minio.PutObjectArgs;
+import io.minio.StatObjectArgs;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.time.Duration;
+import java.util.HexFormat;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class BlobContractTest extends StoreContract {
+
+    @Inject
+    BlobCollector collector;
+
+    private static MinioClient s3() {
+        return MinioClient.builder().endpoint(StoreInfraResource.s3Endpoint())
+                .credentials(StoreInfraResource.s3AccessKey(), StoreInfraResource.s3SecretKey()).build();
+    }
+
+    private static String sha256(byte[] b) throws Exception {
+        return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(b));
+    }
+
+    private static long count(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
+                StoreInfraResource.dbPassword()); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getLong(1);
+        }
+    }
+
+    private static boolean objectExists(String hash) {
+        try {
+            s3().statObject(StatObjectArgs.builder().bucket("mail").object(BlobStore.key(hash)).build());
+            return true;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    void oneMessageDeliveredToTwoAccountsIsOneBlob() throws Exception {
+        Account a = newAccount();
+        Account b = newAccount();
+        byte[] msg = TestMessages.withAttachment("shared " + System.nanoTime(), "to both", 20000, 7);
+        String hash = sha256(msg);
+        append(a, "INBOX", msg);
+        append(b, "INBOX", msg);
+        append(b, "Archive", msg);
+        assertEquals(1, count("SELECT count(*) FROM blob WHERE hash = '" + hash + "'"));
+        assertEquals(3, count("SELECT count(*) FROM message WHERE blob_hash = '" + hash + "'"));
+        assertTrue(objectExists(hash));
+        byte[] stored = s3().getObject(GetObjectArgs.builder().bucket("mail").object(BlobStore.key(hash)).build())
+                .readAllBytes();
+        assertArrayEquals(msg, stored, "the object holds exactly the message bytes");
+    }
+
+    @Test
+    void partialFetchOfOnePartReadsOnlyThatRange() throws Exception {
+        Account a = newAccount();
+        String text = "the text part " + System.nanoTime();
+        byte[] msg = TestMessages.withAttachment("range", text, 200_000, 3);
+        String hash = sha256(msg);
+        int uid = append(a, "INBOX", msg).getUid();
+        // Cut the object right after part 1: a reader that touched the attachment would now fail.
+        String s = new String(msg, StandardCharsets.ISO_8859_1);
+        int partEnd = s.indexOf(text) + text.length();
+        byte[] truncated = java.util.Arrays.copyOf(msg, partEnd);
+        s3().putObject(PutObjectArgs.builder().bucket("mail").object(BlobStore.key(hash))
+                .stream(new ByteArrayInputStream(truncated), (long) truncated.length, null).build());
+        assertEquals(text, new String(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), 0, 0),
+                StandardCharsets.ISO_8859_1));
+        assertEquals(text.substring(4, 8), new String(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), 4, 4),
+                StandardCharsets.ISO_8859_1));
+        // ENVELOPE, BODYSTRUCTURE and HEADER come from the index or the first bytes only.
+        assertTrue(new String(fetch(a, "INBOX", uid, part(SectionKind.SECTION_HEADER), 0, 0),
+                StandardCharsets.ISO_8859_1).startsWith("From: Alice"));
+        // Put the full object back for other tests.
+        s3().putObject(PutObjectArgs.builder().bucket("mail").object(BlobStore.key(hash))
+                .stream(new ByteArrayInputStream(msg), (long) msg.length, null).build());
+        assertArrayEquals(msg, fetchAll(a, "INBOX", uid));
+    }
+
+    @Test
+    void unreferencedAndOrphanBlobsAreCollectedAfterTheGracePeriod() throws Exception {
+        Account a = newAccount();
+        byte[] keep = TestMessages.simple("keep " + System.nanoTime(), "kept");
+        byte[] drop = TestMessages.simple("drop " + System.nanoTime(), "dropped");
+        append(a, "INBOX", keep);
+        int dropUid = append(a, "INBOX", drop).getUid();
+        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(dropUid, dropUid))
+                .setFlags(Flags.newBuilder().setSystem(8)).build());
+        messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+
+        // An orphan: an object written to S3 whose append never committed.
+        byte[] orphan = ("orphan " + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
+        String orphanHash = sha256(orphan);
+        s3().putObject(PutObjectArgs.builder().bucket("mail").object(BlobStore.key(orphanHash))
+                .stream(new ByteArrayInputStream(orphan), (long) orphan.length, null).build());
+
+        // Within the grace period nothing goes.
+        collector.collect(Duration.ofHours(1));
+        assertTrue(objectExists(sha256(drop)));
+        assertTrue(objectExists(orphanHash));
+
+        Thread.sleep(1100); // S3 timestamps have one-second resolution
+        int n = collector.collect(Duration.ofMillis(1));
+        assertTrue(n >= 2, "collected " + n);
+        assertFalse(objectExists(sha256(drop)), "the expunged message's blob is gone");
+        assertEquals(0, count("SELECT count(*) FROM blob WHERE hash = '" + sha256(drop) + "'"));
+        assertFalse(objectExists(orphanHash), "the orphan object is gone");
+        assertTrue(objectExists(sha256(keep)), "a referenced blob stays");
+        assertArrayEquals(keep, fetchAll(a, "INBOX", 1));
+
+        // The same bytes appended again after collection are stored again.
+        int again = append(a, "INBOX", drop).getUid();
+        assertArrayEquals(drop, fetchAll(a, "INBOX", again));
+    }
+}

@@ -1,0 +1,341 @@
+package dev.mailplatform.store.contract;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.AppendResponse;
+import dev.mailplatform.store.v1.BodyPart;
+import dev.mailplatform.store.v1.CopyRequest;
+import dev.mailplatform.store.v1.CopyResponse;
+import dev.mailplatform.store.v1.Envelope;
+import dev.mailplatform.store.v1.ExpungeRequest;
+import dev.mailplatform.store.v1.ExpungeResponse;
+import dev.mailplatform.store.v1.FetchContentRequest;
+import dev.mailplatform.store.v1.FetchContentResponse;
+import dev.mailplatform.store.v1.FetchMetadataRequest;
+import dev.mailplatform.store.v1.FetchMetadataResponse;
+import dev.mailplatform.store.v1.Flags;
+import dev.mailplatform.store.v1.FlagsMode;
+import dev.mailplatform.store.v1.GetChangesRequest;
+import dev.mailplatform.store.v1.GetChangesResponse;
+import dev.mailplatform.store.v1.GetStatusRequest;
+import dev.mailplatform.store.v1.MessageMetadata;
+import dev.mailplatform.store.v1.MessageState;
+import dev.mailplatform.store.v1.SectionKind;
+import dev.mailplatform.store.v1.SelectRequest;
+import dev.mailplatform.store.v1.SelectResponse;
+import dev.mailplatform.store.v1.StoreFlagsRequest;
+import dev.mailplatform.store.v1.StoreFlagsResponse;
+import dev.mailplatform.store.v1.UidRange;
+import dev.mailplatform.store.v1.UidSet;
+import io.grpc.Status;
+import io.quarkus.test.junit.QuarkusTest;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class MessageContractTest extends StoreContract {
+
+    @Test
+    void appendThenSelectSnapshotStreamsEveryMessage() {
+        Account a = newAccount();
+        int n = 23;
+        for (int i = 0; i < n; i++) {
+            append(a, "INBOX", TestMessages.simple("m" + i, "body " + i), i % 2 == 0 ? 1 : 0,
+                    i == 3 ? List.of("$Forwarded") : List.of());
+        }
+        List<SelectResponse> resp = drain(messages.select(SelectRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                .build()));
+        var header = resp.get(0).getHeader();
+        assertEquals(n, header.getMessages());
+        assertEquals(n + 1, header.getUidnext());
+        assertEquals(n / 2, header.getUnseen());
+        assertEquals(List.of("$Forwarded"), header.getKeywordsList());
+        List<MessageState> states = new ArrayList<>();
+        resp.stream().skip(1).forEach(r -> states.addAll(r.getBatch().getMessagesList()));
+        assertEquals(n, states.size());
+        for (int i = 0; i < n; i++) {
+            assertEquals(i + 1, states.get(i).getUid());
+            assertEquals(i % 2 == 0 ? 1 : 0, states.get(i).getSystemFlags());
+            assertTrue(states.get(i).getModseq() > 0);
+        }
+        assertEquals(List.of("$Forwarded"), states.get(3).getKeywordsList());
+    }
+
+    @Test
+    void fetchMetadataFromTheIndex() {
+        Account a = newAccount();
+        byte[] msg = TestMessages.withAttachment("Report =?utf-8?q?Q1?=", "see attached", 3000, 1);
+        AppendResponse ar = append(a, "INBOX", msg);
+        List<MessageMetadata> md = new ArrayList<>();
+        drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(all())
+                .setFlags(true).setInternalDate(true).setSize(true).setEnvelope(true).setBodyStructure(true)
+                .setModseq(true).setSaveDate(true).setEmailId(true).setPreview(true).addHeaderFields("subject")
+                .addHeaderFields("TO").build())).forEach(r -> md.addAll(r.getMessagesList()));
+        assertEquals(1, md.size());
+        MessageMetadata m = md.get(0);
+        assertEquals(ar.getUid(), m.getUid());
+        assertEquals(msg.length, m.getSize());
+        assertEquals(ar.getEmailId(), m.getEmailId());
+        assertTrue(m.getInternalDate() > 0 && m.getSaveDate() > 0);
+        Envelope e = m.getEnvelope();
+        assertEquals("Report =?utf-8?q?Q1?=", e.getSubject(), "envelope strings are raw");
+        assertEquals("Wed, 06 Mar 2024 08:00:00 +0100", e.getDate());
+        assertEquals("alice", e.getFrom(0).getMailbox());
+        assertEquals("example.org", e.getFrom(0).getHost());
+        assertEquals("Alice", e.getFrom(0).getName());
+        assertEquals(e.getFromList(), e.getSenderList(), "Sender defaults to From");
+        assertEquals("bob", e.getTo(0).getMailbox());
+        BodyPart s = m.getBodyStructure();
+        assertEquals("multipart", s.getType());
+        assertEquals("mixed", s.getSubtype());
+        assertEquals(2, s.getPartsCount());
+        assertEquals("text", s.getParts(0).getType());
+        assertEquals("see attached".length() , s.getParts(0).getSize());
+        assertEquals(1, s.getParts(0).getLines());
+        assertEquals("application", s.getParts(1).getType());
+        assertEquals("BASE64", s.getParts(1).getEncoding());
+        assertEquals("attachment", s.getParts(1).getDisposition());
+        assertEquals("data.bin", s.getParts(1).getDispositionParams(0).getValue());
+        assertEquals("see attached", m.getPreview());
+        assertEquals("To: bob@example.net\r\nSubject: Report =?utf-8?q?Q1?=\r\n\r\n",
+                m.getHeaderFields().toStringUtf8());
+
+        // Only what was asked for; CHANGEDSINCE filters.
+        List<MessageMetadata> flagsOnly = new ArrayList<>();
+        drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(all())
+                .setFlags(true).setChangedSince(ar.getModseq()).build()))
+                .forEach(r -> flagsOnly.addAll(r.getMessagesList()));
+        assertTrue(flagsOnly.isEmpty());
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setUids(uids(5, 2)).setFlags(true).build())));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setUids(uids(0, 2)).setFlags(true).build())));
+        assertStatus(Status.Code.NOT_FOUND, () -> drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder()
+                .setMailbox(ref(a, "Missing")).setUids(all()).setFlags(true).build())));
+    }
+
+    @Test
+    void fetchContentSectionsAndPartials() {
+        Account a = newAccount();
+        byte[] msg = TestMessages.withAttachment("parts", "hello part one", 5000, 2);
+        int uid = append(a, "INBOX", msg).getUid();
+        String s = new String(msg, StandardCharsets.US_ASCII);
+        int headerEnd = s.indexOf("\r\n\r\n") + 4;
+        assertArrayEquals(msg, fetchAll(a, "INBOX", uid));
+        assertEquals(s.substring(0, headerEnd), str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_HEADER), 0, 0)));
+        assertEquals(s.substring(headerEnd), str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_TEXT), 0, 0)));
+        assertEquals("hello part one", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), 0, 0)));
+        assertEquals("Content-Type: text/plain; charset=us-ascii\r\n\r\n",
+                str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_MIME, 1), 0, 0)));
+        assertEquals("part", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), 6, 4)));
+        assertEquals("", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), 100, 4)),
+                "a partial past the end is empty");
+        assertEquals(Arrays.copyOfRange(msg, 10, msg.length).length,
+                fetch(a, "INBOX", uid, part(SectionKind.SECTION_FULL), 10, 0).length);
+        String att = str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 2), 0, 0));
+        assertTrue(att.endsWith("\r\n") == false && att.length() > 5000, "base64 body without the delimiter");
+        assertEquals("Subject: parts\r\n\r\n", str(fetch(a, "INBOX", uid, dev.mailplatform.store.v1.Section.newBuilder()
+                .setKind(SectionKind.SECTION_HEADER_FIELDS).addFields("SUBJECT").build(), 0, 0)));
+        String not = str(fetch(a, "INBOX", uid, dev.mailplatform.store.v1.Section.newBuilder()
+                .setKind(SectionKind.SECTION_HEADER_FIELDS_NOT).addFields("subject").addFields("date").build(), 0, 0));
+        assertFalse(not.contains("Subject:"));
+        assertTrue(not.startsWith("From: Alice"));
+
+        // The first response carries the size of the whole section.
+        FetchContentResponse first = messages.fetchContent(FetchContentRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setUid(uid).setSection(part(SectionKind.SECTION_PART, 1)).setLength(2)
+                .build()).next();
+        assertEquals("hello part one".length(), first.getSectionSize());
+
+        assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 3), 0, 0));
+        assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "INBOX", uid + 7, part(SectionKind.SECTION_FULL), 0, 0));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> fetch(a, "INBOX", uid, part(SectionKind.SECTION_TEXT, 1), 0, 0));
+    }
+
+    @Test
+    void nestedMessageParts() {
+        Account a = newAccount();
+        int uid = append(a, "INBOX", TestMessages.nested()).getUid();
+        assertEquals("outer text", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), 0, 0)));
+        assertEquals("inner plain", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 2, 1), 0, 0)));
+        assertEquals("<p>inner html</p>", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 2, 2), 0, 0)));
+        String innerHeader = str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_HEADER, 2), 0, 0));
+        assertTrue(innerHeader.startsWith("From: inner@example.org\r\n") && innerHeader.endsWith("\r\n\r\n"));
+        assertTrue(str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_TEXT, 2), 0, 0)).startsWith("--inner\r\n"));
+        MessageMetadata md = drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setUids(all()).setBodyStructure(true).build())).get(0).getMessages(0);
+        BodyPart rfc822 = md.getBodyStructure().getParts(1);
+        assertEquals("message", rfc822.getType());
+        assertEquals("inner subject", rfc822.getMessageEnvelope().getSubject());
+        assertEquals("alternative", rfc822.getMessageBody().getSubtype());
+    }
+
+    @Test
+    void malformedMimeIsStoredAndFetchableAsRawBytes() {
+        Account a = newAccount();
+        byte[][] bad = {
+            "no header separator at all, just text\nand a bare LF line".getBytes(StandardCharsets.ISO_8859_1),
+            ("Content-Type: multipart/mixed; boundary=\"never\"\r\n\r\nno boundary ever appears\r\n")
+                    .getBytes(StandardCharsets.ISO_8859_1),
+            ("Content-Type: multipart/mixed\r\n\r\nmultipart without boundary\r\n").getBytes(StandardCharsets.US_ASCII),
+            ("Subject: \u00e9\u00ff 8bit\r\nFrom: <<<>>>\r\nDate: yesterday-ish\r\n"
+                    + "Content-Type: text/plain; charset=x-unknown-cs\r\nContent-Transfer-Encoding: base64\r\n\r\n"
+                    + "!!!not base64!!!\r\n").getBytes(StandardCharsets.ISO_8859_1),
+            new byte[] {0, 1, 2, (byte) 0xff, '\r', '\n', '\r', '\n', 0},
+        };
+        for (byte[] b : bad) {
+            int uid = append(a, "INBOX", b).getUid();
+            assertArrayEquals(b, fetchAll(a, "INBOX", uid));
+            MessageMetadata md = drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder()
+                    .setMailbox(ref(a, "INBOX")).setUids(uids(uid, uid)).setBodyStructure(true).setEnvelope(true)
+                    .build())).get(0).getMessages(0);
+            assertEquals(b.length, md.getBodyStructure().getBodyEnd());
+        }
+    }
+
+    @Test
+    void storeFlagsModesKeywordsAndUnchangedSince() {
+        Account a = newAccount();
+        for (int i = 0; i < 4; i++) {
+            append(a, "INBOX", TestMessages.simple("f" + i, "x"));
+        }
+        StoreFlagsResponse r = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                .setUids(uids(1, 2)).setMode(FlagsMode.FLAGS_ADD)
+                .setFlags(Flags.newBuilder().setSystem(1 | 4).addKeywords("$Label1")).build());
+        assertEquals(2, r.getUpdatedCount());
+        long m1 = r.getHighestModseq();
+        assertEquals(m1, r.getUpdated(0).getModseq());
+        assertEquals(5, r.getUpdated(0).getSystemFlags());
+        assertEquals(List.of("$Label1"), r.getUpdated(0).getKeywordsList());
+        assertEquals(2, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getUnseen());
+
+        // Setting what is already set changes nothing and takes no modseq.
+        StoreFlagsResponse same = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                .setUids(uids(1, 2)).setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(1)).build());
+        assertEquals(0, same.getUpdatedCount());
+        assertEquals(m1, same.getHighestModseq());
+
+        StoreFlagsResponse rm = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                .setUids(uids(1, 1)).setMode(FlagsMode.FLAGS_REMOVE)
+                .setFlags(Flags.newBuilder().setSystem(4).addKeywords("$Label1")).build());
+        assertEquals(1, rm.getUpdated(0).getSystemFlags());
+        assertEquals(0, rm.getUpdated(0).getKeywordsCount());
+        assertTrue(rm.getHighestModseq() > m1);
+
+        StoreFlagsResponse rep = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                .setUids(all()).setMode(FlagsMode.FLAGS_REPLACE)
+                .setFlags(Flags.newBuilder().setSystem(2).addKeywords("b").addKeywords("a")).build());
+        assertEquals(4, rep.getUpdatedCount());
+        rep.getUpdatedList().forEach(s -> {
+            assertEquals(2, s.getSystemFlags());
+            assertEquals(List.of("a", "b"), s.getKeywordsList());
+        });
+        assertEquals(4, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getUnseen());
+
+        // UNCHANGEDSINCE: message 1 changes after the client's modseq, so it fails; 2..4 succeed.
+        long since = rep.getHighestModseq();
+        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(1, 1))
+                .setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(16)).build());
+        StoreFlagsResponse cond = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                .setUids(all()).setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(4))
+                .setUnchangedSince(since).build());
+        assertEquals(List.of(1), cond.getFailedUidsList());
+        assertEquals(3, cond.getUpdatedCount());
+
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages.storeFlags(StoreFlagsRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setUids(all()).setFlags(Flags.newBuilder().addKeywords("bad word"))
+                .build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages.storeFlags(StoreFlagsRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setUids(all()).setFlags(Flags.newBuilder().setSystem(64)).build()));
+    }
+
+    @Test
+    void copyMoveAndExpunge() {
+        Account a = newAccount();
+        for (int i = 0; i < 5; i++) {
+            append(a, "INBOX", TestMessages.simple("c" + i, "copy me " + i), i == 4 ? 8 : 0, List.of());
+        }
+        long usedBefore = usage(a);
+        CopyResponse c = messages.copy(CopyRequest.newBuilder().setSource(ref(a, "INBOX"))
+                .setUids(UidSet.newBuilder().addRanges(UidRange.newBuilder().setFirst(2).setLast(3))
+                        .addRanges(UidRange.newBuilder().setFirst(5).setLast(5))).setDestination("Archive").build());
+        assertEquals(3, c.getMappingsCount());
+        assertEquals(2, c.getMappings(0).getSourceUid());
+        assertEquals(1, c.getMappings(0).getDestinationUid());
+        assertEquals(5, c.getMappings(2).getSourceUid());
+        assertEquals(3, c.getMappings(2).getDestinationUid());
+        assertEquals(usedBefore * 8 / 5 , usage(a), 200, "copies count against the quota");
+        assertArrayEquals(fetchAll(a, "INBOX", 2), fetchAll(a, "Archive", 1));
+
+        long beforeMove = usage(a);
+        CopyResponse mv = messages.move(CopyRequest.newBuilder().setSource(ref(a, "INBOX")).setUids(uids(1, 1))
+                .setDestination("Trash").build());
+        assertEquals(1, mv.getMappings(0).getDestinationUid());
+        assertEquals(beforeMove, usage(a), "a move does not change the usage");
+        assertEquals(4, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getMessages());
+        assertStatus(Status.Code.NOT_FOUND, () -> messages.copy(CopyRequest.newBuilder().setSource(ref(a, "INBOX"))
+                .setUids(all()).setDestination("Nowhere").build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages.move(CopyRequest.newBuilder()
+                .setSource(ref(a, "INBOX")).setUids(all()).setDestination("INBOX").build()));
+
+        // EXPUNGE removes only \Deleted messages; UID EXPUNGE only those of the set.
+        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(2, 3))
+                .setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(8)).build());
+        ExpungeResponse e1 = messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                .setUids(uids(3, 5)).build());
+        assertEquals(List.of(3, 5), e1.getExpungedUidsList());
+        ExpungeResponse e2 = messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        assertEquals(List.of(2), e2.getExpungedUidsList());
+        assertTrue(e2.getHighestModseq() > e1.getHighestModseq());
+        var st = mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        assertEquals(1, st.getMessages());
+        assertEquals(6, st.getUidnext(), "UIDs are never reused");
+    }
+
+    @Test
+    void getChangesReportsFlagChangesAndVanishedUids() {
+        Account a = newAccount();
+        for (int i = 0; i < 4; i++) {
+            append(a, "INBOX", TestMessages.simple("g" + i, "x"));
+        }
+        long since = mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getHighestModseq();
+        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(2, 2))
+                .setFlags(Flags.newBuilder().setSystem(1)).build());
+        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(4, 4))
+                .setFlags(Flags.newBuilder().setSystem(8)).build());
+        messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        append(a, "INBOX", TestMessages.simple("g-new", "x"));
+        List<GetChangesResponse> resp = drain(messages.getChanges(GetChangesRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setSinceModseq(since).setIncludeVanished(true).build()));
+        List<Integer> changed = new ArrayList<>();
+        List<Integer> vanished = new ArrayList<>();
+        resp.forEach(r -> {
+            r.getChangedList().forEach(s -> changed.add(s.getUid()));
+            vanished.addAll(r.getVanishedList());
+        });
+        assertEquals(List.of(2, 5), changed);
+        assertEquals(List.of(4), vanished);
+        assertEquals(6, resp.get(0).getUidnext());
+        assertEquals(4, resp.get(0).getMessages());
+    }
+
+    private long usage(Account a) {
+        return accounts.getAccount(dev.mailplatform.store.v1.GetAccountRequest.newBuilder().setId(a.getId()).build())
+                .getStorageUsed();
+    }
+
+    private static String str(byte[] b) {
+        return new String(b, StandardCharsets.ISO_8859_1);
+    }
+}

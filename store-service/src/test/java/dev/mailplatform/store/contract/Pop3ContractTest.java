@@ -1,0 +1,194 @@
+package dev.mailplatform.store.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.jobs.RetentionJob;
+import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.CommitMaildropRequest;
+import dev.mailplatform.store.v1.FetchMetadataRequest;
+import dev.mailplatform.store.v1.Flags;
+import dev.mailplatform.store.v1.GetRetentionPolicyRequest;
+import dev.mailplatform.store.v1.GetStatusRequest;
+import dev.mailplatform.store.v1.LeaseRequest;
+import dev.mailplatform.store.v1.MaildropEntry;
+import dev.mailplatform.store.v1.MaildropHeader;
+import dev.mailplatform.store.v1.OpenMaildropRequest;
+import dev.mailplatform.store.v1.OpenMaildropResponse;
+import dev.mailplatform.store.v1.RecordRetrievalRequest;
+import dev.mailplatform.store.v1.RetentionPolicy;
+import dev.mailplatform.store.v1.SetRetentionPolicyRequest;
+import dev.mailplatform.store.v1.StoreFlagsRequest;
+import dev.mailplatform.store.v1.UpdateAccountRequest;
+import dev.mailplatform.testkit.StoreInfraResource;
+import io.grpc.Status;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+@QuarkusTest
+class Pop3ContractTest extends StoreContract {
+
+    @Inject
+    RetentionJob retention;
+
+    record Drop(MaildropHeader header, List<MaildropEntry> entries) {
+    }
+
+    private Drop open(Account a, int leaseSeconds) {
+        List<OpenMaildropResponse> r = drain(pop3.openMaildrop(OpenMaildropRequest.newBuilder()
+                .setAccountId(a.getId()).setOwner("test").setLeaseSeconds(leaseSeconds).build()));
+        List<MaildropEntry> entries = new ArrayList<>();
+        r.stream().skip(1).forEach(x -> entries.addAll(x.getBatch().getEntriesList()));
+        return new Drop(r.get(0).getHeader(), entries);
+    }
+
+    @Test
+    void leaseIsExclusiveAndACrashedHoldersLeaseExpires() throws Exception {
+        Account a = newAccount();
+        append(a, "INBOX", TestMessages.simple("p1", "one"));
+        Drop first = open(a, 2);
+        assertEquals(1, first.entries().size());
+        String msg = assertStatus(Status.Code.ABORTED, () -> open(a, 60));
+        assertTrue(msg.contains("locked"), msg);
+        // Renewal keeps it alive past its first expiry.
+        pop3.renewLease(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(first.header().getLeaseId())
+                .setLeaseSeconds(3).build());
+        Thread.sleep(2100);
+        assertStatus(Status.Code.ABORTED, () -> open(a, 60));
+        // The holder "crashes": it stops renewing, the lease expires, the next session gets the maildrop.
+        Thread.sleep(1200);
+        Drop second = open(a, 60);
+        assertEquals(1, second.entries().size());
+        assertStatus(Status.Code.NOT_FOUND, () -> pop3.renewLease(LeaseRequest.newBuilder().setAccountId(a.getId())
+                .setLeaseId(first.header().getLeaseId()).build()));
+        assertStatus(Status.Code.NOT_FOUND, () -> pop3.commitMaildrop(CommitMaildropRequest.newBuilder()
+                .setAccountId(a.getId()).setLeaseId(first.header().getLeaseId()).addDeletedUids(1).build()));
+        assertEquals(1, inboxCount(a), "the stale holder deleted nothing");
+        pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(second.header().getLeaseId())
+                .build());
+        open(a, 60);
+    }
+
+    @Test
+    void commitDeletesAtomicallyAndReleasesUidlsStayStable() {
+        Account a = newAccount();
+        for (int i = 0; i < 4; i++) {
+            append(a, "INBOX", TestMessages.simple("c" + i, "n" + i));
+        }
+        Drop d = open(a, 60);
+        assertEquals(4, d.header().getMessages());
+        assertEquals(-1, d.header().getRetentionDays(), "retention defaults to never");
+        List<String> uidls = d.entries().stream().map(MaildropEntry::getUniqueId).toList();
+        assertEquals(4, uidls.stream().distinct().count());
+        // Flags changed over IMAP do not change UIDLs.
+        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(all())
+                .setFlags(Flags.newBuilder().setSystem(1 | 4)).build());
+        pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(d.header().getLeaseId())
+                .build());
+        Drop again = open(a, 60);
+        assertEquals(uidls, again.entries().stream().map(MaildropEntry::getUniqueId).toList());
+        var resp = pop3.commitMaildrop(CommitMaildropRequest.newBuilder().setAccountId(a.getId())
+                .setLeaseId(again.header().getLeaseId()).addDeletedUids(again.entries().get(0).getUid())
+                .addDeletedUids(again.entries().get(2).getUid()).build());
+        assertEquals(2, resp.getDeleted());
+        assertEquals(2, inboxCount(a), "deleted over POP3 means gone for IMAP too");
+        Drop third = open(a, 60);
+        assertEquals(List.of(uidls.get(1), uidls.get(3)),
+                third.entries().stream().map(MaildropEntry::getUniqueId).toList());
+    }
+
+    @Test
+    void loginDelayIsEnforced() {
+        Account a = newAccount();
+        accounts.updateAccount(UpdateAccountRequest.newBuilder().setId(a.getId()).setPop3LoginDelaySeconds(300).build());
+        Drop d = open(a, 60);
+        assertEquals(300, d.header().getLoginDelaySeconds());
+        pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(d.header().getLeaseId())
+                .build());
+        String msg = assertStatus(Status.Code.FAILED_PRECONDITION, () -> open(a, 60));
+        assertTrue(msg.startsWith("login-delay"), msg);
+    }
+
+    @Test
+    void retentionPolicyAccountOverridesDomain() {
+        Account a = newAccount();
+        RetentionPolicy p = pop3.getRetentionPolicy(GetRetentionPolicyRequest.newBuilder().setAccountId(a.getId())
+                .build());
+        assertEquals(-1, p.getRetentionDays());
+        assertEquals("domain", p.getSource());
+        pop3.setRetentionPolicy(SetRetentionPolicyRequest.newBuilder().setDomainId(a.getDomainId()).setRetentionDays(30)
+                .build());
+        assertEquals(30, pop3.getRetentionPolicy(GetRetentionPolicyRequest.newBuilder().setAccountId(a.getId())
+                .build()).getRetentionDays());
+        p = pop3.setRetentionPolicy(SetRetentionPolicyRequest.newBuilder().setAccountId(a.getId()).setRetentionDays(3)
+                .build());
+        assertEquals(3, p.getRetentionDays());
+        assertEquals("account", p.getSource());
+        assertEquals(30, p.getDomainRetentionDays());
+        p = pop3.setRetentionPolicy(SetRetentionPolicyRequest.newBuilder().setAccountId(a.getId()).setClear(true)
+                .build());
+        assertEquals(30, p.getRetentionDays());
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> pop3.setRetentionPolicy(SetRetentionPolicyRequest.newBuilder()
+                .setAccountId(a.getId()).setRetentionDays(-7).build()));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> pop3.getRetentionPolicy(
+                GetRetentionPolicyRequest.getDefaultInstance()));
+    }
+
+    @Test
+    void retentionDeletesOnlyWhatIsDue() throws Exception {
+        Account a = newAccount();
+        Account never = newAccount();
+        for (int i = 0; i < 4; i++) {
+            append(a, "INBOX", TestMessages.simple("r" + i, "n" + i));
+            append(never, "INBOX", TestMessages.simple("r" + i, "n" + i));
+        }
+        append(a, "Archive", TestMessages.simple("archived", "not in the maildrop"));
+        pop3.setRetentionPolicy(SetRetentionPolicyRequest.newBuilder().setAccountId(a.getId()).setRetentionDays(2)
+                .build());
+        for (Account acc : List.of(a, never)) {
+            Drop d = open(acc, 60);
+            // Messages 1..3 retrieved; 4 never.
+            for (int uid = 1; uid <= 3; uid++) {
+                pop3.recordRetrieval(RecordRetrievalRequest.newBuilder().setAccountId(acc.getId())
+                        .setLeaseId(d.header().getLeaseId()).setUid(uid).build());
+            }
+            // While a session holds the maildrop, nothing is deleted under it.
+            backdate(acc, 1, 5);
+            retention.run();
+            assertEquals(4, inboxCount(acc));
+            pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(acc.getId())
+                    .setLeaseId(d.header().getLeaseId()).build());
+        }
+        // 1 was retrieved 5 days ago (due), 2 one day ago (not due), 3 just now, 4 never.
+        backdate(a, 2, 1);
+        backdate(never, 2, 1);
+        retention.run();
+        List<Integer> left = new ArrayList<>();
+        drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(all())
+                .build())).forEach(r -> r.getMessagesList().forEach(m -> left.add(m.getUid())));
+        assertEquals(List.of(2, 3, 4), left);
+        assertEquals(4, inboxCount(never), "a policy of never keeps everything");
+        assertEquals(1, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "Archive")).build())
+                .getMessages(), "retention covers the maildrop only");
+        assertStatus(Status.Code.NOT_FOUND, () -> pop3.recordRetrieval(RecordRetrievalRequest.newBuilder()
+                .setAccountId(a.getId()).setLeaseId("no-such-lease").setUid(2).build()));
+    }
+
+    private static void backdate(Account a, int uid, int days) throws Exception {
+        try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
+                StoreInfraResource.dbPassword())) {
+            c.createStatement().executeUpdate("UPDATE message SET pop3_retrieved_at = now() - interval '" + days
+                    + " days' WHERE uid = " + uid + " AND mailbox_id = (SELECT id FROM mailbox WHERE account_id = "
+                    + a.getId() + " AND name = 'INBOX')");
+        }
+    }
+
+    private int inboxCount(Account a) {
+        return mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build()).getMessages();
+    }
+}

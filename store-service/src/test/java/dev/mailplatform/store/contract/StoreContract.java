@@ -1,0 +1,165 @@
+package dev.mailplatform.store.contract;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import com.google.protobuf.ByteString;
+import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.AccountServiceGrpc;
+import dev.mailplatform.store.v1.AppendHeader;
+import dev.mailplatform.store.v1.AppendRequest;
+import dev.mailplatform.store.v1.AppendResponse;
+import dev.mailplatform.store.v1.CreateAccountRequest;
+import dev.mailplatform.store.v1.FetchContentRequest;
+import dev.mailplatform.store.v1.FetchContentResponse;
+import dev.mailplatform.store.v1.Flags;
+import dev.mailplatform.store.v1.MailboxRef;
+import dev.mailplatform.store.v1.MailboxServiceGrpc;
+import dev.mailplatform.store.v1.MessageService;
+import dev.mailplatform.store.v1.MessageServiceGrpc;
+import dev.mailplatform.store.v1.Pop3ServiceGrpc;
+import dev.mailplatform.store.v1.QuotaServiceGrpc;
+import dev.mailplatform.store.v1.Section;
+import dev.mailplatform.store.v1.SectionKind;
+import dev.mailplatform.store.v1.UidRange;
+import dev.mailplatform.store.v1.UidSet;
+import dev.mailplatform.testkit.StoreInfraResource;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.smallrye.mutiny.Multi;
+import java.io.ByteArrayOutputStream;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.function.Executable;
+
+/**
+ * The base of the contract suite: a real store-service (this Quarkus app) over real gRPC, on embedded PostgreSQL
+ * and an in-process s3proxy. Each test works in accounts of its own, so tests never see each other's data.
+ */
+@QuarkusTestResource(StoreInfraResource.class)
+public abstract class StoreContract {
+
+    private static final AtomicInteger SEQ = new AtomicInteger();
+
+    @GrpcClient("store")
+    AccountServiceGrpc.AccountServiceBlockingStub accounts;
+
+    @GrpcClient("store")
+    MailboxServiceGrpc.MailboxServiceBlockingStub mailboxes;
+
+    @GrpcClient("store")
+    MessageServiceGrpc.MessageServiceBlockingStub messages;
+
+    @GrpcClient("store")
+    MessageService messagesAsync;
+
+    @GrpcClient("store")
+    QuotaServiceGrpc.QuotaServiceBlockingStub quotas;
+
+    @GrpcClient("store")
+    Pop3ServiceGrpc.Pop3ServiceBlockingStub pop3;
+
+    static final String PASSWORD = "correct horse battery";
+
+    /** A fresh account in a fresh domain. */
+    Account newAccount() {
+        int n = SEQ.incrementAndGet();
+        String domain = "d" + n + "-" + System.nanoTime() % 100000 + ".example.test";
+        return accounts.createAccount(CreateAccountRequest.newBuilder().setAddress("user" + n + "@" + domain)
+                .setPassword(PASSWORD).setCreateDomain(true).build());
+    }
+
+    static MailboxRef ref(Account a, String mailbox) {
+        return MailboxRef.newBuilder().setAccountId(a.getId()).setMailbox(mailbox).build();
+    }
+
+    static UidSet uids(int first, int last) {
+        return UidSet.newBuilder().addRanges(UidRange.newBuilder().setFirst(first).setLast(last)).build();
+    }
+
+    static UidSet all() {
+        return uids(1, -1);
+    }
+
+    AppendResponse append(Account a, String mailbox, byte[] message) {
+        return append(a, mailbox, message, 0, List.of());
+    }
+
+    AppendResponse append(Account a, String mailbox, byte[] message, int systemFlags, List<String> keywords) {
+        return append(AppendHeader.newBuilder().setMailbox(ref(a, mailbox))
+                .setFlags(Flags.newBuilder().setSystem(systemFlags).addAllKeywords(keywords))
+                .setDeclaredSize(message.length).build(), message, 16 * 1024);
+    }
+
+    /** Streams the message in chunks, as a front end does with an IMAP literal. */
+    AppendResponse append(AppendHeader header, byte[] message, int chunk) {
+        List<AppendRequest> reqs = new ArrayList<>();
+        reqs.add(AppendRequest.newBuilder().setHeader(header).build());
+        for (int i = 0; i < message.length; i += chunk) {
+            reqs.add(AppendRequest.newBuilder()
+                    .setChunk(ByteString.copyFrom(message, i, Math.min(chunk, message.length - i))).build());
+        }
+        try {
+            return messagesAsync.append(Multi.createFrom().iterable(reqs)).await().atMost(Duration.ofSeconds(60));
+        } catch (RuntimeException e) {
+            throw unwrap(e);
+        }
+    }
+
+    static RuntimeException unwrap(RuntimeException e) {
+        for (Throwable c = e; c != null; c = c.getCause()) {
+            if (c instanceof StatusRuntimeException s) {
+                return s;
+            }
+        }
+        return e;
+    }
+
+    byte[] fetch(Account a, String mailbox, int uid, Section section, long offset, long length) {
+        Iterator<FetchContentResponse> it = messages.fetchContent(FetchContentRequest.newBuilder()
+                .setMailbox(ref(a, mailbox)).setUid(uid).setSection(section).setOffset(offset).setLength(length)
+                .build());
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        while (it.hasNext()) {
+            it.next().getData().writeTo(out::write);
+        }
+        return out.toByteArray();
+    }
+
+    byte[] fetchAll(Account a, String mailbox, int uid) {
+        return fetch(a, mailbox, uid, Section.newBuilder().setKind(SectionKind.SECTION_FULL).build(), 0, 0);
+    }
+
+    static Section part(SectionKind kind, int... path) {
+        Section.Builder b = Section.newBuilder().setKind(kind);
+        for (int p : path) {
+            b.addPart(p);
+        }
+        return b.build();
+    }
+
+    /** Asserts that the call fails with the code, and returns the description. */
+    static String assertStatus(Status.Code code, Executable call) {
+        StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> {
+            try {
+                call.execute();
+            } catch (RuntimeException ex) {
+                throw unwrap(ex);
+            }
+        });
+        assertEquals(code, e.getStatus().getCode(), () -> "status was " + e.getStatus());
+        return e.getStatus().getDescription();
+    }
+
+    /** Drains a server stream (a blocking iterator), so that errors surface. */
+    static <T> List<T> drain(Iterator<T> it) {
+        List<T> out = new ArrayList<>();
+        it.forEachRemaining(out::add);
+        return out;
+    }
+}
