@@ -11,6 +11,8 @@ public interface StoreConfig {
 
     Store store();
 
+    Database db();
+
     S3 s3();
 
     Auth auth();
@@ -21,6 +23,15 @@ public interface StoreConfig {
 
     /** A file of "address:password" lines; those accounts are created at start when missing. */
     Optional<String> seedAccounts();
+
+    /** PostgreSQL; quarkus.datasource.* is derived from these. */
+    interface Database {
+        String url();
+
+        String user();
+
+        String password();
+    }
 
     interface Store {
         /** The largest message APPEND accepts, in bytes; the stream is cut at this size. */

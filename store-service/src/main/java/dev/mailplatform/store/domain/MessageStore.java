@@ -375,22 +375,25 @@ public class MessageStore {
         ordered.add(keywords);
         record Changed(MessageState state, int oldFlags) {
         }
+        // Messages changed after the client's modseq fail UNCHANGEDSINCE; found before this update gives them a new one.
+        List<Long> failed = List.of();
+        if (unchangedSince > 0) {
+            List<Object> fp = new ArrayList<>();
+            fp.add(mb.id());
+            String pred = UidSets.predicate("uid", uids, fp);
+            fp.add(unchangedSince);
+            failed = db.list("SELECT uid FROM message WHERE mailbox_id = ? AND " + pred + " AND modseq > ? ORDER BY uid",
+                    rs -> rs.getLong(1), Db.args(fp));
+        }
         List<Changed> changed = db.list(sql, rs -> new Changed(state(rs), rs.getInt("old_flags")), Db.args(ordered));
         StoreFlagsResponse.Builder out = StoreFlagsResponse.newBuilder();
+        failed.forEach(u -> out.addFailedUids(u.intValue()));
         int unseenDelta = 0;
         for (Changed c : changed) {
             out.addUpdated(c.state());
             boolean wasSeen = (c.oldFlags() & Flags.SEEN) != 0;
             boolean isSeen = (c.state().getSystemFlags() & Flags.SEEN) != 0;
             unseenDelta += wasSeen == isSeen ? 0 : (isSeen ? -1 : 1);
-        }
-        if (unchangedSince > 0) {
-            List<Object> fp = new ArrayList<>();
-            fp.add(mb.id());
-            String pred = UidSets.predicate("uid", uids, fp);
-            fp.add(unchangedSince);
-            db.list("SELECT uid FROM message WHERE mailbox_id = ? AND " + pred + " AND modseq > ? ORDER BY uid",
-                    rs -> rs.getLong(1), Db.args(fp)).forEach(u -> out.addFailedUids(u.intValue()));
         }
         long highest = mb.highestModseq();
         if (!changed.isEmpty()) {

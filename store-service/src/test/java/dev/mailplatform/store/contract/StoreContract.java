@@ -126,7 +126,7 @@ public abstract class StoreContract {
                 .build());
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         while (it.hasNext()) {
-            it.next().getData().writeTo(out::write);
+            out.writeBytes(it.next().getData().toByteArray());
         }
         return out.toByteArray();
     }

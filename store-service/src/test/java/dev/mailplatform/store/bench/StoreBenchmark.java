@@ -1,0 +1,236 @@
+package dev.mailplatform.store.bench;
+
+import com.google.protobuf.ByteString;
+import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.AccountServiceGrpc;
+import dev.mailplatform.store.v1.AppendHeader;
+import dev.mailplatform.store.v1.AppendRequest;
+import dev.mailplatform.store.v1.CreateAccountRequest;
+import dev.mailplatform.store.v1.FetchMetadataRequest;
+import dev.mailplatform.store.v1.FetchMetadataResponse;
+import dev.mailplatform.store.v1.MailboxRef;
+import dev.mailplatform.store.v1.MessageService;
+import dev.mailplatform.store.v1.MessageServiceGrpc;
+import dev.mailplatform.store.v1.SelectRequest;
+import dev.mailplatform.store.v1.SelectResponse;
+import dev.mailplatform.store.v1.UidRange;
+import dev.mailplatform.store.v1.UidSet;
+import dev.mailplatform.testkit.StoreInfraResource;
+import io.quarkus.grpc.GrpcClient;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.mutiny.Multi;
+import java.nio.charset.StandardCharsets;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store benchmark: not a test with a time limit, a harness that prints figures. Run it with
+ * {@code ./mvnw -pl store-service -am verify -Pbench} (see the README). It measures, over real gRPC against embedded
+ * PostgreSQL and s3proxy:
+ * <ul>
+ *   <li>APPEND msgs/s with 8 concurrent clients, realistic 5-100 KB MIME messages, all different;</li>
+ *   <li>the SELECT snapshot of a 100k-message mailbox (header and every uid/flags/modseq streamed);</li>
+ *   <li>FETCH FLAGS of 1:* on that mailbox.</li>
+ * </ul>
+ */
+@QuarkusTest
+@QuarkusTestResource(StoreInfraResource.class)
+@Tag("bench")
+class StoreBenchmark {
+
+    static final int APPENDERS = Integer.getInteger("bench.appenders", 8);
+    static final int APPEND_SECONDS = Integer.getInteger("bench.append.seconds", 20);
+    static final int BIG_MAILBOX = Integer.getInteger("bench.mailbox.size", 100_000);
+
+    @GrpcClient("store")
+    AccountServiceGrpc.AccountServiceBlockingStub accounts;
+
+    @GrpcClient("store")
+    MessageServiceGrpc.MessageServiceBlockingStub messages;
+
+    @GrpcClient("store")
+    MessageService messagesAsync;
+
+    @Test
+    void benchmark() throws Exception {
+        StringBuilder report = new StringBuilder("\n==== store benchmark ====\n");
+        appendThroughput(report);
+        bigMailbox(report);
+        report.append("=========================\n");
+        System.out.println(report);
+    }
+
+    private Account account(String name) {
+        return accounts.createAccount(CreateAccountRequest.newBuilder()
+                .setAddress(name + System.nanoTime() + "@bench.example.test").setPassword("benchmark-password")
+                .setCreateDomain(true).build());
+    }
+
+    /** A multipart message of about the given size: a text part and a base64 attachment, unique bytes. */
+    static byte[] message(Random rnd, int size, int n) {
+        int attachment = Math.max(0, (size - 1200) * 3 / 4);
+        byte[] bin = new byte[attachment];
+        rnd.nextBytes(bin);
+        String b64 = Base64.getMimeEncoder(76, "\r\n".getBytes(StandardCharsets.US_ASCII)).encodeToString(bin);
+        StringBuilder text = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            text.append("Line ").append(i).append(" of message ").append(n).append(": the quick brown fox ")
+                    .append(rnd.nextInt()).append("\r\n");
+        }
+        return ("From: Bench <bench@example.org>\r\nTo: user@example.net\r\nSubject: benchmark message " + n + "\r\n"
+                + "Date: Thu, 07 Mar 2024 09:00:00 +0000\r\nMessage-ID: <" + n + "." + rnd.nextLong()
+                + "@example.org>\r\nMIME-Version: 1.0\r\nContent-Type: multipart/mixed; boundary=\"bb\"\r\n\r\n"
+                + "--bb\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n" + text
+                + "--bb\r\nContent-Type: application/pdf; name=\"f.pdf\"\r\nContent-Transfer-Encoding: base64\r\n"
+                + "Content-Disposition: attachment; filename=\"f.pdf\"\r\n\r\n" + b64 + "\r\n--bb--\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+    }
+
+    private void append(MailboxRef ref, byte[] msg) {
+        List<AppendRequest> reqs = new ArrayList<>();
+        reqs.add(AppendRequest.newBuilder().setHeader(AppendHeader.newBuilder().setMailbox(ref)
+                .setDeclaredSize(msg.length)).build());
+        for (int i = 0; i < msg.length; i += 64 * 1024) {
+            reqs.add(AppendRequest.newBuilder().setChunk(ByteString.copyFrom(msg, i, Math.min(64 * 1024,
+                    msg.length - i))).build());
+        }
+        messagesAsync.append(Multi.createFrom().iterable(reqs)).await().atMost(Duration.ofSeconds(60));
+    }
+
+    private void appendThroughput(StringBuilder report) throws Exception {
+        Account a = account("append");
+        MailboxRef ref = MailboxRef.newBuilder().setAccountId(a.getId()).setMailbox("INBOX").build();
+        // Warm-up: JIT, connection pools, S3 client.
+        Random warm = new Random(1);
+        for (int i = 0; i < 100; i++) {
+            append(ref, message(warm, 5_000 + warm.nextInt(95_000), -i));
+        }
+        AtomicInteger count = new AtomicInteger();
+        AtomicLong bytes = new AtomicLong();
+        long deadline = System.nanoTime() + Duration.ofSeconds(APPEND_SECONDS).toNanos();
+        ExecutorService pool = Executors.newFixedThreadPool(APPENDERS);
+        List<Future<?>> fs = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int w = 0; w < APPENDERS; w++) {
+            int seed = w;
+            fs.add(pool.submit(() -> {
+                Random rnd = new Random(1000 + seed);
+                // Pre-build a few messages so the client's own work stays small.
+                List<byte[]> msgs = new ArrayList<>();
+                for (int i = 0; i < 64; i++) {
+                    msgs.add(message(rnd, 5_000 + rnd.nextInt(95_000), seed * 1_000_000 + i));
+                }
+                int i = 0;
+                while (System.nanoTime() < deadline) {
+                    byte[] m = msgs.get(i % msgs.size());
+                    // Make every message distinct (no dedup shortcut): rewrite the Message-ID digits.
+                    byte[] unique = Arrays.copyOf(m, m.length);
+                    String id = String.format("%010d", seed * 100_000_000L + i);
+                    byte[] idb = id.getBytes(StandardCharsets.US_ASCII);
+                    System.arraycopy(idb, 0, unique, unique.length - 20 - idb.length, idb.length);
+                    append(ref, unique);
+                    count.incrementAndGet();
+                    bytes.addAndGet(unique.length);
+                    i++;
+                }
+                return null;
+            }));
+        }
+        for (Future<?> f : fs) {
+            f.get();
+        }
+        pool.shutdown();
+        double secs = (System.nanoTime() - start) / 1e9;
+        report.append(String.format("APPEND: %d messages (avg %.1f KB) by %d clients in %.1f s = %.0f msgs/s, %.1f MB/s%n",
+                count.get(), bytes.get() / 1024.0 / count.get(), APPENDERS, secs, count.get() / secs,
+                bytes.get() / secs / 1e6));
+    }
+
+    private void bigMailbox(StringBuilder report) throws Exception {
+        Account a = account("big");
+        MailboxRef ref = MailboxRef.newBuilder().setAccountId(a.getId()).setMailbox("INBOX").build();
+        // Fill the mailbox through SQL: appending 100k messages over gRPC would only measure APPEND again. The rows
+        // are the same as APPEND writes (one shared blob, realistic flag mix), and counters are set to match.
+        append(ref, message(new Random(5), 20_000, 0));
+        long t0 = System.nanoTime();
+        try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
+                StoreInfraResource.dbPassword()); Statement s = c.createStatement()) {
+            String mb = "(SELECT id FROM mailbox WHERE account_id = " + a.getId() + " AND name = 'INBOX')";
+            s.executeUpdate("INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, "
+                    + "internal_date, email_id) SELECT " + mb + ", g, m.blob_hash, "
+                    + "CASE WHEN g % 10 < 7 THEN 1 ELSE 0 END | CASE WHEN g % 50 = 0 THEN 4 ELSE 0 END, "
+                    + "CASE WHEN g % 100 = 0 THEN ARRAY['$Forwarded'] ELSE '{}'::text[] END, g + 1, m.size, "
+                    + "now() - make_interval(mins => g), 'B' || g FROM message m, generate_series(2, "
+                    + BIG_MAILBOX + ") g WHERE m.mailbox_id = " + mb + " AND m.uid = 1");
+            s.executeUpdate("UPDATE mailbox SET uidnext = " + (BIG_MAILBOX + 1) + ", highest_modseq = "
+                    + (BIG_MAILBOX + 2) + ", messages = " + BIG_MAILBOX + ", unseen = (SELECT count(*) FROM message "
+                    + "WHERE mailbox_id = " + mb + " AND system_flags & 1 = 0), size = (SELECT sum(size) FROM message "
+                    + "WHERE mailbox_id = " + mb + ") WHERE id = " + mb);
+            s.execute("VACUUM ANALYZE message");
+        }
+        report.append(String.format("(filled a %d-message mailbox by SQL in %.1f s)%n", BIG_MAILBOX,
+                (System.nanoTime() - t0) / 1e9));
+
+        long[] select = new long[7];
+        long[] fetch = new long[7];
+        for (int run = 0; run < select.length; run++) {
+            long s0 = System.nanoTime();
+            Iterator<SelectResponse> it = messages.select(SelectRequest.newBuilder().setMailbox(ref).build());
+            int n = 0;
+            while (it.hasNext()) {
+                SelectResponse r = it.next();
+                n += r.getBatch().getMessagesCount();
+            }
+            select[run] = System.nanoTime() - s0;
+            if (n != BIG_MAILBOX) {
+                throw new AssertionError("snapshot had " + n + " messages");
+            }
+            long f0 = System.nanoTime();
+            Iterator<FetchMetadataResponse> ft = messages.fetchMetadata(FetchMetadataRequest.newBuilder()
+                    .setMailbox(ref).setUids(UidSet.newBuilder().addRanges(UidRange.newBuilder().setFirst(1)
+                            .setLast(-1))).setFlags(true).build());
+            int m = 0;
+            while (ft.hasNext()) {
+                m += ft.next().getMessagesCount();
+            }
+            fetch[run] = System.nanoTime() - f0;
+            if (m != BIG_MAILBOX) {
+                throw new AssertionError("fetch had " + m + " messages");
+            }
+        }
+        report.append(String.format("SELECT snapshot of %d messages: median %.0f ms (runs: %s)%n", BIG_MAILBOX,
+                median(select), ms(select)));
+        report.append(String.format("FETCH 1:* FLAGS of %d messages: median %.0f ms (runs: %s)%n", BIG_MAILBOX,
+                median(fetch), ms(fetch)));
+    }
+
+    private static double median(long[] nanos) {
+        long[] c = nanos.clone();
+        Arrays.sort(c);
+        return c[c.length / 2] / 1e6;
+    }
+
+    private static String ms(long[] nanos) {
+        StringBuilder sb = new StringBuilder();
+        for (long n : nanos) {
+            sb.append(sb.length() == 0 ? "" : ", ").append(Math.round(n / 1e6));
+        }
+        return sb.toString();
+    }
+}
