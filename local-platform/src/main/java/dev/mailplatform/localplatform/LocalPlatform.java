@@ -1,0 +1,499 @@
+package dev.mailplatform.localplatform;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+
+/**
+ * The local launcher: embedded PostgreSQL and S3 (unless external ones are configured), then every service module
+ * that has been packaged, each as a child JVM, in dependency order.
+ *
+ * <p>Configured only through the environment; see {@link #usage()}.
+ */
+public final class LocalPlatform {
+
+    /** A client-facing port that a service opens besides its HTTP port. */
+    public record ClientPort(String label, String envVar, int defaultPort) {
+    }
+
+    /** A service module the launcher knows how to run. */
+    public record ServiceSpec(String name, String portEnvVar, int defaultPort, List<ClientPort> clientPorts) {
+    }
+
+    /** In start order: the store first, since every other service talks to it. */
+    public static final List<ServiceSpec> SERVICES = List.of(
+            new ServiceSpec("store-service", "MAIL_STORE_PORT", 9090, List.of()),
+            new ServiceSpec("imap-service", "MAIL_IMAP_HTTP_PORT", 9091, List.of(
+                    new ClientPort("IMAP", "MAIL_IMAP_PORT", 1143),
+                    new ClientPort("IMAPS", "MAIL_IMAPS_PORT", 1993))),
+            new ServiceSpec("pop3-service", "MAIL_POP3_HTTP_PORT", 9092, List.of(
+                    new ClientPort("POP3", "MAIL_POP3_PORT", 1110),
+                    new ClientPort("POP3S", "MAIL_POP3S_PORT", 1995))),
+            new ServiceSpec("admin-ui", "MAIL_CONSOLE_PORT", 8080, List.of()));
+
+    public static final int DEFAULT_PG_PORT = 15432;
+    public static final int DEFAULT_S3_PORT = 19000;
+    public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
+
+    /** A failure that is explained by its message alone (no stack trace needed). */
+    public static final class PlatformException extends Exception {
+        public PlatformException(String message) {
+            super(message);
+        }
+    }
+
+    private final Map<String, String> env;
+    private final Path root;
+    private final PrintStream out;
+    private final Path dataDir;
+    private final Path logDir;
+
+    private EmbeddedPostgresServer postgres;
+    private EmbeddedS3Server s3;
+    private String dbUrl;
+    private String dbUser;
+    private String dbPassword;
+    private String s3Endpoint;
+    private String s3AccessKey;
+    private String s3SecretKey;
+    private int storePort;
+    private final Map<ServiceProcess, ServiceSpec> running = new LinkedHashMap<>();
+    private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
+    private volatile boolean stopping;
+    private boolean stopped;
+    private long startNanos;
+
+    /**
+     * @param env the environment to read settings from; it is also what the services inherit
+     * @param root the repository root, where {@code <service>/target/quarkus-app/quarkus-run.jar} is looked for
+     */
+    public LocalPlatform(Map<String, String> env, Path root, PrintStream out) {
+        this.env = Map.copyOf(env);
+        this.root = root.toAbsolutePath().normalize();
+        this.out = out;
+        this.dataDir = Path.of(setting("MAIL_DATA_DIR", "data")).toAbsolutePath().normalize();
+        this.logDir = dataDir.resolve("logs");
+    }
+
+    public static void main(String[] args) {
+        List<String> rest = new ArrayList<>(Arrays.asList(args));
+        boolean check = rest.remove("--check");
+        String command = rest.isEmpty() ? "run" : rest.remove(0);
+        if (command.equals("check")) {
+            check = true;
+        } else if (command.equals("help") || command.equals("--help") || command.equals("-h")) {
+            System.out.print(usage());
+            return;
+        } else if (!command.equals("run") || !rest.isEmpty()) {
+            System.err.print("unknown arguments: " + String.join(" ", args) + "\n\n" + usage());
+            System.exit(2);
+        }
+        Map<String, String> env = System.getenv();
+        check |= isTrue(env.get("MAIL_PLATFORM_EXIT_AFTER_READY"));
+        LocalPlatform platform = new LocalPlatform(env, detectRoot(env), System.out);
+        Runtime.getRuntime().addShutdownHook(new Thread(platform::stop, "local-platform-stop"));
+        int code;
+        try {
+            platform.start();
+            platform.printEndpoints();
+            if (check) {
+                platform.out.println("Check mode: everything answered, stopping.");
+                platform.stop();
+                code = 0;
+            } else {
+                platform.out.println("Press Ctrl-C to stop.");
+                code = platform.awaitExit();
+            }
+        } catch (PlatformException | IllegalArgumentException e) {
+            System.err.println("local-platform: " + e.getMessage());
+            platform.stop();
+            code = 1;
+        } catch (Exception e) {
+            System.err.println("local-platform: failed to start");
+            e.printStackTrace();
+            platform.stop();
+            code = 1;
+        }
+        System.exit(code);
+    }
+
+    /** Starts PostgreSQL, S3 and each packaged service, and waits until all are ready. */
+    public void start() throws PlatformException, IOException, InterruptedException {
+        startNanos = System.nanoTime();
+        List<ServiceSpec> present = SERVICES.stream().filter(s -> Files.isRegularFile(jarOf(s))).toList();
+        Map<ServiceSpec, Integer> httpPorts = new LinkedHashMap<>();
+        for (ServiceSpec s : SERVICES) {
+            int port = port(s.portEnvVar(), s.defaultPort());
+            httpPorts.put(s, port == 0 ? Ports.freePort() : port);
+        }
+        storePort = httpPorts.get(SERVICES.get(0));
+        checkPortsFree(present, httpPorts);
+
+        Files.createDirectories(logDir);
+        out.println("Data directory: " + dataDir);
+        startDatabase();
+        startS3();
+        if (present.isEmpty()) {
+            out.println("No service is packaged yet (looked for */target/quarkus-app/quarkus-run.jar under " + root
+                    + "); run ./mvnw install -DskipTests. Only PostgreSQL and S3 are running.");
+        }
+        Duration timeout = Duration.ofSeconds(port("MAIL_READY_TIMEOUT", (int) DEFAULT_READY_TIMEOUT.toSeconds()));
+        PrintStream echo = isTrue(env.get("MAIL_LOG_ECHO")) ? out : null;
+        for (ServiceSpec spec : present) {
+            if (stopping) {
+                throw new PlatformException("stopped while starting");
+            }
+            int port = httpPorts.get(spec);
+            Path log = logDir.resolve(spec.name() + ".log");
+            out.println("Starting " + spec.name() + " on port " + port + " (log: " + log + ")");
+            ServiceProcess process = ServiceProcess.start(spec.name(), jarOf(spec), port, childEnv(spec, port),
+                    jvmArgs(), log, echo);
+            synchronized (this) {
+                if (stopped) {
+                    process.stop(Duration.ZERO);
+                    throw new PlatformException("stopped while starting " + spec.name());
+                }
+                running.put(process, spec);
+            }
+            long t0 = System.nanoTime();
+            try {
+                process.awaitReady(timeout);
+            } catch (IOException e) {
+                throw new PlatformException(e.getMessage());
+            }
+            out.printf(Locale.ROOT, "  %s ready in %.1f s%n", spec.name(), seconds(System.nanoTime() - t0));
+        }
+    }
+
+    private void checkPortsFree(List<ServiceSpec> present, Map<ServiceSpec, Integer> httpPorts)
+            throws PlatformException {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        if (!externalDb()) {
+            wanted.put("MAIL_PG_PORT", port("MAIL_PG_PORT", DEFAULT_PG_PORT));
+        }
+        if (!externalS3()) {
+            wanted.put("MAIL_S3_PORT", port("MAIL_S3_PORT", DEFAULT_S3_PORT));
+        }
+        for (ServiceSpec s : present) {
+            wanted.put(s.portEnvVar(), httpPorts.get(s));
+            for (ClientPort c : s.clientPorts()) {
+                wanted.put(c.envVar(), port(c.envVar(), c.defaultPort()));
+            }
+        }
+        List<String> taken = new ArrayList<>();
+        wanted.forEach((var, port) -> {
+            if (port != 0 && !Ports.isFree(port)) {
+                taken.add(var + "=" + port);
+            }
+        });
+        if (!taken.isEmpty()) {
+            throw new PlatformException("ports already in use on 127.0.0.1: " + String.join(", ", taken)
+                    + ". Is another platform running? Stop it, or set those variables to other ports.");
+        }
+    }
+
+    private void startDatabase() throws IOException, PlatformException {
+        if (externalDb()) {
+            dbUrl = env.get("MAIL_DB_URL");
+            dbUser = env.get("MAIL_DB_USER");
+            dbPassword = env.get("MAIL_DB_PASSWORD");
+            out.println("PostgreSQL: external, " + dbUrl);
+            return;
+        }
+        Path pgData = dataDir.resolve("postgres");
+        int port = port("MAIL_PG_PORT", DEFAULT_PG_PORT);
+        out.println("Starting PostgreSQL (data: " + pgData + ")");
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData, port, logDir.resolve("postgres.log"));
+        synchronized (this) {
+            // A shutdown hook that ran meanwhile did not see this server; it must not outlive the JVM.
+            if (stopped) {
+                pg.close();
+                throw new PlatformException("stopped while starting PostgreSQL");
+            }
+            postgres = pg;
+        }
+        dbUrl = postgres.jdbcUrl();
+        dbUser = postgres.user();
+        dbPassword = postgres.password();
+        out.printf(Locale.ROOT, "  PostgreSQL ready on 127.0.0.1:%d in %.1f s%n", postgres.port(),
+                seconds(postgres.startupTime().toNanos()));
+    }
+
+    private void startS3() throws IOException, PlatformException {
+        s3AccessKey = setting("MAIL_S3_ACCESS_KEY", EmbeddedS3Server.DEFAULT_ACCESS_KEY);
+        s3SecretKey = setting("MAIL_S3_SECRET_KEY", EmbeddedS3Server.DEFAULT_SECRET_KEY);
+        if (externalS3()) {
+            s3Endpoint = env.get("MAIL_S3_ENDPOINT");
+            out.println("S3: external, " + s3Endpoint);
+            return;
+        }
+        Path s3Data = dataDir.resolve("s3");
+        int port = port("MAIL_S3_PORT", DEFAULT_S3_PORT);
+        out.println("Starting S3 (s3proxy, data: " + s3Data + ")");
+        EmbeddedS3Server server = EmbeddedS3Server.start(s3Data, port, s3AccessKey, s3SecretKey);
+        synchronized (this) {
+            if (stopped) {
+                server.close();
+                throw new PlatformException("stopped while starting S3");
+            }
+            s3 = server;
+        }
+        s3Endpoint = s3.endpoint();
+        out.printf(Locale.ROOT, "  S3 ready on 127.0.0.1:%d in %.1f s%n", s3.port(),
+                seconds(s3.startupTime().toNanos()));
+    }
+
+    private Map<String, String> childEnv(ServiceSpec spec, int port) {
+        Map<String, String> child = new LinkedHashMap<>(env);
+        putIfNotNull(child, "MAIL_DB_URL", dbUrl);
+        putIfNotNull(child, "MAIL_DB_USER", dbUser);
+        putIfNotNull(child, "MAIL_DB_PASSWORD", dbPassword);
+        child.put("MAIL_S3_ENDPOINT", s3Endpoint);
+        child.put("MAIL_S3_ACCESS_KEY", s3AccessKey);
+        child.put("MAIL_S3_SECRET_KEY", s3SecretKey);
+        child.put("MAIL_STORE_HOST", "127.0.0.1");
+        child.put("MAIL_STORE_PORT", Integer.toString(storePort));
+        child.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // Set explicitly so that the ports printed at the end are the ones the service opens.
+        for (ClientPort c : spec.clientPorts()) {
+            child.put(c.envVar(), Integer.toString(port(c.envVar(), c.defaultPort())));
+        }
+        return child;
+    }
+
+    private List<String> jvmArgs() {
+        String opts = setting("MAIL_JAVA_OPTS", "").trim();
+        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    }
+
+    /** Prints where everything can be reached. */
+    public synchronized void printEndpoints() {
+        out.printf(Locale.ROOT, "%nMail platform ready in %.1f s%n", seconds(System.nanoTime() - startNanos));
+        for (Map.Entry<ServiceProcess, ServiceSpec> e : running.entrySet()) {
+            ServiceProcess p = e.getKey();
+            ServiceSpec spec = e.getValue();
+            StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-14s %s", spec.name(),
+                    p.baseUrl()));
+            if (spec.name().equals("store-service")) {
+                line.append("   gRPC 127.0.0.1:").append(p.port());
+            }
+            if (spec.name().equals("admin-ui")) {
+                line.append("   console ").append(p.baseUrl()).append('/');
+            }
+            for (ClientPort c : spec.clientPorts()) {
+                line.append("   ").append(c.label()).append(" 127.0.0.1:")
+                        .append(port(c.envVar(), c.defaultPort()));
+            }
+            out.println(line);
+        }
+        out.printf("  %-14s %s   user %s%s%n", "PostgreSQL", dbUrl, dbUser == null ? "(unset)" : dbUser,
+                postgres == null ? "   (external)" : "");
+        out.printf("  %-14s %s   access key %s%s%n", "S3", s3Endpoint, s3AccessKey,
+                s3 == null ? "   (external)" : "");
+        out.printf("  %-14s %s%n", "logs", logDir);
+    }
+
+    /**
+     * Blocks until {@link #stop()} is called (returns 0) or a service exits by itself (stops the rest, returns 1).
+     */
+    public int awaitExit() throws InterruptedException {
+        List<CompletableFuture<?>> events = new ArrayList<>();
+        synchronized (this) {
+            running.keySet().forEach(p -> events.add(p.process().onExit()));
+        }
+        events.add(stopRequested);
+        try {
+            CompletableFuture.anyOf(events.toArray(CompletableFuture[]::new)).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+        if (stopping) {
+            return 0;
+        }
+        synchronized (this) {
+            for (ServiceProcess p : running.keySet()) {
+                if (!p.isAlive()) {
+                    System.err.println("local-platform: " + p.name() + " exited with code " + p.process().exitValue()
+                            + ". Last lines of " + p.logFile() + ":\n" + p.tail(40));
+                }
+            }
+        }
+        stop();
+        return 1;
+    }
+
+    /**
+     * Stops the services (latest first; SIGTERM, then a kill after {@link ServiceProcess#STOP_GRACE}), then S3, then
+     * PostgreSQL, so that nothing loses its storage while still writing. Idempotent; safe from a shutdown hook.
+     */
+    public void stop() {
+        stopping = true;
+        synchronized (this) {
+            if (stopped) {
+                return;
+            }
+            stopped = true;
+            List<ServiceProcess> services = new ArrayList<>(running.keySet());
+            for (int i = services.size() - 1; i >= 0; i--) {
+                ServiceProcess p = services.get(i);
+                if (p.isAlive()) {
+                    out.println("Stopping " + p.name());
+                }
+                int code = p.stop(ServiceProcess.STOP_GRACE);
+                if (code == -1) {
+                    out.println("  " + p.name() + " did not stop even when killed");
+                }
+            }
+            if (s3 != null) {
+                out.println("Stopping S3");
+                closeQuietly(s3);
+            }
+            if (postgres != null) {
+                out.println("Stopping PostgreSQL");
+                closeQuietly(postgres);
+            }
+            out.println("Stopped.");
+            out.flush();
+        }
+        stopRequested.complete(null);
+    }
+
+    private void closeQuietly(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            out.println("  " + e.getMessage());
+        }
+    }
+
+    public Path jarOf(ServiceSpec spec) {
+        return root.resolve(spec.name()).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public synchronized List<ServiceProcess> services() {
+        return List.copyOf(running.keySet());
+    }
+
+    public String dbUrl() {
+        return dbUrl;
+    }
+
+    public String s3Endpoint() {
+        return s3Endpoint;
+    }
+
+    private boolean externalDb() {
+        return !setting("MAIL_DB_URL", "").isEmpty();
+    }
+
+    private boolean externalS3() {
+        return !setting("MAIL_S3_ENDPOINT", "").isEmpty();
+    }
+
+    private String setting(String key, String defaultValue) {
+        String v = env.get(key);
+        return v == null || v.isBlank() ? defaultValue : v.trim();
+    }
+
+    private int port(String key, int defaultValue) {
+        String v = setting(key, "");
+        if (v.isEmpty()) {
+            return defaultValue;
+        }
+        try {
+            int port = Integer.parseInt(v);
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return port;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be a number from 0 to 65535, not '" + v + "'");
+        }
+    }
+
+    private static void putIfNotNull(Map<String, String> map, String key, String value) {
+        if (value != null) {
+            map.put(key, value);
+        }
+    }
+
+    private static boolean isTrue(String v) {
+        return v != null && (v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes"));
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    /**
+     * The repository root: {@code MAIL_PLATFORM_HOME}, else the directory above {@code local-platform/target} when
+     * run from there, else the working directory.
+     */
+    public static Path detectRoot(Map<String, String> env) {
+        String home = env.get("MAIL_PLATFORM_HOME");
+        if (home != null && !home.isBlank()) {
+            return Path.of(home).toAbsolutePath().normalize();
+        }
+        try {
+            Path location = Path.of(LocalPlatform.class.getProtectionDomain().getCodeSource().getLocation().toURI());
+            Path target = location.getParent();
+            if (target != null && target.getFileName().toString().equals("target") && target.getParent() != null
+                    && target.getParent().getFileName().toString().equals("local-platform")) {
+                return target.getParent().getParent();
+            }
+        } catch (URISyntaxException | SecurityException | NullPointerException e) {
+            // Fall through to the working directory.
+        }
+        return Path.of("").toAbsolutePath();
+    }
+
+    public static String usage() {
+        return """
+                Usage: java -jar local-platform/target/local-platform.jar [run|check|help] [--check]
+
+                  run     start PostgreSQL, S3 and every packaged service; stop all with Ctrl-C (default)
+                  check   the same, then stop cleanly and exit 0 once everything answered (a smoke test)
+
+                Environment (defaults in brackets):
+                  MAIL_DATA_DIR            data, logs and the embedded servers' files [./data]
+                  MAIL_PG_PORT             embedded PostgreSQL port on 127.0.0.1 [15432]
+                  MAIL_DB_URL              use this PostgreSQL instead of the embedded one (JDBC URL)
+                  MAIL_DB_USER             its user
+                  MAIL_DB_PASSWORD         its password
+                  MAIL_S3_PORT             embedded S3 (s3proxy) port on 127.0.0.1 [19000]
+                  MAIL_S3_ENDPOINT         use this S3 server instead of the embedded one
+                  MAIL_S3_ACCESS_KEY       S3 access key [mail-local]
+                  MAIL_S3_SECRET_KEY       S3 secret key [mail-local-secret]
+                  MAIL_STORE_PORT          store-service HTTP and gRPC port [9090]
+                  MAIL_IMAP_HTTP_PORT      imap-service HTTP port [9091]
+                  MAIL_POP3_HTTP_PORT      pop3-service HTTP port [9092]
+                  MAIL_CONSOLE_PORT        admin-ui (web console) port [8080]
+                  MAIL_IMAP_PORT           IMAP port [1143]
+                  MAIL_IMAPS_PORT          IMAP over TLS port [1993]
+                  MAIL_POP3_PORT           POP3 port [1110]
+                  MAIL_POP3S_PORT          POP3 over TLS port [1995]
+                  MAIL_SEED_ACCOUNTS       file of address:password lines; the store creates missing accounts
+                  MAIL_READY_TIMEOUT       seconds each service gets to become ready [120]
+                  MAIL_JAVA_OPTS           extra JVM options for every service, e.g. -Xmx512m
+                  MAIL_LOG_ECHO            1 to also print each service's log, prefixed [off]
+                  MAIL_PLATFORM_EXIT_AFTER_READY  1 acts like check
+                  MAIL_PLATFORM_HOME       repository root holding the service modules [found from the jar]
+                A port of 0 picks a free one. Every other variable is passed on to the services.
+                """;
+    }
+}
