@@ -11,12 +11,15 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Comparator;
+import java.util.stream.Stream;
 
 /**
  * A real PostgreSQL 17 server run from the zonky binaries, with the database {@value #DATABASE} created.
  *
- * <p>With a data directory the cluster is kept across restarts; without one it lives in a temporary directory that
- * is removed on {@link #close()}.
+ * <p>With a data directory the cluster is kept across restarts of the process; without one it lives in a temporary
+ * directory that {@link #close()} removes. Either way {@link #stop()} and {@link #restart()} take the server down and
+ * up again on the same port with its data, for outage tests.
  */
 public final class EmbeddedPostgresServer implements AutoCloseable {
 
@@ -30,14 +33,21 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
 
     private static final Duration STARTUP_WAIT = Duration.ofSeconds(60);
 
-    private final EmbeddedPostgres postgres;
     private final Path dataDir;
+    private final boolean throwaway;
+    private final Path logFile;
+    private final int port;
     private final Duration startupTime;
+    private EmbeddedPostgres postgres;
     private boolean closed;
 
-    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir, Duration startupTime) {
+    private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir, boolean throwaway, Path logFile,
+            Duration startupTime) {
         this.postgres = postgres;
         this.dataDir = dataDir;
+        this.throwaway = throwaway;
+        this.logFile = logFile;
+        this.port = postgres.getPort();
         this.startupTime = startupTime;
     }
 
@@ -50,34 +60,54 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      * Starts a server.
      *
      * @param dataDirOrNull the cluster directory, kept across restarts (created on first use), or null for a
-     *     throwaway cluster
+     *     throwaway cluster under {@code java.io.tmpdir}
      * @param portOr0 the TCP port on 127.0.0.1, or 0 for a free one
      * @param logFileOrNull where the server's own output is appended, or null to log it through SLF4J
      */
     public static EmbeddedPostgresServer start(Path dataDirOrNull, int portOr0, Path logFileOrNull)
             throws IOException {
         // zonky unpacks its binaries under java.io.tmpdir; surefire points that at target/tmp, which may not exist yet.
-        Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
+        Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
         long t0 = System.nanoTime();
+        boolean throwaway = dataDirOrNull == null;
+        // A directory of our own rather than zonky's temporary one, which zonky deletes on every stop.
+        Path dataDir = throwaway ? Files.createTempDirectory(tmp, "embedded-pg-data-")
+                : dataDirOrNull.toAbsolutePath().normalize();
+        Files.createDirectories(dataDir.getParent());
+        EmbeddedPostgres postgres;
+        try {
+            postgres = launch(dataDir, throwaway, portOr0, logFileOrNull);
+        } catch (IOException | RuntimeException e) {
+            if (throwaway) {
+                deleteTree(dataDir);
+            }
+            throw e;
+        }
+        return new EmbeddedPostgresServer(postgres, dataDir, throwaway, logFileOrNull,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static EmbeddedPostgres launch(Path dataDir, boolean throwaway, int port, Path logFile)
+            throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
-                .setPort(portOr0)
+                .setPort(port)
                 .setPGStartupWait(STARTUP_WAIT)
                 // The owner of this object decides when to stop, so that PostgreSQL goes down after its clients.
                 .setRegisterShutdownHook(false)
-                .setServerConfig("listen_addresses", "127.0.0.1");
-        Path dataDir = null;
-        if (dataDirOrNull != null) {
-            dataDir = dataDirOrNull.toAbsolutePath().normalize();
-            Files.createDirectories(dataDir.getParent());
-            builder.setDataDirectory(dataDir)
-                    .setCleanDataDirectory(false)
-                    // zonky turns this off for speed; a cluster that is meant to be kept should not lose commits.
-                    .setServerConfig("synchronous_commit", "on");
+                .setServerConfig("listen_addresses", "127.0.0.1")
+                .setDataDirectory(dataDir)
+                .setCleanDataDirectory(false);
+        if (throwaway) {
+            // Nothing to protect from a machine crash; a clean stop() still writes everything out.
+            builder.setServerConfig("fsync", "off");
+        } else {
+            // zonky turns this off for speed; data that is kept should not lose what clients were told is committed.
+            builder.setServerConfig("synchronous_commit", "on");
         }
-        if (logFileOrNull != null) {
-            Files.createDirectories(logFileOrNull.toAbsolutePath().getParent());
-            builder.setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFileOrNull.toFile()))
-                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFileOrNull.toFile()));
+        if (logFile != null) {
+            Files.createDirectories(logFile.toAbsolutePath().getParent());
+            builder.setOutputRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()))
+                    .setErrorRedirector(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
         }
         EmbeddedPostgres postgres = builder.start();
         try {
@@ -86,7 +116,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             postgres.close();
             throw new IOException("PostgreSQL started, but creating database " + DATABASE + " failed", e);
         }
-        return new EmbeddedPostgresServer(postgres, dataDir, Duration.ofNanos(System.nanoTime() - t0));
+        return postgres;
     }
 
     private static void createDatabaseIfMissing(EmbeddedPostgres postgres) throws SQLException {
@@ -106,7 +136,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     }
 
     public String jdbcUrl() {
-        return "jdbc:postgresql://127.0.0.1:" + port() + "/" + DATABASE;
+        return "jdbc:postgresql://127.0.0.1:" + port + "/" + DATABASE;
     }
 
     public String user() {
@@ -117,21 +147,50 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         return PASSWORD;
     }
 
+    /** The port, the same across {@link #restart()}s. */
     public int port() {
-        return postgres.getPort();
+        return port;
     }
 
-    /** The cluster directory, or null for a throwaway cluster. */
+    /** The cluster directory (a temporary one for a throwaway cluster). */
     public Path dataDir() {
         return dataDir;
     }
 
-    /** From the call to {@code start} until the database accepted connections. */
+    /** From the first call to {@code start} until the database accepted connections. */
     public Duration startupTime() {
         return startupTime;
     }
 
-    /** Stops the server (a fast shutdown: open sessions are ended, committed data is kept). Idempotent. */
+    public synchronized boolean isRunning() {
+        return postgres != null;
+    }
+
+    /** Stops the server (a fast shutdown: sessions are ended, committed data is kept). No-op if stopped. */
+    public synchronized void stop() {
+        if (postgres == null) {
+            return;
+        }
+        EmbeddedPostgres running = postgres;
+        postgres = null;
+        try {
+            running.close();
+        } catch (IOException e) {
+            throw new UncheckedIOException("stopping PostgreSQL on port " + port, e);
+        }
+    }
+
+    /** Starts the server again on the same port with the same data. No-op if running. */
+    public synchronized void restart() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        if (postgres == null) {
+            postgres = launch(dataDir, throwaway, port, logFile);
+        }
+    }
+
+    /** Stops the server and removes a throwaway cluster's directory. Idempotent. */
     @Override
     public synchronized void close() {
         if (closed) {
@@ -139,9 +198,22 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         }
         closed = true;
         try {
-            postgres.close();
+            stop();
+        } finally {
+            if (throwaway) {
+                deleteTree(dataDir);
+            }
+        }
+    }
+
+    static void deleteTree(Path root) {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         } catch (IOException e) {
-            throw new UncheckedIOException("stopping PostgreSQL on port " + port(), e);
+            // Leftovers live under a temporary directory; not worth failing a shutdown for.
         }
     }
 }

@@ -14,8 +14,9 @@ import org.gaul.s3proxy.nio2blob.TransientNio2BlobStore;
 /**
  * An S3 API server (s3proxy) inside this JVM, on 127.0.0.1, with signature V2 or V4 authentication.
  *
- * <p>With a directory, buckets are sub-directories of it and survive restarts; without one, everything is in memory.
- * No bucket is created here: the store creates its own.
+ * <p>With a directory, buckets are sub-directories of it and survive restarts of the process; without one,
+ * everything is in memory. {@link #stop()} and {@link #restart()} take the server down and up again on the same port
+ * with the same objects, for outage tests. No bucket is created here: the store creates its own.
  */
 public final class EmbeddedS3Server implements AutoCloseable {
 
@@ -24,21 +25,23 @@ public final class EmbeddedS3Server implements AutoCloseable {
 
     private static final long STOP_TIMEOUT_MS = 0;
 
-    private final S3Proxy proxy;
+    private final BlobStore blobStore;
     private final String accessKey;
     private final String secretKey;
     private final Path dir;
-    private final Duration startupTime;
-    // Jetty reports -1 once stopped; keep the port for messages after that.
     private final int port;
+    private final Duration startupTime;
+    private S3Proxy proxy;
     private boolean closed;
 
-    private EmbeddedS3Server(S3Proxy proxy, String accessKey, String secretKey, Path dir, Duration startupTime) {
+    private EmbeddedS3Server(S3Proxy proxy, BlobStore blobStore, String accessKey, String secretKey, Path dir,
+            Duration startupTime) {
         this.proxy = proxy;
-        this.port = proxy.getPort();
+        this.blobStore = blobStore;
         this.accessKey = accessKey;
         this.secretKey = secretKey;
         this.dir = dir;
+        this.port = proxy.getPort();
         this.startupTime = startupTime;
     }
 
@@ -65,35 +68,39 @@ public final class EmbeddedS3Server implements AutoCloseable {
             Files.createDirectories(dir);
             blobStore = new FilesystemNio2BlobStore(dir.toString());
         }
+        S3Proxy proxy = launch(blobStore, portOr0, accessKey, secretKey);
+        return new EmbeddedS3Server(proxy, blobStore, accessKey, secretKey, dir,
+                Duration.ofNanos(System.nanoTime() - t0));
+    }
+
+    private static S3Proxy launch(BlobStore blobStore, int port, String accessKey, String secretKey)
+            throws IOException {
         S3Proxy proxy = S3Proxy.builder()
                 .blobStore(blobStore)
-                .endpoint(URI.create("http://127.0.0.1:" + portOr0))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
                 .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, accessKey, secretKey)
-                // No graceful phase: Jetty would wait for idle keep-alive connections, and the owner stops clients first.
+                // No graceful phase: Jetty would wait on idle keep-alive connections; the owner stops clients first.
                 .stopTimeout(STOP_TIMEOUT_MS)
                 .build();
         try {
             proxy.start();
         } catch (Exception e) {
-            stopQuietly(proxy, e);
-            throw new IOException("s3proxy did not start on 127.0.0.1:" + portOr0, e);
+            try {
+                proxy.stop();
+            } catch (Exception suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new IOException("s3proxy did not start on 127.0.0.1:" + port, e);
         }
-        return new EmbeddedS3Server(proxy, accessKey, secretKey, dir, Duration.ofNanos(System.nanoTime() - t0));
-    }
-
-    private static void stopQuietly(S3Proxy proxy, Exception cause) {
-        try {
-            proxy.stop();
-        } catch (Exception e) {
-            cause.addSuppressed(e);
-        }
+        return proxy;
     }
 
     /** The base URL, {@code http://127.0.0.1:PORT}. */
     public String endpoint() {
-        return "http://127.0.0.1:" + port();
+        return "http://127.0.0.1:" + port;
     }
 
+    /** The port, the same across {@link #restart()}s. */
     public int port() {
         return port;
     }
@@ -115,17 +122,38 @@ public final class EmbeddedS3Server implements AutoCloseable {
         return startupTime;
     }
 
-    /** Stops the server. Idempotent. */
-    @Override
-    public synchronized void close() {
-        if (closed) {
+    public synchronized boolean isRunning() {
+        return proxy != null;
+    }
+
+    /** Stops serving; the objects are kept (in memory too) for {@link #restart()}. No-op if stopped. */
+    public synchronized void stop() {
+        if (proxy == null) {
             return;
         }
-        closed = true;
+        S3Proxy running = proxy;
+        proxy = null;
         try {
-            proxy.stop();
+            running.stop();
         } catch (Exception e) {
-            throw new IllegalStateException("stopping s3proxy on port " + port(), e);
+            throw new IllegalStateException("stopping s3proxy on port " + port, e);
         }
+    }
+
+    /** Serves again on the same port with the same objects. No-op if running. */
+    public synchronized void restart() throws IOException {
+        if (closed) {
+            throw new IllegalStateException("closed");
+        }
+        if (proxy == null) {
+            proxy = launch(blobStore, port, accessKey, secretKey);
+        }
+    }
+
+    /** Stops the server for good. Idempotent. */
+    @Override
+    public synchronized void close() {
+        closed = true;
+        stop();
     }
 }

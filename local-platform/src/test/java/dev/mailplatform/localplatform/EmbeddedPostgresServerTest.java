@@ -1,6 +1,8 @@
 package dev.mailplatform.localplatform;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -52,10 +54,26 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
-    void closeIsIdempotent() throws Exception {
+    void throwawayServerSurvivesStopAndRestartOnItsPortAndIsRemovedOnClose() throws Exception {
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(null, 0);
+        Path dir = pg.dataDir();
+        String url = pg.jdbcUrl();
+        try (Connection c = connect(pg); Statement st = c.createStatement()) {
+            st.execute("create table kept (v int)");
+            st.execute("insert into kept values (42)");
+        }
+        pg.stop();
+        assertFalse(pg.isRunning());
+        assertThrows(SQLException.class, () -> connect(pg).close());
+        pg.restart();
+        assertEquals(url, pg.jdbcUrl());
+        try (Connection c = connect(pg); Statement st = c.createStatement()) {
+            assertEquals(42, queryInt(st, "select v from kept"));
+        }
         pg.close();
         pg.close();
+        assertFalse(Files.exists(dir), "throwaway cluster removed");
+        assertThrows(IllegalStateException.class, pg::restart);
     }
 
     static Connection connect(EmbeddedPostgresServer pg) throws SQLException {

@@ -39,6 +39,21 @@ class EmbeddedS3ServerTest {
     }
 
     @Test
+    void inMemoryObjectsSurviveStopAndRestartOnThePort() throws Exception {
+        try (EmbeddedS3Server s3 = EmbeddedS3Server.start(null, 0)) {
+            MinioClient client = client(s3, s3.accessKey(), s3.secretKey());
+            client.makeBucket(MakeBucketArgs.builder().bucket("mail").build());
+            byte[] body = "survives".getBytes(StandardCharsets.US_ASCII);
+            put(client, "k", body);
+            s3.stop();
+            assertFalse(s3.isRunning());
+            assertThrows(Exception.class, () -> get(client(s3, s3.accessKey(), s3.secretKey()), "k"));
+            s3.restart();
+            assertArrayEquals(body, get(client(s3, s3.accessKey(), s3.secretKey()), "k"));
+        }
+    }
+
+    @Test
     void wrongCredentialsAreRejected() throws Exception {
         try (EmbeddedS3Server s3 = EmbeddedS3Server.start(null, 0)) {
             MinioClient client = client(s3, s3.accessKey(), "not-the-secret");
