@@ -265,6 +265,8 @@ public final class LocalPlatform {
         child.put("MAIL_STORE_HOST", "127.0.0.1");
         child.put("MAIL_STORE_PORT", Integer.toString(storePort));
         child.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        // A developer's machine: nothing is reachable from outside unless asked for.
+        child.putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
         // Set explicitly so that the ports printed at the end are the ones the service opens.
         for (ClientPort c : spec.clientPorts()) {
             child.put(c.envVar(), Integer.toString(port(c.envVar(), c.defaultPort())));
@@ -493,6 +495,7 @@ public final class LocalPlatform {
                   MAIL_LOG_ECHO            1 to also print each service's log, prefixed [off]
                   MAIL_PLATFORM_EXIT_AFTER_READY  1 acts like check
                   MAIL_PLATFORM_HOME       repository root holding the service modules [found from the jar]
+                  QUARKUS_HTTP_HOST        address the services' HTTP ports bind [127.0.0.1]
                 A port of 0 picks a free one. Every other variable is passed on to the services.
                 """;
     }

@@ -68,6 +68,7 @@ class LocalPlatformServicesTest {
         assertTrue(store.contains("env MAIL_S3_ACCESS_KEY=mail-local"), store);
         assertTrue(store.contains("env MAIL_SEED_ACCOUNTS=/somewhere/seed.txt"), store);
         assertTrue(store.contains("stub stopping"), store);
+        assertTrue(store.contains("env QUARKUS_HTTP_HOST=127.0.0.1"), store);
         assertTrue(imap.contains("env MAIL_STORE_HOST=127.0.0.1"), imap);
         assertTrue(imap.contains("env MAIL_STORE_PORT=" + storePort), imap);
         assertTrue(imap.contains("env MAIL_IMAP_PORT=" + imapPort), imap);

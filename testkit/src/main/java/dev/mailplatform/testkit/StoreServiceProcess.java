@@ -1,0 +1,189 @@
+package dev.mailplatform.testkit;
+
+import dev.mailplatform.localplatform.EmbeddedPostgresServer;
+import dev.mailplatform.localplatform.EmbeddedS3Server;
+import dev.mailplatform.localplatform.Ports;
+import dev.mailplatform.localplatform.ServiceProcess;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The real store-service, packaged ({@code store-service/target/quarkus-app/quarkus-run.jar}), run as a child
+ * process for a front end's tests: on a free port, against a throwaway PostgreSQL and an in-memory S3 of its own,
+ * with the environment the local launcher would give it.
+ *
+ * <p>The jar is found at {@code ../store-service/target/quarkus-app/quarkus-run.jar} from the calling module's
+ * directory (Maven's {@code basedir}), or wherever the system property {@value #JAR_PROPERTY} says. The store's
+ * output goes to {@code target/store-service-PORT.log} of the calling module.
+ */
+public final class StoreServiceProcess implements AutoCloseable {
+
+    public static final String JAR_PROPERTY = "mail.store.jar";
+    public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+
+    private final EmbeddedPostgresServer postgres;
+    private final EmbeddedS3Server s3;
+    private final ServiceProcess process;
+    private final Thread shutdownHook;
+
+    private StoreServiceProcess(EmbeddedPostgresServer postgres, EmbeddedS3Server s3, ServiceProcess process,
+            Thread shutdownHook) {
+        this.postgres = postgres;
+        this.s3 = s3;
+        this.process = process;
+        this.shutdownHook = shutdownHook;
+    }
+
+    /** Starts a store with no extra settings. */
+    public static StoreServiceProcess start() throws IOException, InterruptedException {
+        return start(Map.of());
+    }
+
+    /**
+     * Starts a store and waits until it is ready.
+     *
+     * @param extraEnv added to the store's environment last, e.g. {@code MAIL_SEED_ACCOUNTS} (an absolute path)
+     * @throws IOException if the jar is missing, or the store exits or is not ready within {@link #READY_TIMEOUT};
+     *     the message holds the tail of its log
+     */
+    public static StoreServiceProcess start(Map<String, String> extraEnv) throws IOException, InterruptedException {
+        Path jar = storeJar();
+        if (!Files.isRegularFile(jar)) {
+            throw new IOException("no store-service jar at " + jar + ". Package it first (./mvnw -B -pl store-service"
+                    + " -am install -DskipTests), or point the system property " + JAR_PROPERTY + " at one.");
+        }
+        EmbeddedPostgresServer postgres = null;
+        EmbeddedS3Server s3 = null;
+        ServiceProcess process = null;
+        try {
+            postgres = EmbeddedPostgresServer.start(null, 0);
+            s3 = EmbeddedS3Server.start(null, 0);
+            int port = Ports.freePort();
+            Path log = basedir().resolve("target").resolve("store-service-" + port + ".log");
+            process = ServiceProcess.start("store-service", jar, port, environment(postgres, s3, port, extraEnv),
+                    List.of(), log, null);
+            // A test JVM that ends without close() must not leave a store and a PostgreSQL running behind it.
+            ServiceProcess p = process;
+            EmbeddedS3Server s = s3;
+            EmbeddedPostgresServer pg = postgres;
+            Thread hook = new Thread(() -> stopAll(p, s, pg), "store-service-stop");
+            Runtime.getRuntime().addShutdownHook(hook);
+            try {
+                process.awaitReady(READY_TIMEOUT);
+            } catch (IOException | InterruptedException | RuntimeException e) {
+                removeHook(hook);
+                throw e;
+            }
+            return new StoreServiceProcess(postgres, s3, process, hook);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            stopAll(process, s3, postgres);
+            throw e;
+        }
+    }
+
+    /**
+     * The parent's environment without its {@code MAIL_*} and {@code QUARKUS_*} settings (a developer's shell must
+     * not leak into a test), then what the launcher sets, then {@code extraEnv}.
+     */
+    private static Map<String, String> environment(EmbeddedPostgresServer postgres, EmbeddedS3Server s3, int port,
+            Map<String, String> extraEnv) {
+        Map<String, String> env = new HashMap<>();
+        System.getenv().forEach((k, v) -> {
+            if (!k.startsWith("MAIL_") && !k.startsWith("QUARKUS_")) {
+                env.put(k, v);
+            }
+        });
+        env.put("MAIL_DB_URL", postgres.jdbcUrl());
+        env.put("MAIL_DB_USER", postgres.user());
+        env.put("MAIL_DB_PASSWORD", postgres.password());
+        env.put("MAIL_S3_ENDPOINT", s3.endpoint());
+        env.put("MAIL_S3_ACCESS_KEY", s3.accessKey());
+        env.put("MAIL_S3_SECRET_KEY", s3.secretKey());
+        env.put("MAIL_STORE_HOST", "127.0.0.1");
+        env.put("MAIL_STORE_PORT", Integer.toString(port));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
+        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.putAll(extraEnv);
+        return env;
+    }
+
+    /** Where the store jar is looked for. */
+    public static Path storeJar() {
+        String configured = System.getProperty(JAR_PROPERTY);
+        if (configured != null && !configured.isBlank()) {
+            return Path.of(configured).toAbsolutePath().normalize();
+        }
+        return basedir().resolve("../store-service/target/quarkus-app/quarkus-run.jar").normalize();
+    }
+
+    /** Surefire sets {@code basedir}; its working directory is the module directory as well. */
+    private static Path basedir() {
+        return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
+    }
+
+    /** Always {@code 127.0.0.1}. */
+    public String host() {
+        return "127.0.0.1";
+    }
+
+    /** The store's one port: HTTP ({@code /q/health}, {@code /q/metrics}) and gRPC. */
+    public int port() {
+        return process.port();
+    }
+
+    public String baseUrl() {
+        return process.baseUrl();
+    }
+
+    public Path logFile() {
+        return process.logFile();
+    }
+
+    /** The store's own database, for tests that need to look behind the API. */
+    public EmbeddedPostgresServer postgres() {
+        return postgres;
+    }
+
+    /** The store's own S3 server. */
+    public EmbeddedS3Server s3() {
+        return s3;
+    }
+
+    /** Stops the store (SIGTERM, then a kill after 20 s), then its S3 and PostgreSQL. Idempotent. */
+    @Override
+    public void close() {
+        removeHook(shutdownHook);
+        stopAll(process, s3, postgres);
+    }
+
+    private static void removeHook(Thread hook) {
+        try {
+            Runtime.getRuntime().removeShutdownHook(hook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to; it does the same work.
+        }
+    }
+
+    private static void stopAll(ServiceProcess process, EmbeddedS3Server s3, EmbeddedPostgresServer postgres) {
+        try {
+            if (process != null) {
+                process.stop(ServiceProcess.STOP_GRACE);
+            }
+        } finally {
+            try {
+                if (s3 != null) {
+                    s3.close();
+                }
+            } finally {
+                if (postgres != null) {
+                    postgres.close();
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package dev.mailplatform.testkit;
+
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Runs the real store-service ({@link StoreServiceProcess}) for a front end's {@code @QuarkusTest} and points the
+ * gRPC client named {@code store} at it.
+ *
+ * <p>Returns {@code quarkus.grpc.clients.store.host} and {@code quarkus.grpc.clients.store.port}, and the same as
+ * {@code mail.store.host} / {@code mail.store.port}. Each init argument ({@code @ResourceArg}) is added to the
+ * store's environment, e.g. {@code name = "MAIL_SEED_ACCOUNTS"}. One store per start; {@link #stop()} stops it.
+ */
+public class StoreServiceResource implements QuarkusTestResourceLifecycleManager {
+
+    private Map<String, String> storeEnv = Map.of();
+    private StoreServiceProcess store;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        storeEnv = Map.copyOf(initArgs);
+    }
+
+    @Override
+    public Map<String, String> start() {
+        try {
+            store = StoreServiceProcess.start(storeEnv);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting store-service", e);
+        }
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.grpc.clients.store.host", store.host());
+        config.put("quarkus.grpc.clients.store.port", Integer.toString(store.port()));
+        config.put("mail.store.host", store.host());
+        config.put("mail.store.port", Integer.toString(store.port()));
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        if (store != null) {
+            store.close();
+            store = null;
+        }
+    }
+}
