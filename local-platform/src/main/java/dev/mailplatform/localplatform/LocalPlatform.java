@@ -148,7 +148,8 @@ public final class LocalPlatform {
             out.println("No service is packaged yet (looked for */target/quarkus-app/quarkus-run.jar under " + root
                     + "); run ./mvnw install -DskipTests. Only PostgreSQL and S3 are running.");
         }
-        Duration timeout = Duration.ofSeconds(port("MAIL_READY_TIMEOUT", (int) DEFAULT_READY_TIMEOUT.toSeconds()));
+        Duration timeout = Duration.ofSeconds(number("MAIL_READY_TIMEOUT", (int) DEFAULT_READY_TIMEOUT.toSeconds(), 1,
+                3600));
         PrintStream echo = isTrue(env.get("MAIL_LOG_ECHO")) ? out : null;
         for (ServiceSpec spec : present) {
             if (stopping) {
@@ -413,18 +414,23 @@ public final class LocalPlatform {
     }
 
     private int port(String key, int defaultValue) {
+        return number(key, defaultValue, 0, 65535);
+    }
+
+    private int number(String key, int defaultValue, int min, int max) {
         String v = setting(key, "");
         if (v.isEmpty()) {
             return defaultValue;
         }
         try {
-            int port = Integer.parseInt(v);
-            if (port < 0 || port > 65535) {
+            int n = Integer.parseInt(v);
+            if (n < min || n > max) {
                 throw new NumberFormatException();
             }
-            return port;
+            return n;
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + " must be a number from 0 to 65535, not '" + v + "'");
+            throw new IllegalArgumentException(key + " must be a number from " + min + " to " + max + ", not '" + v
+                    + "'");
         }
     }
 
