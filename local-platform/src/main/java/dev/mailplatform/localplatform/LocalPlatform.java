@@ -116,7 +116,10 @@ public final class LocalPlatform {
                 code = platform.awaitExit();
             }
         } catch (PlatformException | IllegalArgumentException e) {
-            System.err.println("local-platform: " + e.getMessage());
+            // After Ctrl-C during startup the services die first; that is no failure worth a log tail.
+            if (!platform.stopping) {
+                System.err.println("local-platform: " + e.getMessage());
+            }
             platform.stop();
             code = 1;
         } catch (Exception e) {
