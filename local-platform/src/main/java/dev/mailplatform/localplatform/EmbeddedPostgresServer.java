@@ -101,7 +101,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             // Nothing to protect from a machine crash; a clean stop() still writes everything out.
             builder.setServerConfig("fsync", "off");
         } else {
-            // zonky turns this off for speed; data that is kept should not lose what clients were told is committed.
+            // zonky starts postgres with -F (no fsync) and synchronous_commit off, for speed. Data that is kept must
+            // not lose what clients were told is committed, so both go back on ("-c" options come after -F).
+            builder.setServerConfig("fsync", "on");
             builder.setServerConfig("synchronous_commit", "on");
         }
         if (logFile != null) {

@@ -36,11 +36,33 @@ public class BlobStore {
 
     public BlobStore(StoreConfig config) {
         this.client = MinioClient.builder()
+                .httpClient(httpClient(), true)
                 .endpoint(config.s3().endpoint())
                 .credentials(config.s3().accessKey(), config.s3().secretKey())
                 .region(config.s3().region())
                 .build();
         this.bucket = config.s3().bucket();
+    }
+
+    /**
+     * The SDK's default HTTP client allows 5 concurrent requests per host and leaves Nagle's algorithm on, so a PUT
+     * whose headers and body go out in two writes waits for a delayed ACK (40 ms). Appends are concurrent and
+     * latency-bound: allow many parallel requests and send segments at once.
+     */
+    private static okhttp3.OkHttpClient httpClient() {
+        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
+        dispatcher.setMaxRequests(256);
+        dispatcher.setMaxRequestsPerHost(128);
+        javax.net.SocketFactory plain = javax.net.SocketFactory.getDefault();
+        return new okhttp3.OkHttpClient.Builder()
+                .dispatcher(dispatcher)
+                .connectionPool(new okhttp3.ConnectionPool(64, 5, java.util.concurrent.TimeUnit.MINUTES))
+                .socketFactory(new NoDelaySocketFactory(plain))
+                .connectTimeout(java.time.Duration.ofSeconds(5))
+                .readTimeout(java.time.Duration.ofSeconds(60))
+                .writeTimeout(java.time.Duration.ofSeconds(60))
+                .retryOnConnectionFailure(true)
+                .build();
     }
 
     /** "ab/cd/abcd…": a two-level prefix keeps listings and filesystem backends fast. */
@@ -87,6 +109,22 @@ public class BlobStore {
             } catch (ErrorResponseException e) {
                 if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
                     return false;
+                }
+                throw e;
+            }
+        });
+    }
+
+    /** When the object was last written, or null when there is none. */
+    public Instant lastModified(String hash) {
+        ensureBucket();
+        return call(() -> {
+            try {
+                var st = client.statObject(StatObjectArgs.builder().bucket(bucket).object(key(hash)).build());
+                return st.lastModified() == null ? Instant.EPOCH : st.lastModified().toInstant();
+            } catch (ErrorResponseException e) {
+                if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
+                    return null;
                 }
                 throw e;
             }

@@ -13,7 +13,6 @@ import jakarta.enterprise.event.Observes;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
-import java.util.Base64;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -57,11 +56,20 @@ public class ChangeBus {
         registry.more().counter("mail.store.change.events", java.util.List.of(), received);
     }
 
-    /** Queues an event; must run inside the transaction that made the change. */
+    /**
+     * Queues an event; must run inside the transaction that made the change. The payload is plain text,
+     * "kind|account|mailbox id|highest modseq|uidnext|messages|name", so SQL can build it too; the name goes last
+     * because it may contain the separator.
+     */
     public void publish(ChangeEvent event) {
-        String payload = Base64.getEncoder().encodeToString(event.toByteArray());
+        String payload = event.getKindValue() + "|" + event.getAccountId() + "|" + event.getMailboxId() + "|"
+                + event.getHighestModseq() + "|" + Integer.toUnsignedLong(event.getUidnext()) + "|"
+                + Integer.toUnsignedLong(event.getMessages()) + "|" + event.getMailbox();
         db.one("SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, payload);
     }
+
+    /** The channel name, for statements that notify by themselves. */
+    public static final String SQL_CHANNEL = CHANNEL;
 
     public void publish(long accountId, long mailboxId, String mailbox, ChangeKind kind, long highestModseq,
             long uidnext, long messages) {
@@ -143,7 +151,11 @@ public class ChangeBus {
 
     private void dispatch(String payload) {
         try {
-            ChangeEvent ev = ChangeEvent.parseFrom(Base64.getDecoder().decode(payload));
+            String[] f = payload.split("\\|", 7);
+            ChangeEvent ev = ChangeEvent.newBuilder().setKindValue(Integer.parseInt(f[0]))
+                    .setAccountId(Long.parseLong(f[1])).setMailboxId(Long.parseLong(f[2]))
+                    .setHighestModseq(Long.parseLong(f[3])).setUidnext((int) Long.parseLong(f[4]))
+                    .setMessages((int) Long.parseLong(f[5])).setMailbox(f[6]).build();
             received.incrementAndGet();
             Set<MultiEmitter<? super ChangeEvent>> set = watchers.get(ev.getAccountId());
             if (set != null) {

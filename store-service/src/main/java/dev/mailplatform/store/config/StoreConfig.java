@@ -47,7 +47,7 @@ public interface StoreConfig {
         int searchBodyLimit();
 
         /** Messages per batch in streamed replies (select snapshot, fetch, search). */
-        @WithDefault("5000")
+        @WithDefault("10000")
         int streamBatchSize();
     }
 

@@ -81,11 +81,6 @@ public class Db {
         return ps;
     }
 
-    public static String[] textArray(ResultSet rs, String column) throws SQLException {
-        java.sql.Array a = rs.getArray(column);
-        return a == null ? new String[0] : (String[]) a.getArray();
-    }
-
     public static Instant instant(ResultSet rs, String column) throws SQLException {
         Timestamp t = rs.getTimestamp(column);
         return t == null ? null : t.toInstant();

@@ -81,17 +81,30 @@ public class MessageStore {
 
     /** One page of the snapshot: UIDs above afterUid and below beforeUid, ascending. No transaction needed. */
     public List<MessageState> statePage(long mailboxId, long afterUid, long beforeUid, int limit) {
-        return db.list("SELECT uid, system_flags, keywords, modseq FROM message WHERE mailbox_id = ? AND uid > ? "
-                + "AND uid < ? ORDER BY uid LIMIT ?", MessageStore::state, mailboxId, afterUid, beforeUid, limit);
+        return db.list("SELECT uid, system_flags, " + KEYWORDS + ", modseq FROM message WHERE mailbox_id = ? "
+                + "AND uid > ? AND uid < ? ORDER BY uid LIMIT ?", MessageStore::state, mailboxId, afterUid, beforeUid,
+                limit);
     }
+
+    /**
+     * Keywords as one space-separated string: they are atoms, so a space cannot occur in them, and parsing a text
+     * column is far cheaper than a JDBC array per row (it matters for a 100k-message snapshot).
+     */
+    static final String KEYWORDS = "array_to_string(keywords, ' ') AS keywords";
 
     static MessageState state(ResultSet rs) throws SQLException {
         MessageState.Builder b = MessageState.newBuilder().setUid((int) rs.getLong("uid"))
                 .setSystemFlags(rs.getInt("system_flags")).setModseq(rs.getLong("modseq"));
-        for (String k : Db.textArray(rs, "keywords")) {
-            b.addKeywords(k);
-        }
+        addKeywords(rs.getString("keywords"), b::addKeywords);
         return b.build();
+    }
+
+    static void addKeywords(String joined, java.util.function.Consumer<String> add) {
+        if (joined != null && !joined.isEmpty()) {
+            for (String k : joined.split(" ")) {
+                add.accept(k);
+            }
+        }
     }
 
     // ---- fetch metadata ----
@@ -103,7 +116,8 @@ public class MessageStore {
     public List<MessageMetadata> metadataPage(long mailboxId, FetchMetadataRequest req, long afterUid, int limit) {
         boolean blob = req.getEnvelope() || req.getBodyStructure() || req.getPreview() || req.getHeaderFieldsCount() > 0;
         List<Object> params = new ArrayList<>();
-        StringBuilder sql = new StringBuilder("SELECT m.uid, m.system_flags, m.keywords, m.modseq, m.internal_date, "
+        StringBuilder sql = new StringBuilder("SELECT m.uid, m.system_flags, array_to_string(m.keywords, ' ') AS keywords, "
+                + "m.modseq, m.internal_date, "
                 + "m.size, m.save_date, m.email_id");
         if (blob) {
             sql.append(", b.envelope, b.body_structure, b.preview, b.header_raw FROM message m JOIN blob b ON b.hash = m.blob_hash");
@@ -126,9 +140,7 @@ public class MessageStore {
             MessageMetadata.Builder b = MessageMetadata.newBuilder().setUid((int) rs.getLong("uid"));
             if (req.getFlags()) {
                 b.setSystemFlags(rs.getInt("system_flags"));
-                for (String k : Db.textArray(rs, "keywords")) {
-                    b.addKeywords(k);
-                }
+                addKeywords(rs.getString("keywords"), b::addKeywords);
             }
             if (req.getModseq()) {
                 b.setModseq(rs.getLong("modseq"));
@@ -240,10 +252,15 @@ public class MessageStore {
     public void validateAppend(AppendHeader h) {
         Flags.validateSystem(h.getFlags().getSystem());
         Flags.keywords(h.getFlags().getKeywordsList());
-        // Fails early (before the bytes are read) for an unknown account or mailbox.
-        QuarkusTransaction.requiringNew().call(() -> mailboxes.find(h.getMailbox(), false));
+        // Fails early (before the bytes are read) for an unknown account or mailbox; one autocommit read.
+        mailboxes.find(h.getMailbox(), false);
     }
 
+    /**
+     * Stores a spooled message. The S3 object is written before the transaction that makes it visible, and that
+     * transaction is the only one of the append. It also claims the blob row: if the row vanished since we looked
+     * (the collector took it), the object may be gone too, so the append starts over and uploads.
+     */
     public AppendResponse append(AppendHeader h, Spool spool) {
         if (spool.size() == 0) {
             throw StoreException.invalid("message is empty");
@@ -254,64 +271,90 @@ public class MessageStore {
         int system = h.getFlags().getSystem();
         Flags.validateSystem(system);
         // Quota pre-check without locks, so that an over-quota append uploads nothing.
-        QuarkusTransaction.requiringNew().run(() -> {
-            MailboxStore.Row mb = mailboxes.find(h.getMailbox(), false);
-            Quotas.Usage u = quotas.peek(mb.accountId());
-            quotas.check(u, spool.size(), 1);
-        });
+        MailboxStore.Row target = mailboxes.find(h.getMailbox(), false);
+        quotas.check(quotas.peek(target.accountId()), spool.size(), 1);
         for (int attempt = 0; ; attempt++) {
-            boolean stored = QuarkusTransaction.requiringNew().call(() -> upsertBlob(hash, idx));
-            if (!stored) {
+            record Seen(boolean stored, boolean tombstone) {
+            }
+            Seen seen = db.one("SELECT stored, size < 0 FROM blob WHERE hash = ?",
+                    rs -> new Seen(rs.getBoolean(1), rs.getBoolean(2)), hash).orElse(null);
+            if (seen != null && seen.tombstone()) {
+                // The collector deleted an orphan object with these bytes. Removing its tombstone waits for the
+                // collector's transaction, so the object is gone for good before we upload it again.
+                db.update("DELETE FROM blob WHERE hash = ? AND size < 0", hash);
+                seen = null;
+            }
+            if (seen == null || !seen.stored() || attempt > 0) {
                 try (var in = spool.stream()) {
                     blobs.put(hash, in, spool.size());
                 } catch (java.io.IOException e) {
                     throw new java.io.UncheckedIOException(e);
                 }
             }
-            AppendResponse r = QuarkusTransaction.requiringNew().call(() -> insertAppended(h, hash, spool.size(),
-                    system, keywords));
+            boolean rowSeen = seen != null;
+            AppendResponse r = QuarkusTransaction.requiringNew().call(() -> insertAppended(h, hash, idx,
+                    spool.size(), system, keywords, rowSeen));
             if (r != null) {
                 return r;
             }
-            if (attempt >= 2) {
-                throw new StoreException(StoreException.Kind.UNAVAILABLE, "blob vanished during append; retry");
+            if (attempt >= 3) {
+                throw new StoreException(StoreException.Kind.UNAVAILABLE, "blob collected during append; retry");
             }
         }
     }
 
-    /** Returns whether the S3 object is known to exist. */
-    private boolean upsertBlob(String hash, IndexedMessage idx) {
-        return db.one("INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure, sent_date, "
-                + "preview, search_header, search_body) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-                + "ON CONFLICT (hash) DO UPDATE SET last_used = now() RETURNING stored",
+    /**
+     * The append transaction; null when the blob row we saw before uploading was collected meanwhile, or the
+     * collector left a tombstone for these bytes (the caller uploads again and retries). Upserting the row first
+     * takes its lock, so the collector cannot start on it now.
+     */
+    private AppendResponse insertAppended(AppendHeader h, String hash, IndexedMessage idx, long size, int system,
+            String[] keywords, boolean rowSeen) {
+        java.util.Optional<Boolean> upsert = db.one("INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure, "
+                + "sent_date, preview, search_header, search_body, stored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE) "
+                + "ON CONFLICT (hash) DO UPDATE SET last_used = now(), stored = TRUE WHERE blob.size >= 0 "
+                + "RETURNING (xmax = 0)",
                 rs -> rs.getBoolean(1), hash, idx.size(), idx.headerSize(), idx.headerRaw(),
                 idx.envelope().toByteArray(), idx.structure().toByteArray(), idx.sentDate(), idx.preview(),
-                idx.searchHeader(), idx.searchBody()).orElse(false);
-    }
-
-    /** The append transaction proper; null when the blob row was collected meanwhile (the caller retries). */
-    private AppendResponse insertAppended(AppendHeader h, String hash, long size, int system, String[] keywords) {
-        if (db.update("UPDATE blob SET stored = TRUE, last_used = now() WHERE hash = ?", hash) == 0) {
+                idx.searchHeader(), idx.searchBody());
+        if (upsert.isEmpty() || (upsert.get() && rowSeen)) {
             return null;
         }
-        MailboxStore.Row mb = mailboxes.find(h.getMailbox(), true);
-        Quotas.Usage u = quotas.lock(mb.accountId());
-        quotas.check(u, size, 1);
-        long uid = mb.uidnext();
-        long modseq = mb.highestModseq() + 1;
+        MailboxStore.Row target = mailboxes.find(h.getMailbox(), false);
         Instant internal = h.getInternalDate() == 0 ? Instant.now() : Instant.ofEpochMilli(h.getInternalDate());
         String emailId = newEmailId();
-        db.update("INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, internal_date, "
-                + "email_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", mb.id(), uid, hash, system, keywords, modseq, size,
-                internal, emailId);
-        boolean unseen = (system & Flags.SEEN) == 0;
-        db.update("UPDATE mailbox SET uidnext = ?, highest_modseq = ?, messages = messages + 1, "
-                + "unseen = unseen + ?, size = size + ? WHERE id = ?", uid + 1, modseq, unseen ? 1 : 0, size, mb.id());
-        quotas.charge(mb.accountId(), size, 1);
-        changes.publish(mb.accountId(), mb.id(), mb.name(), ChangeKind.MESSAGES_ADDED, modseq, uid + 1,
-                mb.messages() + 1);
-        return AppendResponse.newBuilder().setUidvalidity((int) mb.uidvalidity()).setUid((int) uid)
-                .setModseq(modseq).setSize(size).setEmailId(emailId).build();
+        int unseen = (system & Flags.SEEN) == 0 ? 1 : 0;
+        // One statement, so the mailbox row (the UID counter) stays locked for one round trip plus the commit:
+        // take the next UID and modseq, charge the quota only if it fits, insert the message, queue the event.
+        // The mailbox is locked before the account, in the same order as every other writer.
+        record Appended(long uid, long modseq, long uidvalidity, boolean inserted) {
+        }
+        Appended a = db.one("WITH mb AS (UPDATE mailbox SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1, "
+                + "messages = messages + 1, unseen = unseen + ?, size = size + ? WHERE id = ? "
+                + "RETURNING id, account_id, name, uidvalidity, uidnext, highest_modseq, messages), "
+                + "acc AS (UPDATE account a SET storage_used = a.storage_used + ?, messages_used = a.messages_used + 1 "
+                + "FROM domain d WHERE a.id = (SELECT account_id FROM mb) AND d.id = a.domain_id "
+                + "AND (COALESCE(a.storage_limit, d.default_storage_limit) = 0 "
+                + "OR a.storage_used + ? <= COALESCE(a.storage_limit, d.default_storage_limit)) "
+                + "AND (COALESCE(a.message_limit, d.default_message_limit) = 0 "
+                + "OR a.messages_used + 1 <= COALESCE(a.message_limit, d.default_message_limit)) RETURNING a.id), "
+                + "ins AS (INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, "
+                + "internal_date, email_id) SELECT mb.id, mb.uidnext - 1, ?, ?, ?, mb.highest_modseq, ?, ?, ? FROM mb "
+                + "WHERE EXISTS (SELECT 1 FROM acc) RETURNING uid) "
+                + "SELECT mb.uidnext - 1 AS uid, mb.highest_modseq, mb.uidvalidity, EXISTS (SELECT 1 FROM ins) AS ok, "
+                + "CASE WHEN EXISTS (SELECT 1 FROM ins) THEN pg_notify(?, ? || '|' || mb.account_id || '|' || mb.id "
+                + "|| '|' || mb.highest_modseq || '|' || mb.uidnext || '|' || mb.messages || '|' || mb.name) END "
+                + "FROM mb",
+                rs -> new Appended(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4)),
+                unseen, size, target.id(), size, size, hash, system, keywords, size, internal, emailId,
+                ChangeBus.SQL_CHANNEL, String.valueOf(ChangeKind.MESSAGES_ADDED_VALUE))
+                .orElseThrow(() -> StoreException.notFound("no mailbox " + target.name()));
+        if (!a.inserted()) {
+            // Over quota: report the figures; the transaction rolls back the mailbox counters.
+            throw Quotas.exceeded(quotas.peek(target.accountId()), size, 1);
+        }
+        return AppendResponse.newBuilder().setUidvalidity((int) a.uidvalidity()).setUid((int) a.uid())
+                .setModseq(a.modseq()).setSize(size).setEmailId(emailId).build();
     }
 
     static String newEmailId() {
@@ -360,7 +403,7 @@ public class MessageStore {
                 + "UPDATE message m SET system_flags = " + flagExpr + ", keywords = " + kwExpr + ", modseq = ? "
                 + "FROM old WHERE m.id = old.id AND (" + flagExpr + " <> m.system_flags OR "
                 + kwExpr + " IS DISTINCT FROM m.keywords) "
-                + "RETURNING m.uid, m.system_flags, m.keywords, m.modseq, old.old_flags";
+                + "RETURNING m.uid, m.system_flags, array_to_string(m.keywords, ' ') AS keywords, m.modseq, old.old_flags";
         // Parameter order follows the placeholders: the WITH clause first.
         List<Object> ordered = new ArrayList<>();
         ordered.add(mb.id());
@@ -533,7 +576,7 @@ public class MessageStore {
     // ---- changes ----
 
     public List<MessageState> changedPage(long mailboxId, long sinceModseq, long afterUid, int limit) {
-        return db.list("SELECT uid, system_flags, keywords, modseq FROM message WHERE mailbox_id = ? AND modseq > ? "
+        return db.list("SELECT uid, system_flags, " + KEYWORDS + ", modseq FROM message WHERE mailbox_id = ? AND modseq > ? "
                 + "AND uid > ? ORDER BY uid LIMIT ?", MessageStore::state, mailboxId, sinceModseq, afterUid, limit);
     }
 

@@ -46,7 +46,14 @@ public class Quotas {
         boolean overStorage = u.storageLimit() > 0 && u.storageUsed() + addBytes > u.storageLimit();
         boolean overCount = u.messageLimit() > 0 && u.messagesUsed() + addMessages > u.messageLimit();
         if (overStorage || overCount) {
-            throw new StoreException(StoreException.Kind.RESOURCE_EXHAUSTED,
+            throw exceeded(u, addBytes, addMessages);
+        }
+    }
+
+    /** The RESOURCE_EXHAUSTED error with the figures, as trailers too. */
+    public static StoreException exceeded(Usage u, long addBytes, long addMessages) {
+        boolean overStorage = u.storageLimit() > 0 && u.storageUsed() + addBytes > u.storageLimit();
+        return new StoreException(StoreException.Kind.RESOURCE_EXHAUSTED,
                     "over quota: storage " + u.storageUsed() + "+" + addBytes + "/" + u.storageLimit()
                             + " bytes, messages " + u.messagesUsed() + "+" + addMessages + "/" + u.messageLimit(),
                     Map.of("x-quota-storage-used", String.valueOf(u.storageUsed()),
@@ -54,7 +61,6 @@ public class Quotas {
                             "x-quota-messages-used", String.valueOf(u.messagesUsed()),
                             "x-quota-message-limit", String.valueOf(u.messageLimit()),
                             "x-quota-resource", overStorage ? "STORAGE" : "MESSAGE"));
-        }
     }
 
     public void charge(long accountId, long bytes, long messages) {

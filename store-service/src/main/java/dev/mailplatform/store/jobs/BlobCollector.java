@@ -53,7 +53,7 @@ public class BlobCollector {
         int total = 0;
         while (true) {
             List<String> candidates = QuarkusTransaction.requiringNew().call(() -> db.list(
-                    "SELECT hash FROM blob b WHERE last_used <= now() - make_interval(secs => ?) "
+                    "SELECT hash FROM blob b WHERE size >= 0 AND last_used <= now() - make_interval(secs => ?) "
                             + "AND NOT EXISTS (SELECT 1 FROM message m WHERE m.blob_hash = b.hash) LIMIT ?",
                     rs -> rs.getString(1), graceSeconds, BATCH));
             int n = 0;
@@ -76,7 +76,7 @@ public class BlobCollector {
     }
 
     private boolean deleteUnreferenced(String hash, double graceSeconds) {
-        boolean locked = db.one("SELECT hash FROM blob b WHERE hash = ? AND last_used <= now() - make_interval(secs => ?) "
+        boolean locked = db.one("SELECT hash FROM blob b WHERE hash = ? AND size >= 0 AND last_used <= now() - make_interval(secs => ?) "
                 + "AND NOT EXISTS (SELECT 1 FROM message m WHERE m.blob_hash = b.hash) FOR UPDATE SKIP LOCKED",
                 rs -> 1, hash, graceSeconds).isPresent();
         if (!locked) {
@@ -88,29 +88,40 @@ public class BlobCollector {
     }
 
     private int collectOrphanObjects(Duration grace) {
+        Instant cutoff = Instant.now().minus(grace);
         List<String> orphans = new ArrayList<>();
-        blobs.forEachOlderThan(Instant.now().minus(grace), (hash, modified) -> {
+        blobs.forEachOlderThan(cutoff, (hash, modified) -> {
             if (orphans.size() < 10_000) {
                 orphans.add(hash);
             }
         });
         int n = 0;
         for (String hash : orphans) {
-            // A placeholder row claims the hash while the object goes: an append of the same bytes waits on it.
-            boolean claimed = QuarkusTransaction.requiringNew().call(() -> {
-                boolean inserted = db.one("INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure, "
-                        + "last_used) VALUES (?, 0, 0, ''::bytea, ''::bytea, ''::bytea, 'epoch') ON CONFLICT (hash) DO NOTHING "
+            // A tombstone row (size -1) claims the hash while the object goes, and stays for the grace period: an
+            // append of the same bytes waits on it, then sees it, removes it and uploads again.
+            boolean deleted = QuarkusTransaction.requiringNew().call(() -> {
+                boolean claimed = db.one("INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure) "
+                        + "VALUES (?, -1, 0, ''::bytea, ''::bytea, ''::bytea) ON CONFLICT (hash) DO NOTHING "
                         + "RETURNING hash", rs -> 1, hash).isPresent();
-                if (inserted) {
-                    blobs.delete(hash);
-                    db.update("DELETE FROM blob WHERE hash = ?", hash);
+                if (!claimed) {
+                    return false;
                 }
-                return inserted;
+                // Looked at again under the claim: an append may have rewritten the object since the listing.
+                Instant modified = blobs.lastModified(hash);
+                if (modified == null || !modified.isBefore(cutoff)) {
+                    db.update("DELETE FROM blob WHERE hash = ?", hash);
+                    return false;
+                }
+                blobs.delete(hash);
+                return true;
             });
-            if (claimed) {
+            if (deleted) {
                 n++;
             }
         }
+        QuarkusTransaction.requiringNew().run(() -> db.update(
+                "DELETE FROM blob WHERE size < 0 AND created_at < now() - make_interval(secs => ?)",
+                Math.max(grace.toSeconds(), 60) * 1.0));
         return n;
     }
 }

@@ -70,10 +70,36 @@ class StoreBenchmark {
     @Test
     void benchmark() throws Exception {
         StringBuilder report = new StringBuilder("\n==== store benchmark ====\n");
+        s3Latency(report);
         appendThroughput(report);
         bigMailbox(report);
         report.append("=========================\n");
         System.out.println(report);
+    }
+
+    @jakarta.inject.Inject
+    dev.mailplatform.store.blob.BlobStore blobStore;
+
+    /** The S3 server's own cost per request, for reading the APPEND figure. */
+    private void s3Latency(StringBuilder report) throws Exception {
+        Random rnd = new Random(9);
+        byte[] body = new byte[50_000];
+        int n = 300;
+        long[] put = new long[n];
+        long[] head = new long[n];
+        for (int i = 0; i < n; i++) {
+            rnd.nextBytes(body);
+            String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(body));
+            long t0 = System.nanoTime();
+            blobStore.put(hash, new java.io.ByteArrayInputStream(body), body.length);
+            long t1 = System.nanoTime();
+            blobStore.exists(hash);
+            put[i] = t1 - t0;
+            head[i] = System.nanoTime() - t1;
+        }
+        report.append(String.format("S3 (one client, 50 KB): PUT median %.1f ms, HEAD median %.1f ms%n",
+                median(Arrays.copyOfRange(put, 100, n)), median(Arrays.copyOfRange(head, 100, n))));
     }
 
     private Account account(String name) {
@@ -113,13 +139,48 @@ class StoreBenchmark {
         messagesAsync.append(Multi.createFrom().iterable(reqs)).await().atMost(Duration.ofSeconds(60));
     }
 
+    /** One client with its own connection, as each front-end replica has. */
+    static void append(io.grpc.ManagedChannel channel, MailboxRef ref, byte[] msg) throws Exception {
+        java.util.concurrent.CompletableFuture<Object> done = new java.util.concurrent.CompletableFuture<>();
+        io.grpc.stub.StreamObserver<AppendRequest> req = MessageServiceGrpc.newStub(channel).append(
+                new io.grpc.stub.StreamObserver<>() {
+                    @Override
+                    public void onNext(dev.mailplatform.store.v1.AppendResponse value) {
+                        done.complete(value);
+                    }
+
+                    @Override
+                    public void onError(Throwable t) {
+                        done.completeExceptionally(t);
+                    }
+
+                    @Override
+                    public void onCompleted() {
+                    }
+                });
+        req.onNext(AppendRequest.newBuilder().setHeader(AppendHeader.newBuilder().setMailbox(ref)
+                .setDeclaredSize(msg.length)).build());
+        for (int i = 0; i < msg.length; i += 64 * 1024) {
+            req.onNext(AppendRequest.newBuilder().setChunk(ByteString.copyFrom(msg, i, Math.min(64 * 1024,
+                    msg.length - i))).build());
+        }
+        req.onCompleted();
+        done.get(60, java.util.concurrent.TimeUnit.SECONDS);
+    }
+
     private void appendThroughput(StringBuilder report) throws Exception {
         Account a = account("append");
         MailboxRef ref = MailboxRef.newBuilder().setAccountId(a.getId()).setMailbox("INBOX").build();
         // Warm-up: JIT, connection pools, S3 client.
+        int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
+                .getValue("quarkus.http.test-port", Integer.class);
+        List<io.grpc.ManagedChannel> channels = new ArrayList<>();
+        for (int i = 0; i < APPENDERS; i++) {
+            channels.add(io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+        }
         Random warm = new Random(1);
-        for (int i = 0; i < 100; i++) {
-            append(ref, message(warm, 5_000 + warm.nextInt(95_000), -i));
+        for (int i = 0; i < 400; i++) {
+            append(channels.get(i % APPENDERS), ref, message(warm, 5_000 + warm.nextInt(95_000), -i));
         }
         AtomicInteger count = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
@@ -144,7 +205,7 @@ class StoreBenchmark {
                     String id = String.format("%010d", seed * 100_000_000L + i);
                     byte[] idb = id.getBytes(StandardCharsets.US_ASCII);
                     System.arraycopy(idb, 0, unique, unique.length - 20 - idb.length, idb.length);
-                    append(ref, unique);
+                    append(channels.get(seed), ref, unique);
                     count.incrementAndGet();
                     bytes.addAndGet(unique.length);
                     i++;
@@ -156,6 +217,7 @@ class StoreBenchmark {
             f.get();
         }
         pool.shutdown();
+        channels.forEach(io.grpc.ManagedChannel::shutdownNow);
         double secs = (System.nanoTime() - start) / 1e9;
         report.append(String.format("APPEND: %d messages (avg %.1f KB) by %d clients in %.1f s = %.0f msgs/s, %.1f MB/s%n",
                 count.get(), bytes.get() / 1024.0 / count.get(), APPENDERS, secs, count.get() / secs,
