@@ -185,11 +185,18 @@ public class StoreInfraResource implements QuarkusTestResourceLifecycleManager {
             this.s3 = s3;
         }
 
+        /**
+         * Throwaway servers (PostgreSQL without fsync, S3 in memory), or, with the system property
+         * {@code testkit.data-dir}, durable ones in that directory as {@code ./mailctl run} has them: the
+         * benchmark measures those.
+         */
         static Infra startNew() {
             EmbeddedPostgresServer postgres = null;
+            String dir = System.getProperty("testkit.data-dir");
+            java.nio.file.Path base = dir == null || dir.isBlank() ? null : java.nio.file.Path.of(dir);
             try {
-                postgres = EmbeddedPostgresServer.start(null, 0);
-                return new Infra(postgres, EmbeddedS3Server.start(null, 0));
+                postgres = EmbeddedPostgresServer.start(base == null ? null : base.resolve("postgres"), 0);
+                return new Infra(postgres, EmbeddedS3Server.start(base == null ? null : base.resolve("s3"), 0));
             } catch (IOException | RuntimeException e) {
                 if (postgres != null) {
                     postgres.close();

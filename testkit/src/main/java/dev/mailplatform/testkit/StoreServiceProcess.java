@@ -23,7 +23,7 @@ import java.util.Map;
  */
 public final class StoreServiceProcess implements AutoCloseable {
 
-    public static final String JAR_PROPERTY = "mail.store.jar";
+    public static final String JAR_PROPERTY = "testkit.store-jar";
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final EmbeddedPostgresServer postgres;

@@ -154,6 +154,17 @@ class MessageContractTest extends StoreContract {
                 .build()).next();
         assertEquals("hello part one".length(), first.getSectionSize());
 
+        // set_seen (BODY[] without PEEK, POP3 RETR) sets \Seen in the same call and reports the new state.
+        assertEquals(1, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getUnseen());
+        FetchContentResponse seen = messages.fetchContent(FetchContentRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setUid(uid).setSection(part(SectionKind.SECTION_PART, 1)).setSetSeen(true)
+                .build()).next();
+        assertEquals(1, seen.getNewState().getSystemFlags() & 1);
+        assertTrue(seen.getNewState().getModseq() > 0);
+        assertEquals(0, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getUnseen());
+
         assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 3), 0, 0));
         assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "INBOX", uid + 7, part(SectionKind.SECTION_FULL), 0, 0));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> fetch(a, "INBOX", uid, part(SectionKind.SECTION_TEXT, 1), 0, 0));

@@ -64,7 +64,7 @@ class CrossReplicaIT {
         Path base = Files.createDirectories(Path.of("target", "replica-it").toAbsolutePath());
         pg = EmbeddedPostgresServer.start(null, 0);
         s3 = EmbeddedS3Server.start(null, 0);
-        Path jar = Path.of(System.getProperty("mail.store.jar", "target/quarkus-app/quarkus-run.jar"));
+        Path jar = Path.of(System.getProperty("testkit.store-jar", "target/quarkus-app/quarkus-run.jar"));
         a = start("store-a", jar, base);
         // The second replica starts after the first has migrated the schema.
         a.awaitReady(Duration.ofSeconds(120));
