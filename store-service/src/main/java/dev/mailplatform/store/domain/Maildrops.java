@@ -126,6 +126,9 @@ public class Maildrops {
 
     @Transactional
     public void recordRetrieval(long accountId, String leaseId, int uid) {
+        if (uid == 0) {
+            throw StoreException.invalid("UID 0 is not valid");
+        }
         requireLease(accountId, leaseId);
         MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, false, 0);
         if (db.update("UPDATE message SET pop3_retrieved_at = COALESCE(pop3_retrieved_at, now()) "

@@ -189,6 +189,9 @@ public class MessageStore {
 
     @Transactional
     public ContentPlan planContent(FetchContentRequest req) {
+        if (req.getUid() == 0) {
+            throw StoreException.invalid("UID 0 is not valid");
+        }
         MailboxStore.Row mb = mailboxes.find(req.getMailbox(), req.getSetSeen());
         long uid = Integer.toUnsignedLong(req.getUid());
         record Msg(String hash, long size, long headerSize, byte[] structure, byte[] header) {

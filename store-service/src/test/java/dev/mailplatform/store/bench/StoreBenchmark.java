@@ -55,7 +55,8 @@ import org.junit.jupiter.api.Test;
 class StoreBenchmark {
 
     static final int APPENDERS = Integer.getInteger("bench.appenders", 8);
-    static final int APPEND_SECONDS = Integer.getInteger("bench.append.seconds", 20);
+    static final int APPEND_SECONDS = Integer.getInteger("bench.append.seconds", 60);
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 15);
     static final int BIG_MAILBOX = Integer.getInteger("bench.mailbox.size", 100_000);
 
     @GrpcClient("store")
@@ -178,18 +179,31 @@ class StoreBenchmark {
         for (int i = 0; i < APPENDERS; i++) {
             channels.add(io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
         }
-        Random warm = new Random(1);
-        for (int i = 0; i < 400; i++) {
-            append(channels.get(i % APPENDERS), ref, message(warm, 5_000 + warm.nextInt(95_000), -i));
-        }
+        // Warm-up with the same load, not counted: the JIT needs tens of seconds on two cores.
+        appendLoad(ref, channels, WARMUP_SECONDS, 0);
         AtomicInteger count = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
-        long deadline = System.nanoTime() + Duration.ofSeconds(APPEND_SECONDS).toNanos();
+        long start = System.nanoTime();
+        appendLoad(ref, channels, APPEND_SECONDS, 1, count, bytes);
+        channels.forEach(io.grpc.ManagedChannel::shutdownNow);
+        double secs = (System.nanoTime() - start) / 1e9;
+        report.append(String.format("APPEND: %d messages (avg %.1f KB) by %d clients in %.1f s = %.0f msgs/s, %.1f MB/s"
+                + " (after %d s of warm-up)%n", count.get(), bytes.get() / 1024.0 / count.get(), APPENDERS, secs,
+                count.get() / secs, bytes.get() / secs / 1e6, WARMUP_SECONDS));
+    }
+
+    private void appendLoad(MailboxRef ref, List<io.grpc.ManagedChannel> channels, int seconds, int round)
+            throws Exception {
+        appendLoad(ref, channels, seconds, round, new AtomicInteger(), new AtomicLong());
+    }
+
+    private void appendLoad(MailboxRef ref, List<io.grpc.ManagedChannel> channels, int seconds, int round,
+            AtomicInteger count, AtomicLong bytes) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
         ExecutorService pool = Executors.newFixedThreadPool(APPENDERS);
         List<Future<?>> fs = new ArrayList<>();
-        long start = System.nanoTime();
         for (int w = 0; w < APPENDERS; w++) {
-            int seed = w;
+            int seed = w + round * 1000;
             fs.add(pool.submit(() -> {
                 Random rnd = new Random(1000 + seed);
                 // Pre-build a few messages so the client's own work stays small.
@@ -205,7 +219,7 @@ class StoreBenchmark {
                     String id = String.format("%010d", seed * 100_000_000L + i);
                     byte[] idb = id.getBytes(StandardCharsets.US_ASCII);
                     System.arraycopy(idb, 0, unique, unique.length - 20 - idb.length, idb.length);
-                    append(channels.get(seed), ref, unique);
+                    append(channels.get(seed % APPENDERS), ref, unique);
                     count.incrementAndGet();
                     bytes.addAndGet(unique.length);
                     i++;
@@ -217,11 +231,6 @@ class StoreBenchmark {
             f.get();
         }
         pool.shutdown();
-        channels.forEach(io.grpc.ManagedChannel::shutdownNow);
-        double secs = (System.nanoTime() - start) / 1e9;
-        report.append(String.format("APPEND: %d messages (avg %.1f KB) by %d clients in %.1f s = %.0f msgs/s, %.1f MB/s%n",
-                count.get(), bytes.get() / 1024.0 / count.get(), APPENDERS, secs, count.get() / secs,
-                bytes.get() / secs / 1e6));
     }
 
     private void bigMailbox(StringBuilder report) throws Exception {

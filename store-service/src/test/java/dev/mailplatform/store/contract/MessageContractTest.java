@@ -167,6 +167,8 @@ class MessageContractTest extends StoreContract {
 
         assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 3), 0, 0));
         assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "INBOX", uid + 7, part(SectionKind.SECTION_FULL), 0, 0));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> fetch(a, "INBOX", 0, part(SectionKind.SECTION_FULL), 0, 0));
+        assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "Nope", uid, part(SectionKind.SECTION_FULL), 0, 0));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> fetch(a, "INBOX", uid, part(SectionKind.SECTION_TEXT, 1), 0, 0));
     }
 
