@@ -236,24 +236,34 @@ class StoreBenchmark {
     private void bigMailbox(StringBuilder report) throws Exception {
         Account a = account("big");
         MailboxRef ref = MailboxRef.newBuilder().setAccountId(a.getId()).setMailbox("INBOX").build();
-        // Fill the mailbox through SQL: appending 100k messages over gRPC would only measure APPEND again. The rows
-        // are the same as APPEND writes (one shared blob, realistic flag mix), and counters are set to match.
+        // Fill the mailbox through SQL: appending 100k messages over gRPC would only measure APPEND again. Each
+        // message gets a content row of its own with searchable header and body text (as the MIME index writes
+        // it, trigram-indexed), a realistic flag mix, and counters to match. Their S3 objects are not written:
+        // SELECT, FETCH FLAGS and SEARCH never read them.
         append(ref, message(new Random(5), 20_000, 0));
         long t0 = System.nanoTime();
         try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
                 StoreInfraResource.dbPassword()); Statement s = c.createStatement()) {
             String mb = "(SELECT id FROM mailbox WHERE account_id = " + a.getId() + " AND name = 'INBOX')";
+            String words = "ARRAY['invoice','meeting','report','holiday','project','budget','release','lunch',"
+                    + "'contract','review']";
+            s.executeUpdate("INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure, "
+                    + "search_header, search_body, stored) SELECT 'bench' || " + a.getId() + " || '-' || g, 20000, 400, "
+                    + "''::bytea, ''::bytea, ''::bytea, 'from: sender' || (g % 5000) || '@example.org' || chr(10) "
+                    + "|| 'to: big@example.test' || chr(10) || 'subject: ' || (" + words + ")[g % 10 + 1] || ' number ' "
+                    + "|| g || chr(10), repeat(md5(g::text) || ' ' || (" + words + ")[(g / 7) % 10 + 1] || ' ', 12), "
+                    + "TRUE FROM generate_series(2, " + BIG_MAILBOX + ") g");
             s.executeUpdate("INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, "
-                    + "internal_date, email_id) SELECT " + mb + ", g, m.blob_hash, "
+                    + "internal_date, email_id) SELECT " + mb + ", g, 'bench' || " + a.getId() + " || '-' || g, "
                     + "CASE WHEN g % 10 < 7 THEN 1 ELSE 0 END | CASE WHEN g % 50 = 0 THEN 4 ELSE 0 END, "
-                    + "CASE WHEN g % 100 = 0 THEN ARRAY['$Forwarded'] ELSE '{}'::text[] END, g + 1, m.size, "
-                    + "now() - make_interval(mins => g), 'B' || g FROM message m, generate_series(2, "
-                    + BIG_MAILBOX + ") g WHERE m.mailbox_id = " + mb + " AND m.uid = 1");
+                    + "CASE WHEN g % 100 = 0 THEN ARRAY['$Forwarded'] ELSE '{}'::text[] END, g + 1, 20000, "
+                    + "now() - make_interval(mins => g), 'B' || g FROM generate_series(2, " + BIG_MAILBOX + ") g");
             s.executeUpdate("UPDATE mailbox SET uidnext = " + (BIG_MAILBOX + 1) + ", highest_modseq = "
                     + (BIG_MAILBOX + 2) + ", messages = " + BIG_MAILBOX + ", unseen = (SELECT count(*) FROM message "
                     + "WHERE mailbox_id = " + mb + " AND system_flags & 1 = 0), size = (SELECT sum(size) FROM message "
                     + "WHERE mailbox_id = " + mb + ") WHERE id = " + mb);
             s.execute("VACUUM ANALYZE message");
+            s.execute("VACUUM ANALYZE blob");
         }
         report.append(String.format("(filled a %d-message mailbox by SQL in %.1f s)%n", BIG_MAILBOX,
                 (System.nanoTime() - t0) / 1e9));
@@ -289,6 +299,37 @@ class StoreBenchmark {
                 median(select), ms(select)));
         report.append(String.format("FETCH 1:* FLAGS of %d messages: median %.0f ms (runs: %s)%n", BIG_MAILBOX,
                 median(fetch), ms(fetch)));
+
+        // SEARCH over the 100k messages: a selective header match, a body substring, and a flag.
+        String one = "number " + (BIG_MAILBOX - 12345);
+        String md5 = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("MD5")
+                .digest(String.valueOf(BIG_MAILBOX / 2).getBytes(StandardCharsets.US_ASCII))).substring(3, 15);
+        Object[][] searches = {
+            {"SUBJECT \"" + one + "\"", dev.mailplatform.store.v1.SearchKey.newBuilder().setHeader(
+                    dev.mailplatform.store.v1.HeaderTest.newBuilder().setField("subject").setValue(one)).build()},
+            {"BODY \"" + md5 + "\"", dev.mailplatform.store.v1.SearchKey.newBuilder().setBody(md5).build()},
+            {"FROM \"sender4321@\"", dev.mailplatform.store.v1.SearchKey.newBuilder().setHeader(
+                    dev.mailplatform.store.v1.HeaderTest.newBuilder().setField("from").setValue("sender4321@")).build()},
+            {"FLAGGED", dev.mailplatform.store.v1.SearchKey.newBuilder().setFlags(
+                    dev.mailplatform.store.v1.FlagTest.newBuilder().setSystem(4)).build()},
+        };
+        for (Object[] q : searches) {
+            long[] t = new long[5];
+            int hits = 0;
+            for (int run = 0; run < t.length; run++) {
+                long s0 = System.nanoTime();
+                hits = 0;
+                Iterator<dev.mailplatform.store.v1.SearchResponse> it = messages.search(
+                        dev.mailplatform.store.v1.SearchRequest.newBuilder().setMailbox(ref)
+                                .setCriteria((dev.mailplatform.store.v1.SearchKey) q[1]).build());
+                while (it.hasNext()) {
+                    hits += it.next().getUidsCount();
+                }
+                t[run] = System.nanoTime() - s0;
+            }
+            report.append(String.format("SEARCH %s on %d messages: %d hits, median %.0f ms (runs: %s)%n", q[0],
+                    BIG_MAILBOX, hits, median(t), ms(t)));
+        }
     }
 
     private static double median(long[] nanos) {
