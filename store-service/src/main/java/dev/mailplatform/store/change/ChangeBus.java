@@ -78,8 +78,14 @@ public class ChangeBus {
                 .build());
     }
 
+    /**
+     * A watcher that does not read fails once this many events wait for it, instead of holding memory without
+     * bound; its front end reconnects and catches up with GetChanges.
+     */
+    static final int WATCH_BUFFER = 4096;
+
     public Multi<ChangeEvent> watch(long accountId) {
-        return Multi.createFrom().emitter(emitter -> {
+        return Multi.createFrom().<ChangeEvent>emitter(emitter -> {
             Set<MultiEmitter<? super ChangeEvent>> set =
                     watchers.computeIfAbsent(accountId, k -> new CopyOnWriteArraySet<>());
             set.add(emitter);
@@ -88,7 +94,7 @@ public class ChangeBus {
                 watchers.computeIfPresent(accountId, (k, s) -> s.isEmpty() ? null : s);
             });
             emitter.emit(ChangeEvent.newBuilder().setAccountId(accountId).setKind(ChangeKind.WATCH_READY).build());
-        });
+        }, WATCH_BUFFER);
     }
 
     public boolean isListening() {
