@@ -105,18 +105,7 @@ public class BlobStore {
     }
 
     public boolean exists(String hash) {
-        ensureBucket();
-        return call(() -> {
-            try {
-                client.statObject(StatObjectArgs.builder().bucket(bucket).object(key(hash)).build());
-                return true;
-            } catch (ErrorResponseException e) {
-                if ("NoSuchKey".equals(e.errorResponse().code()) || "NoSuchObject".equals(e.errorResponse().code())) {
-                    return false;
-                }
-                throw e;
-            }
-        });
+        return lastModified(hash) != null;
     }
 
     /** When the object was last written, or null when there is none. */

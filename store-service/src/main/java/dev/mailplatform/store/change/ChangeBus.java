@@ -68,8 +68,16 @@ public class ChangeBus {
         db.one("SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, payload);
     }
 
-    /** The channel name, for statements that notify by themselves. */
-    public static final String SQL_CHANNEL = CHANNEL;
+    /**
+     * The same notification as {@link #publish}, as an SQL expression over a row {@code alias} that has the columns
+     * account_id, id, highest_modseq, uidnext, messages and name (a mailbox row), for statements that notify by
+     * themselves. It is the one other place that writes the payload format.
+     */
+    public static String sqlNotify(ChangeKind kind, String alias) {
+        return "pg_notify('" + CHANNEL + "', '" + kind.getNumber() + "|' || " + alias + ".account_id || '|' || "
+                + alias + ".id || '|' || " + alias + ".highest_modseq || '|' || " + alias + ".uidnext || '|' || "
+                + alias + ".messages || '|' || " + alias + ".name)";
+    }
 
     public void publish(long accountId, long mailboxId, String mailbox, ChangeKind kind, long highestModseq,
             long uidnext, long messages) {

@@ -203,15 +203,15 @@ public class Maildrops {
                 .isPresent()) {
             return 0;
         }
+        int days = policyOfAccount(accountId).getRetentionDays();
+        if (days < 0) {
+            return 0;
+        }
         MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
         List<Object> p = new ArrayList<>();
-        p.add(accountId);
-        p.add(accountId);
+        p.add(days);
         int n = messages.expungeWhere(inbox, "pop3_retrieved_at IS NOT NULL AND pop3_retrieved_at <= now() - "
-                + "make_interval(days => (SELECT COALESCE(a.pop3_retention_days, d.pop3_retention_days) FROM account a "
-                + "JOIN domain d ON d.id = a.domain_id WHERE a.id = ?)) AND (SELECT COALESCE(a.pop3_retention_days, "
-                + "d.pop3_retention_days) FROM account a JOIN domain d ON d.id = a.domain_id WHERE a.id = ?) >= 0",
-                p, false).getExpungedUidsCount();
+                + "make_interval(days => ?)", p, false).getExpungedUidsCount();
         if (n > 0) {
             LOG.infof("retention deleted %d messages of account %d", n, accountId);
         }

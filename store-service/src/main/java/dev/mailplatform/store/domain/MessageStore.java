@@ -252,11 +252,15 @@ public class MessageStore {
         return new Spool(max, config.store().memorySpoolLimit());
     }
 
-    public void validateAppend(AppendHeader h) {
+    /** Where an append goes and with which flags, checked once, before any byte of the message is read. */
+    public record AppendTarget(AppendHeader header, MailboxStore.Row mailbox, int system, String[] keywords) {
+    }
+
+    /** Fails early (before the bytes are read) for bad flags or an unknown account or mailbox; one autocommit read. */
+    public AppendTarget validateAppend(AppendHeader h) {
         Flags.validateSystem(h.getFlags().getSystem());
-        Flags.keywords(h.getFlags().getKeywordsList());
-        // Fails early (before the bytes are read) for an unknown account or mailbox; one autocommit read.
-        mailboxes.find(h.getMailbox(), false);
+        String[] keywords = Flags.keywords(h.getFlags().getKeywordsList());
+        return new AppendTarget(h, mailboxes.find(h.getMailbox(), false), h.getFlags().getSystem(), keywords);
     }
 
     /**
@@ -264,18 +268,14 @@ public class MessageStore {
      * transaction is the only one of the append. It also claims the blob row: if the row vanished since we looked
      * (the collector took it), the object may be gone too, so the append starts over and uploads.
      */
-    public AppendResponse append(AppendHeader h, Spool spool) {
+    public AppendResponse append(AppendTarget target, Spool spool) {
         if (spool.size() == 0) {
             throw StoreException.invalid("message is empty");
         }
         String hash = spool.finish();
         IndexedMessage idx = indexer.index(spool.buffer());
-        String[] keywords = Flags.keywords(h.getFlags().getKeywordsList());
-        int system = h.getFlags().getSystem();
-        Flags.validateSystem(system);
         // Quota pre-check without locks, so that an over-quota append uploads nothing.
-        MailboxStore.Row target = mailboxes.find(h.getMailbox(), false);
-        quotas.check(quotas.peek(target.accountId()), spool.size(), 1);
+        quotas.check(quotas.peek(target.mailbox().accountId()), spool.size(), 1);
         for (int attempt = 0; ; attempt++) {
             record Seen(boolean stored, boolean tombstone) {
             }
@@ -295,8 +295,8 @@ public class MessageStore {
                 }
             }
             boolean rowSeen = seen != null;
-            AppendResponse r = QuarkusTransaction.requiringNew().call(() -> insertAppended(h, hash, idx,
-                    spool.size(), system, keywords, rowSeen));
+            AppendResponse r = QuarkusTransaction.requiringNew().call(() -> insertAppended(target, hash, idx,
+                    spool.size(), rowSeen));
             if (r != null) {
                 return r;
             }
@@ -311,8 +311,8 @@ public class MessageStore {
      * collector left a tombstone for these bytes (the caller uploads again and retries). Upserting the row first
      * takes its lock, so the collector cannot start on it now.
      */
-    private AppendResponse insertAppended(AppendHeader h, String hash, IndexedMessage idx, long size, int system,
-            String[] keywords, boolean rowSeen) {
+    private AppendResponse insertAppended(AppendTarget t, String hash, IndexedMessage idx, long size,
+            boolean rowSeen) {
         java.util.Optional<Boolean> upsert = db.one("INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure, "
                 + "sent_date, preview, search_header, search_body, stored) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE) "
                 + "ON CONFLICT (hash) DO UPDATE SET last_used = now(), stored = TRUE WHERE blob.size >= 0 "
@@ -323,10 +323,11 @@ public class MessageStore {
         if (upsert.isEmpty() || (upsert.get() && rowSeen)) {
             return null;
         }
-        MailboxStore.Row target = mailboxes.find(h.getMailbox(), false);
+        MailboxStore.Row target = t.mailbox();
+        AppendHeader h = t.header();
         Instant internal = h.getInternalDate() == 0 ? Instant.now() : Instant.ofEpochMilli(h.getInternalDate());
         String emailId = newEmailId();
-        int unseen = (system & Flags.SEEN) == 0 ? 1 : 0;
+        int unseen = (t.system() & Flags.SEEN) == 0 ? 1 : 0;
         // One statement, so the mailbox row (the UID counter) stays locked for one round trip plus the commit:
         // take the next UID and modseq, charge the quota only if it fits, insert the message, queue the event.
         // The mailbox is locked before the account, in the same order as every other writer.
@@ -345,12 +346,11 @@ public class MessageStore {
                 + "internal_date, email_id) SELECT mb.id, mb.uidnext - 1, ?, ?, ?, mb.highest_modseq, ?, ?, ? FROM mb "
                 + "WHERE EXISTS (SELECT 1 FROM acc) RETURNING uid) "
                 + "SELECT mb.uidnext - 1 AS uid, mb.highest_modseq, mb.uidvalidity, EXISTS (SELECT 1 FROM ins) AS ok, "
-                + "CASE WHEN EXISTS (SELECT 1 FROM ins) THEN pg_notify(?, ? || '|' || mb.account_id || '|' || mb.id "
-                + "|| '|' || mb.highest_modseq || '|' || mb.uidnext || '|' || mb.messages || '|' || mb.name) END "
+                + "CASE WHEN EXISTS (SELECT 1 FROM ins) THEN " + ChangeBus.sqlNotify(ChangeKind.MESSAGES_ADDED, "mb")
+                + " END "
                 + "FROM mb",
                 rs -> new Appended(rs.getLong(1), rs.getLong(2), rs.getLong(3), rs.getBoolean(4)),
-                unseen, size, target.id(), size, size, hash, system, keywords, size, internal, emailId,
-                ChangeBus.SQL_CHANNEL, String.valueOf(ChangeKind.MESSAGES_ADDED_VALUE))
+                unseen, size, target.id(), size, size, hash, t.system(), t.keywords(), size, internal, emailId)
                 .orElseThrow(() -> StoreException.notFound("no mailbox " + target.name()));
         if (!a.inserted()) {
             // Over quota: report the figures; the transaction rolls back the mailbox counters.

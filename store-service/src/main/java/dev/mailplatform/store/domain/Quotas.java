@@ -24,21 +24,24 @@ public class Quotas {
         this.db = db;
     }
 
+    private static final String USAGE = "SELECT a.storage_used, a.messages_used, "
+            + "COALESCE(a.storage_limit, d.default_storage_limit), COALESCE(a.message_limit, d.default_message_limit) "
+            + "FROM account a JOIN domain d ON d.id = a.domain_id WHERE a.id = ?";
+
+    private Usage usage(long accountId, boolean lock) {
+        return db.one(USAGE + (lock ? " FOR UPDATE OF a" : ""),
+                rs -> new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2), rs.getLong(4)), accountId)
+                .orElseThrow(() -> StoreException.notFound("no account " + accountId));
+    }
+
     /** Locks the account row, so that concurrent appends and copies charge the quota one after another. */
     public Usage lock(long accountId) {
-        return db.one("SELECT a.storage_used, a.messages_used, COALESCE(a.storage_limit, d.default_storage_limit) sl, "
-                + "COALESCE(a.message_limit, d.default_message_limit) ml FROM account a JOIN domain d ON d.id = a.domain_id "
-                + "WHERE a.id = ? FOR UPDATE OF a", rs -> new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2),
-                        rs.getLong(4)), accountId)
-                .orElseThrow(() -> StoreException.notFound("no account " + accountId));
+        return usage(accountId, true);
     }
 
     /** The usage without a lock, for a cheap early refusal. */
     public Usage peek(long accountId) {
-        return db.one("SELECT a.storage_used, a.messages_used, COALESCE(a.storage_limit, d.default_storage_limit) sl, "
-                + "COALESCE(a.message_limit, d.default_message_limit) ml FROM account a JOIN domain d ON d.id = a.domain_id "
-                + "WHERE a.id = ?", rs -> new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2), rs.getLong(4)),
-                accountId).orElseThrow(() -> StoreException.notFound("no account " + accountId));
+        return usage(accountId, false);
     }
 
     /** Throws RESOURCE_EXHAUSTED with the figures when adding bytes and messages would exceed a limit. */
@@ -73,10 +76,7 @@ public class Quotas {
         if (!ROOT.equals(root)) {
             throw StoreException.notFound("no quota root \"" + root + "\"");
         }
-        Usage u = db.one("SELECT a.storage_used, a.messages_used, COALESCE(a.storage_limit, d.default_storage_limit), "
-                + "COALESCE(a.message_limit, d.default_message_limit) FROM account a JOIN domain d ON d.id = a.domain_id "
-                + "WHERE a.id = ?", rs -> new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2), rs.getLong(4)),
-                accountId).orElseThrow(() -> StoreException.notFound("no account " + accountId));
+        Usage u = peek(accountId);
         return Quota.newBuilder().setRoot(ROOT).setStorageUsed(u.storageUsed()).setStorageLimit(u.storageLimit())
                 .setMessagesUsed(u.messagesUsed()).setMessageLimit(u.messageLimit()).build();
     }

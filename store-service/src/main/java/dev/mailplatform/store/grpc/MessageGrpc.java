@@ -7,7 +7,6 @@ import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.domain.MessageStore;
 import dev.mailplatform.store.domain.Spool;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.AppendHeader;
 import dev.mailplatform.store.v1.AppendRequest;
 import dev.mailplatform.store.v1.AppendResponse;
 import dev.mailplatform.store.v1.ChangeEvent;
@@ -70,17 +69,9 @@ public class MessageGrpc implements MessageService {
     public Multi<SelectResponse> select(SelectRequest r) {
         return Offload.call(() -> messages.selectHeader(r.getMailbox())).onItem().transformToMulti(h -> {
             long before = Integer.toUnsignedLong(h.getUidnext());
-            Multi<SelectResponse> rest = Offload.pages(Offload.Cursor::new, c -> {
-                if (c.done) {
-                    return List.of();
-                }
-                var page = messages.statePage(h.getMailboxId(), c.after, before, batch);
-                c.done = page.size() < batch;
-                if (!page.isEmpty()) {
-                    c.after = Integer.toUnsignedLong(page.get(page.size() - 1).getUid());
-                }
-                return page;
-            }).map(p -> SelectResponse.newBuilder().setBatch(MessageStateBatch.newBuilder().addAllMessages(p)).build());
+            Multi<SelectResponse> rest = Offload.uidPages(
+                    (after, n) -> messages.statePage(h.getMailboxId(), after, before, n),
+                    s -> Offload.uid(s.getUid()), batch).map(p -> SelectResponse.newBuilder().setBatch(MessageStateBatch.newBuilder().addAllMessages(p)).build());
             return Multi.createBy().concatenating()
                     .streams(Multi.createFrom().item(SelectResponse.newBuilder().setHeader(h).build()), rest);
         });
@@ -93,17 +84,8 @@ public class MessageGrpc implements MessageService {
         return Offload.call(() -> {
             dev.mailplatform.store.domain.UidSets.validate(r.getUids());
             return messages.mailboxId(r.getMailbox());
-        }).onItem().transformToMulti(id -> Offload.pages(Offload.Cursor::new, c -> {
-            if (c.done) {
-                return List.<dev.mailplatform.store.v1.MessageMetadata>of();
-            }
-            var page = messages.metadataPage(id, r, c.after, size);
-            c.done = page.size() < size;
-            if (!page.isEmpty()) {
-                c.after = Integer.toUnsignedLong(page.get(page.size() - 1).getUid());
-            }
-            return page;
-        })).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());
+        }).onItem().transformToMulti(id -> Offload.uidPages(
+                (after, n) -> messages.metadataPage(id, r, after, n), m -> Offload.uid(m.getUid()), size)).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());
     }
 
     /** Reads the planned byte range from S3 in chunks, one chunk per client demand. */
@@ -175,18 +157,17 @@ public class MessageGrpc implements MessageService {
 
     /** Collects the client stream into a spool on a worker thread, then runs the append transaction. */
     private final class AppendState {
-        AppendHeader header;
+        MessageStore.AppendTarget target;
         Spool spool;
         final long started = System.nanoTime();
 
         void accept(AppendRequest req) {
-            if (header == null) {
+            if (target == null) {
                 if (!req.hasHeader()) {
                     throw StoreException.invalid("the first append request must carry the header");
                 }
-                messages.validateAppend(req.getHeader());
+                target = messages.validateAppend(req.getHeader());
                 spool = messages.newSpool(req.getHeader());
-                header = req.getHeader();
                 return;
             }
             if (req.hasHeader()) {
@@ -210,10 +191,10 @@ public class MessageGrpc implements MessageService {
                 .collect().last()
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(last -> {
-                    if (st.header == null) {
+                    if (st.target == null) {
                         throw StoreException.invalid("append stream carried no header");
                     }
-                    AppendResponse resp = messages.append(st.header, st.spool);
+                    AppendResponse resp = messages.append(st.target, st.spool);
                     appendBytes.increment(resp.getSize());
                     appendTimer.record(System.nanoTime() - st.started, java.util.concurrent.TimeUnit.NANOSECONDS);
                     return resp;
@@ -266,29 +247,12 @@ public class MessageGrpc implements MessageService {
         return Offload.call(() -> messages.mailbox(r.getMailbox())).onItem().transformToMulti(mb -> {
             GetChangesResponse head = GetChangesResponse.newBuilder().setHighestModseq(mb.highestModseq())
                     .setUidnext((int) mb.uidnext()).setMessages(mb.messages()).build();
-            Multi<GetChangesResponse> changed = Offload.pages(Offload.Cursor::new, c -> {
-                if (c.done) {
-                    return List.<dev.mailplatform.store.v1.MessageState>of();
-                }
-                var page = messages.changedPage(mb.id(), r.getSinceModseq(), c.after, batch);
-                c.done = page.size() < batch;
-                if (!page.isEmpty()) {
-                    c.after = Integer.toUnsignedLong(page.get(page.size() - 1).getUid());
-                }
-                return page;
-            }).map(p -> GetChangesResponse.newBuilder().addAllChanged(p).build());
+            Multi<GetChangesResponse> changed = Offload.uidPages(
+                    (after, n) -> messages.changedPage(mb.id(), r.getSinceModseq(), after, n),
+                    s -> Offload.uid(s.getUid()), batch).map(p -> GetChangesResponse.newBuilder().addAllChanged(p).build());
             Multi<GetChangesResponse> vanished = !r.getIncludeVanished() ? Multi.createFrom().empty()
-                    : Offload.pages(Offload.Cursor::new, c -> {
-                        if (c.done) {
-                            return List.<Long>of();
-                        }
-                        var page = messages.vanishedPage(mb.id(), r.getSinceModseq(), c.after, batch);
-                        c.done = page.size() < batch;
-                        if (!page.isEmpty()) {
-                            c.after = page.get(page.size() - 1);
-                        }
-                        return page;
-                    }).map(p -> {
+                    : Offload.uidPages((after, n) -> messages.vanishedPage(mb.id(), r.getSinceModseq(), after, n),
+                            Long::longValue, batch).map(p -> {
                         GetChangesResponse.Builder b = GetChangesResponse.newBuilder();
                         p.forEach(u -> b.addVanished(u.intValue()));
                         return b.build();

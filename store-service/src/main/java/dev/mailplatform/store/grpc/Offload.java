@@ -30,9 +30,35 @@ final class Offload {
                 .onFailure().transform(GrpcErrors::map);
     }
 
-    /** A keyset cursor over UIDs for paged queries. */
-    static final class Cursor {
-        long after;
-        boolean done;
+    /** Reads one page: the items after this UID, at most pageSize of them, ascending. */
+    @FunctionalInterface
+    interface UidPage<T> {
+        List<T> read(long afterUid, int pageSize);
+    }
+
+    /**
+     * Keyset paging by UID: each page starts after the last UID of the one before, and a short page is the last
+     * (no query is made to find out that the next one is empty).
+     */
+    static <T> Multi<List<T>> uidPages(UidPage<T> page, java.util.function.ToLongFunction<T> uidOf, int pageSize) {
+        final class Cursor {
+            long after;
+            boolean done;
+        }
+        return pages(Cursor::new, c -> {
+            if (c.done) {
+                return List.of();
+            }
+            List<T> items = page.read(c.after, pageSize);
+            c.done = items.size() < pageSize;
+            if (!items.isEmpty()) {
+                c.after = uidOf.applyAsLong(items.get(items.size() - 1));
+            }
+            return items;
+        });
+    }
+
+    static long uid(int unsigned) {
+        return Integer.toUnsignedLong(unsigned);
     }
 }

@@ -44,19 +44,10 @@ public class Pop3Grpc implements Pop3Service {
                 .onItem().transformToMulti(opened -> {
                     Multi<OpenMaildropResponse> head = Multi.createFrom()
                             .item(OpenMaildropResponse.newBuilder().setHeader(opened.header()).build());
-                    Multi<OpenMaildropResponse> rest = Offload.pages(Offload.Cursor::new, c -> {
-                        if (c.done) {
-                            return List.of();
-                        }
-                        var page = maildrops.page(opened.mailboxId(),
-                                Integer.toUnsignedLong(opened.header().getUidvalidity()), c.after, opened.uidnext(),
-                                batch);
-                        c.done = page.size() < batch;
-                        if (!page.isEmpty()) {
-                            c.after = Integer.toUnsignedLong(page.get(page.size() - 1).getUid());
-                        }
-                        return page;
-                    }).map(p -> OpenMaildropResponse.newBuilder()
+                    Multi<OpenMaildropResponse> rest = Offload.uidPages((after, n) -> maildrops.page(
+                            opened.mailboxId(), Offload.uid(opened.header().getUidvalidity()), after,
+                            opened.uidnext(), n), e -> Offload.uid(e.getUid()), batch)
+                            .map(p -> OpenMaildropResponse.newBuilder()
                             .setBatch(MaildropBatch.newBuilder().addAllEntries(p)).build());
                     return Multi.createBy().concatenating().streams(head, rest);
                 });

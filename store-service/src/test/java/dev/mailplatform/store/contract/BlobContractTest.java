@@ -126,7 +126,9 @@ class BlobContractTest extends StoreContract {
         assertTrue(objectExists(sha256(drop)));
         assertTrue(objectExists(orphanHash));
 
-        Thread.sleep(1100); // S3 timestamps have one-second resolution
+        // S3 timestamps have one-second resolution: wait until both objects' last-modified lies in a past second.
+        awaitWallClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .plusSeconds(1).plusMillis(50));
         int n = collector.collect(Duration.ofMillis(1));
         assertTrue(n >= 2, "collected " + n);
         assertFalse(objectExists(sha256(drop)), "the expunged message's blob is gone");

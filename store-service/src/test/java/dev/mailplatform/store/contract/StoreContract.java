@@ -111,6 +111,14 @@ public abstract class StoreContract {
         }
     }
 
+    /** Waits until the wall clock passes t (for S3 and lease times, which are wall-clock based). */
+    static void awaitWallClock(java.time.Instant t) throws InterruptedException {
+        long ms;
+        while ((ms = java.time.Duration.between(java.time.Instant.now(), t).toMillis()) > 0) {
+            Thread.sleep(Math.min(ms, 100));
+        }
+    }
+
     static RuntimeException unwrap(RuntimeException e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof StatusRuntimeException s) {
