@@ -68,6 +68,8 @@ public final class LocalPlatform {
     private String s3AccessKey;
     private String s3SecretKey;
     private int storePort;
+    private String tlsKeystore;
+    private String tlsKeystorePassword;
     private final Map<ServiceProcess, ServiceSpec> running = new LinkedHashMap<>();
     private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
     private volatile boolean stopping;
@@ -145,6 +147,7 @@ public final class LocalPlatform {
 
         Files.createDirectories(logDir);
         out.println("Data directory: " + dataDir);
+        ensureTlsCertificate();
         startDatabase();
         startS3();
         if (present.isEmpty()) {
@@ -258,8 +261,42 @@ public final class LocalPlatform {
                 seconds(s3.startupTime().toNanos()));
     }
 
+    /**
+     * The IMAP and POP3 front ends need a certificate for STARTTLS/STLS and their TLS ports. Unless one is configured
+     * (MAIL_TLS_CERTIFICATE + MAIL_TLS_PRIVATE_KEY, or MAIL_TLS_KEYSTORE), a self-signed one is made at first start
+     * and kept in the data directory, so clients can pin it across restarts.
+     */
+    private void ensureTlsCertificate() throws IOException, InterruptedException {
+        if (env.containsKey("MAIL_TLS_CERTIFICATE") || env.containsKey("MAIL_TLS_KEYSTORE")) {
+            return;
+        }
+        Path dir = dataDir.resolve("tls");
+        Path keystore = dir.resolve("server.p12");
+        Path passwordFile = dir.resolve("server.p12.password");
+        Files.createDirectories(dir);
+        if (!Files.isRegularFile(keystore) || !Files.isRegularFile(passwordFile)) {
+            byte[] random = new byte[18];
+            new java.security.SecureRandom().nextBytes(random);
+            String password = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(random);
+            Files.deleteIfExists(keystore);
+            Files.writeString(passwordFile, password);
+            try {
+                Files.setPosixFilePermissions(passwordFile, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        "rw-------"));
+            } catch (UnsupportedOperationException e) {
+                // Not a POSIX file system: the directory's own permissions are all there is.
+            }
+            dev.mailplatform.protocol.SelfSignedKeystore.ensure(keystore, password);
+            out.println("Generated a self-signed TLS certificate for localhost: " + keystore);
+        }
+        tlsKeystore = keystore.toString();
+        tlsKeystorePassword = Files.readString(passwordFile).strip();
+    }
+
     private Map<String, String> childEnv(ServiceSpec spec, int port) {
         Map<String, String> child = new LinkedHashMap<>(env);
+        putIfNotNull(child, "MAIL_TLS_KEYSTORE", tlsKeystore);
+        putIfNotNull(child, "MAIL_TLS_KEYSTORE_PASSWORD", tlsKeystorePassword);
         putIfNotNull(child, "MAIL_DB_URL", dbUrl);
         putIfNotNull(child, "MAIL_DB_USER", dbUser);
         putIfNotNull(child, "MAIL_DB_PASSWORD", dbPassword);
@@ -494,6 +531,11 @@ public final class LocalPlatform {
                   MAIL_IMAP_HTTP_PORT      imap-service HTTP port [9091]
                   MAIL_POP3_HTTP_PORT      pop3-service HTTP port [9092]
                   MAIL_CONSOLE_PORT        admin-ui (web console) port [8080]
+                  MAIL_TLS_KEYSTORE        PKCS12 keystore with the IMAP/POP3 certificate [self-signed, made at first
+                                           start in $MAIL_DATA_DIR/tls/server.p12]
+                  MAIL_TLS_KEYSTORE_PASSWORD  its password
+                  MAIL_TLS_CERTIFICATE     instead: a PEM certificate chain ...
+                  MAIL_TLS_PRIVATE_KEY     ... and its PEM private key
                   MAIL_IMAP_PORT           IMAP port [1143]
                   MAIL_IMAPS_PORT          IMAP over TLS port [1993]
                   MAIL_POP3_PORT           POP3 port [1110]
