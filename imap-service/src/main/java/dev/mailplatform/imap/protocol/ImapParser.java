@@ -205,11 +205,11 @@ public final class ImapParser {
                 length--;
             }
             if (length > limits.maxLineLength()) {
-                return -1;
+                return overflow(n);
             }
         } else if (length > limits.maxLineLength() + 1L) {
             // One extra byte: it may be the CR of a CRLF split across feeds.
-            return -1;
+            return overflow(n);
         }
         appendText(in, inPos, n);
         inPos = end;
@@ -221,6 +221,17 @@ public final class ImapParser {
             textLen--;
         }
         return 1;
+    }
+
+    /**
+     * Takes the line up to the limit anyway, so that the tag can be reported however the bytes were split; the rest of
+     * the line stays unread for skipping.
+     */
+    private int overflow(int available) {
+        int take = (int) Math.min(available, Math.max(0, limits.maxLineLength() + 1L - textLen));
+        appendText(in, inPos, take);
+        inPos += take;
+        return -1;
     }
 
     private void appendText(byte[] src, int off, int n) {
