@@ -430,8 +430,9 @@ public final class ImapParser {
         try {
             ArgumentReader r = reader();
             String t = r.tag();
-            if (t.length() > limits.maxTagLength()) {
-                throw new BadSyntaxException("tag too long");
+            if (t.length() > limits.maxTagLength() || !(r.atEnd() || r.peekIs(' '))) {
+                // The tag is longer than it looks or runs into junk: echoing a prefix of it would mislead the client.
+                throw new BadSyntaxException("invalid tag");
             }
             tag = t;
             r.sp();
@@ -444,7 +445,14 @@ public final class ImapParser {
             r.end();
             return new ParseEvent.Request(command);
         } catch (BadSyntaxException e) {
-            return new ParseEvent.Bad(tag, tag == null && tagOf() == null ? "invalid tag" : e.getMessage());
+            if (tag == null) {
+                int i = 0;
+                while (i < textLen && ArgumentReader.tagChar(text[i] & 0xff)) {
+                    i++;
+                }
+                return new ParseEvent.Bad(null, i > limits.maxTagLength() ? "tag too long" : "invalid tag");
+            }
+            return new ParseEvent.Bad(tag, e.getMessage());
         } finally {
             resetCommand();
         }

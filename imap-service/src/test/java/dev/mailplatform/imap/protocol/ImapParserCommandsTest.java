@@ -302,8 +302,9 @@ class ImapParserCommandsTest {
     void unknownCommandsAndBadTags() {
         assertEquals(new ParseEvent.Bad("a", "unknown command FOO"), bad("a FOO bar"));
         assertEquals(new ParseEvent.Bad("a", "unknown command UID NOOP"), bad("a UID NOOP"));
-        assertNull(bad("+a NOOP").tag());
-        assertNull(bad("a".repeat(65) + " NOOP").tag());
+        assertEquals(new ParseEvent.Bad(null, "invalid tag"), bad("+a NOOP"));
+        assertEquals(new ParseEvent.Bad(null, "tag too long"), bad("a".repeat(65) + " NOOP"));
+        assertEquals(new ParseEvent.Bad(null, "invalid tag"), bad("a(b NOOP"));
         assertEquals(new ParseEvent.Bad(null, "empty line"), bad("\r\n"));
         assertEquals("APPEND requires a message literal", bad("a APPEND INBOX").reason());
         List<Object> events = ParserHarness.events("a FOO\r\nb NOOP\r\n");
