@@ -205,11 +205,11 @@ public final class ImapParser {
                 length--;
             }
             if (length > limits.maxLineLength()) {
-                return -1;
+                return overflow(n);
             }
         } else if (length > limits.maxLineLength() + 1L) {
             // One extra byte: it may be the CR of a CRLF split across feeds.
-            return -1;
+            return overflow(n);
         }
         appendText(in, inPos, n);
         inPos = end;
@@ -221,6 +221,17 @@ public final class ImapParser {
             textLen--;
         }
         return 1;
+    }
+
+    /**
+     * Takes the line up to the limit anyway, so that the tag can be reported however the bytes were split; the rest of
+     * the line stays unread for skipping.
+     */
+    private int overflow(int available) {
+        int take = (int) Math.min(available, Math.max(0, limits.maxLineLength() + 1L - textLen));
+        appendText(in, inPos, take);
+        inPos += take;
+        return -1;
     }
 
     private void appendText(byte[] src, int off, int n) {
@@ -419,8 +430,9 @@ public final class ImapParser {
         try {
             ArgumentReader r = reader();
             String t = r.tag();
-            if (t.length() > limits.maxTagLength()) {
-                throw new BadSyntaxException("tag too long");
+            if (t.length() > limits.maxTagLength() || !(r.atEnd() || r.peekIs(' '))) {
+                // The tag is longer than it looks or runs into junk: echoing a prefix of it would mislead the client.
+                throw new BadSyntaxException("invalid tag");
             }
             tag = t;
             r.sp();
@@ -433,7 +445,14 @@ public final class ImapParser {
             r.end();
             return new ParseEvent.Request(command);
         } catch (BadSyntaxException e) {
-            return new ParseEvent.Bad(tag, tag == null && tagOf() == null ? "invalid tag" : e.getMessage());
+            if (tag == null) {
+                int i = 0;
+                while (i < textLen && ArgumentReader.tagChar(text[i] & 0xff)) {
+                    i++;
+                }
+                return new ParseEvent.Bad(null, i > limits.maxTagLength() ? "tag too long" : "invalid tag");
+            }
+            return new ParseEvent.Bad(tag, e.getMessage());
         } finally {
             resetCommand();
         }
