@@ -1,13 +1,18 @@
 package dev.mailplatform.protocol;
 
 /**
- * Whether a password may be sent in the clear on a connection: over TLS always; on a loopback connection always
- * (it never leaves the host); elsewhere only when the operator switched the protection off.
+ * Whether a password may be sent in the clear on a connection: over TLS always; on a loopback connection (it never
+ * leaves the host) unless {@code trustLoopback} is off, which a TLS-terminating proxy on the same host needs, since
+ * every connection then looks local; elsewhere only when the operator switched the protection off.
  */
-public record PlaintextAuthPolicy(boolean allowWithoutTls) {
+public record PlaintextAuthPolicy(boolean allowWithoutTls, boolean trustLoopback) {
+
+    public PlaintextAuthPolicy(boolean allowWithoutTls) {
+        this(allowWithoutTls, true);
+    }
 
     public boolean allowed(boolean tlsActive, String remoteIp) {
-        return tlsActive || allowWithoutTls || isLoopback(remoteIp);
+        return tlsActive || allowWithoutTls || (trustLoopback && isLoopback(remoteIp));
     }
 
     /** Parses the literal address only (no DNS): 127.0.0.0/8, ::1 and IPv4-mapped loopback. */

@@ -47,6 +47,9 @@ class ProtocolSupportTest {
         assertFalse(strict.allowed(false, "127.example.org"));
         assertFalse(strict.allowed(false, null));
         assertTrue(new PlaintextAuthPolicy(true).allowed(false, "192.0.2.7"));
+        PlaintextAuthPolicy behindProxy = new PlaintextAuthPolicy(false, false);
+        assertFalse(behindProxy.allowed(false, "127.0.0.1"), "a local proxy makes every client look local");
+        assertTrue(behindProxy.allowed(true, "127.0.0.1"));
     }
 
     @Test

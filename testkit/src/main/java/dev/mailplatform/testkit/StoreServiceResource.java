@@ -10,7 +10,7 @@ import java.util.Map;
  * Runs the real store-service ({@link StoreServiceProcess}) for a front end's {@code @QuarkusTest} and points the
  * gRPC client named {@code store} at it.
  *
- * <p>Returns {@code quarkus.grpc.clients.store.host} and {@code quarkus.grpc.clients.store.port}, and the same as
+ * <p>Returns {@code quarkus.grpc.clients.store.host}, {@code .port} and {@code .test-port}, and the same as
  * {@code mail.store.host} / {@code mail.store.port}. Each init argument ({@code @ResourceArg}) is added to the
  * store's environment, e.g. {@code name = "MAIL_SEED_ACCOUNTS"}. One store per start; {@link #stop()} stops it.
  */
@@ -37,6 +37,8 @@ public class StoreServiceResource implements QuarkusTestResourceLifecycleManager
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.grpc.clients.store.host", store.host());
         config.put("quarkus.grpc.clients.store.port", Integer.toString(store.port()));
+        // In test mode Quarkus replaces a client's port with its test-port (default 9001).
+        config.put("quarkus.grpc.clients.store.test-port", Integer.toString(store.port()));
         config.put("mail.store.host", store.host());
         config.put("mail.store.port", Integer.toString(store.port()));
         return config;

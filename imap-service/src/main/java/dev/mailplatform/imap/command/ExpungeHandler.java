@@ -1,0 +1,32 @@
+package dev.mailplatform.imap.command;
+
+import dev.mailplatform.imap.protocol.command.ExpungeCommand;
+import dev.mailplatform.imap.session.ImapSession;
+import dev.mailplatform.imap.session.Reply;
+import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.store.v1.ExpungeRequest;
+import io.smallrye.mutiny.Uni;
+
+/** EXPUNGE and UID EXPUNGE (RFC 4315): only messages with \Deleted, and for UID EXPUNGE only those in the set. */
+public final class ExpungeHandler implements CommandHandler<ExpungeCommand> {
+
+    @Override
+    public Uni<Reply> handle(ImapSession session, ExpungeCommand command) {
+        SelectedMailbox s = session.selected();
+        if (s.readOnly()) {
+            return Uni.createFrom().item(Reply.no("READ-ONLY", "The mailbox is selected read-only"));
+        }
+        ExpungeRequest.Builder request = ExpungeRequest.newBuilder().setMailbox(s.ref());
+        if (command.uids() != null) {
+            request.setUids(MessageSets.resolve(s, command.uids(), true));
+            if (request.getUids().getRangesCount() == 0) {
+                return Uni.createFrom().item(Reply.ok("EXPUNGE completed"));
+            }
+        }
+        return session.services().store().messages().expunge(request.build()).emitOn(session.executor())
+                .map(r -> {
+                    MessageSets.expunged(session, r.getExpungedUidsList());
+                    return Reply.ok("EXPUNGE completed");
+                });
+    }
+}

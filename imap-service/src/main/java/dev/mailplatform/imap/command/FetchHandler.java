@@ -1,0 +1,163 @@
+package dev.mailplatform.imap.command;
+
+import dev.mailplatform.imap.protocol.FetchAttribute;
+import dev.mailplatform.imap.protocol.ResponseWriter;
+import dev.mailplatform.imap.protocol.SectionSpec;
+import dev.mailplatform.imap.protocol.command.FetchCommand;
+import dev.mailplatform.imap.session.FlagNames;
+import dev.mailplatform.imap.session.ImapSession;
+import dev.mailplatform.imap.session.Reply;
+import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.store.v1.FetchMetadataRequest;
+import dev.mailplatform.store.v1.Flags;
+import dev.mailplatform.store.v1.FlagsMode;
+import dev.mailplatform.store.v1.MessageState;
+import dev.mailplatform.store.v1.Section;
+import dev.mailplatform.store.v1.SectionKind;
+import dev.mailplatform.store.v1.StoreFlagsRequest;
+import dev.mailplatform.store.v1.UidSet;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * FETCH and UID FETCH with every RFC 3501 item. Metadata (flags, dates, sizes, ENVELOPE, BODYSTRUCTURE) comes from
+ * the store's index in batches; each body section is a separate ranged read streamed straight to the socket, so
+ * neither a large message nor a large mailbox is ever held in memory. \Seen is set for the whole set in one call
+ * before anything is fetched, so the FLAGS shown are already the new ones.
+ */
+public final class FetchHandler implements CommandHandler<FetchCommand> {
+
+    /** What to write for one requested item. */
+    sealed interface Item permits Meta, Content {
+    }
+
+    enum MetaKind {
+        UID, FLAGS, INTERNALDATE, RFC822_SIZE, ENVELOPE, BODY, BODYSTRUCTURE
+    }
+
+    record Meta(MetaKind kind) implements Item {
+    }
+
+    /** A section read: the response item name, the store's section, and the byte range (length -1: no range). */
+    record Content(String name, Section section, long offset, long length) implements Item {
+    }
+
+    /** The items of one FETCH, in the order asked, and which store data they need. */
+    record Plan(List<Item> items, boolean flags, boolean internalDate, boolean size, boolean envelope,
+            boolean bodyStructure, boolean setsSeen) {
+    }
+
+    @Override
+    public Uni<Reply> handle(ImapSession session, FetchCommand command) {
+        SelectedMailbox s = session.selected();
+        UidSet uids = MessageSets.resolve(s, command.set(), command.uid());
+        if (uids.getRangesCount() == 0) {
+            return Uni.createFrom().item(Reply.ok("FETCH completed"));
+        }
+        Plan plan = plan(command.attributes(), command.uid());
+        Uni<Map<Integer, MessageState>> seen;
+        if (plan.setsSeen() && !s.readOnly()) {
+            seen = session.services().store().messages().storeFlags(StoreFlagsRequest.newBuilder()
+                    .setMailbox(s.ref()).setUids(uids).setMode(FlagsMode.FLAGS_ADD)
+                    .setFlags(Flags.newBuilder().setSystem(FlagNames.SEEN)).build())
+                    .map(r -> {
+                        Map<Integer, MessageState> changed = new HashMap<>();
+                        r.getUpdatedList().forEach(m -> changed.put(m.getUid(), m));
+                        return changed;
+                    });
+        } else {
+            seen = Uni.createFrom().item(Map.of());
+        }
+        return seen.emitOn(session.executor()).chain(changed -> {
+            for (MessageState m : changed.values()) {
+                s.reported(m.getUid(), m.getModseq());
+            }
+            FetchMetadataRequest request = FetchMetadataRequest.newBuilder().setMailbox(s.ref()).setUids(uids)
+                    .setFlags(plan.flags() || !changed.isEmpty()).setInternalDate(plan.internalDate())
+                    .setSize(plan.size()).setEnvelope(plan.envelope()).setBodyStructure(plan.bodyStructure())
+                    .build();
+            return new FetchRun(session, s, plan, changed, request).run();
+        });
+    }
+
+    static Plan plan(List<FetchAttribute> attributes, boolean uidCommand) {
+        List<Item> items = new ArrayList<>();
+        boolean flags = false;
+        boolean date = false;
+        boolean size = false;
+        boolean envelope = false;
+        boolean structure = false;
+        boolean setsSeen = false;
+        boolean uid = false;
+        for (FetchAttribute a : attributes) {
+            if (a instanceof FetchAttribute.Uid) {
+                uid = true;
+            }
+        }
+        if (uidCommand && !uid) {
+            items.add(new Meta(MetaKind.UID)); // RFC 3501 §6.4.8: UID FETCH always returns the UID
+        }
+        for (FetchAttribute a : attributes) {
+            if (a instanceof FetchAttribute.Uid) {
+                items.add(new Meta(MetaKind.UID));
+            } else if (a instanceof FetchAttribute.Flags) {
+                flags = true;
+                items.add(new Meta(MetaKind.FLAGS));
+            } else if (a instanceof FetchAttribute.InternalDate) {
+                date = true;
+                items.add(new Meta(MetaKind.INTERNALDATE));
+            } else if (a instanceof FetchAttribute.Rfc822Size) {
+                size = true;
+                items.add(new Meta(MetaKind.RFC822_SIZE));
+            } else if (a instanceof FetchAttribute.Envelope) {
+                envelope = true;
+                items.add(new Meta(MetaKind.ENVELOPE));
+            } else if (a instanceof FetchAttribute.Body) {
+                structure = true;
+                items.add(new Meta(MetaKind.BODY));
+            } else if (a instanceof FetchAttribute.BodyStructure) {
+                structure = true;
+                items.add(new Meta(MetaKind.BODYSTRUCTURE));
+            } else if (a instanceof FetchAttribute.Rfc822) {
+                setsSeen = true;
+                items.add(new Content("RFC822", Section.newBuilder().setKind(SectionKind.SECTION_FULL).build(), 0, -1));
+            } else if (a instanceof FetchAttribute.Rfc822Header) {
+                items.add(new Content("RFC822.HEADER", Section.newBuilder().setKind(SectionKind.SECTION_HEADER)
+                        .build(), 0, -1));
+            } else if (a instanceof FetchAttribute.Rfc822Text) {
+                setsSeen = true;
+                items.add(new Content("RFC822.TEXT", Section.newBuilder().setKind(SectionKind.SECTION_TEXT).build(),
+                        0, -1));
+            } else if (a instanceof FetchAttribute.BodySection b) {
+                setsSeen |= !b.peek();
+                String name = "BODY[" + b.section() + "]" + (b.partialStart() != null ? "<" + b.partialStart() + ">"
+                        : "");
+                long offset = b.partialStart() == null ? 0 : b.partialStart();
+                long length = b.partialStart() == null ? -1 : b.partialLength();
+                items.add(new Content(name, section(b.section()), offset, length));
+            }
+        }
+        return new Plan(items, flags, date, size, envelope, structure, setsSeen);
+    }
+
+    static Section section(SectionSpec spec) {
+        Section.Builder b = Section.newBuilder();
+        spec.part().forEach(b::addPart);
+        SectionKind kind = switch (spec.kind()) {
+            case FULL -> spec.part().isEmpty() ? SectionKind.SECTION_FULL : SectionKind.SECTION_PART;
+            case HEADER -> SectionKind.SECTION_HEADER;
+            case HEADER_FIELDS -> SectionKind.SECTION_HEADER_FIELDS;
+            case HEADER_FIELDS_NOT -> SectionKind.SECTION_HEADER_FIELDS_NOT;
+            case TEXT -> SectionKind.SECTION_TEXT;
+            case MIME -> SectionKind.SECTION_MIME;
+        };
+        return b.setKind(kind).addAllFields(spec.fields()).build();
+    }
+
+    static void writeFlags(ResponseWriter w, int system, List<String> keywords) {
+        w.atom("FLAGS").sp().flags(FlagNames.toImap(system, keywords));
+    }
+}

@@ -1,0 +1,284 @@
+package dev.mailplatform.imap.command;
+
+import dev.mailplatform.imap.command.FetchHandler.Content;
+import dev.mailplatform.imap.command.FetchHandler.Item;
+import dev.mailplatform.imap.command.FetchHandler.Meta;
+import dev.mailplatform.imap.command.FetchHandler.Plan;
+import dev.mailplatform.imap.protocol.ResponseWriter;
+import dev.mailplatform.imap.session.ImapSession;
+import dev.mailplatform.imap.session.Reply;
+import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.protocol.StoreFailure;
+import dev.mailplatform.store.v1.FetchContentRequest;
+import dev.mailplatform.store.v1.FetchContentResponse;
+import dev.mailplatform.store.v1.FetchMetadataRequest;
+import dev.mailplatform.store.v1.FetchMetadataResponse;
+import dev.mailplatform.store.v1.MessageMetadata;
+import dev.mailplatform.store.v1.MessageState;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.MultiSubscriber;
+import io.smallrye.mutiny.subscription.UniEmitter;
+import io.vertx.core.buffer.Buffer;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayDeque;
+import java.util.Map;
+import java.util.concurrent.Flow;
+
+/**
+ * One FETCH in flight. Pulls metadata one batch at a time and content one chunk at a time, and asks for more only
+ * when the socket's write queue has room: a slow client slows the store reads instead of filling memory.
+ */
+final class FetchRun {
+
+    private final ImapSession session;
+    private final SelectedMailbox mailbox;
+    private final Plan plan;
+    private final Map<Integer, MessageState> seenChanged;
+    private final FetchMetadataRequest request;
+    private final ArrayDeque<MessageMetadata> queue = new ArrayDeque<>();
+    private UniEmitter<? super Reply> done;
+    private Flow.Subscription subscription;
+    private boolean requested;
+    private boolean upstreamDone;
+    private boolean writing;
+    private boolean finished;
+
+    FetchRun(ImapSession session, SelectedMailbox mailbox, Plan plan, Map<Integer, MessageState> seenChanged,
+            FetchMetadataRequest request) {
+        this.session = session;
+        this.mailbox = mailbox;
+        this.plan = plan;
+        this.seenChanged = seenChanged;
+        this.request = request;
+    }
+
+    Uni<Reply> run() {
+        return Uni.createFrom().emitter(emitter -> {
+            done = emitter;
+            session.services().store().messages().fetchMetadata(request).emitOn(session.executor())
+                    .subscribe().withSubscriber(new MultiSubscriber<FetchMetadataResponse>() {
+                        @Override
+                        public void onSubscribe(Flow.Subscription s) {
+                            subscription = s;
+                            requestMore();
+                        }
+
+                        @Override
+                        public void onItem(FetchMetadataResponse r) {
+                            requested = false;
+                            queue.addAll(r.getMessagesList());
+                            drain();
+                        }
+
+                        @Override
+                        public void onFailure(Throwable t) {
+                            fail(t);
+                        }
+
+                        @Override
+                        public void onCompletion() {
+                            upstreamDone = true;
+                            drain();
+                        }
+                    });
+        });
+    }
+
+    private void requestMore() {
+        if (requested || upstreamDone || finished) {
+            return;
+        }
+        requested = true;
+        if (session.writeQueueFull()) {
+            session.onDrain(() -> subscription.request(1));
+        } else {
+            subscription.request(1);
+        }
+    }
+
+    private void drain() {
+        if (writing || finished) {
+            return;
+        }
+        if (session.closed()) {
+            finished = true;
+            subscription.cancel();
+            done.complete(Reply.no(null, "Connection closed"));
+            return;
+        }
+        MessageMetadata m = queue.poll();
+        if (m != null) {
+            writing = true;
+            writeMessage(m, () -> {
+                writing = false;
+                drain();
+            });
+            return;
+        }
+        if (upstreamDone) {
+            finished = true;
+            done.complete(Reply.ok("FETCH completed"));
+        } else {
+            requestMore();
+        }
+    }
+
+    private void fail(Throwable t) {
+        if (!finished) {
+            finished = true;
+            done.fail(t);
+        }
+    }
+
+    private void writeMessage(MessageMetadata m, Runnable next) {
+        int seq = mailbox.seqOf(m.getUid());
+        if (seq == 0) {
+            next.run();
+            return;
+        }
+        ResponseWriter w = new ResponseWriter().untagged().number(seq).sp().atom("FETCH").sp().open();
+        writeItems(m, 0, w, true, next);
+    }
+
+    /** Writes items from {@code index} on; a content item is streamed, then the rest continues. */
+    private void writeItems(MessageMetadata m, int index, ResponseWriter w, boolean first, Runnable next) {
+        for (int i = index; i < plan.items().size(); i++) {
+            Item item = plan.items().get(i);
+            if (!first) {
+                w.sp();
+            }
+            first = false;
+            if (item instanceof Meta meta) {
+                writeMeta(w, meta, m);
+            } else {
+                Content c = (Content) item;
+                w.raw(c.name()).sp();
+                session.send(w);
+                int after = i + 1;
+                streamContent(m.getUid(), c, () -> writeItems(m, after, new ResponseWriter(), false, next));
+                return;
+            }
+        }
+        MessageState changed = seenChanged.get(m.getUid());
+        if (changed != null && !plan.flags()) {
+            w.sp();
+            FetchHandler.writeFlags(w, changed.getSystemFlags(), changed.getKeywordsList());
+        }
+        session.send(w.close().crlf());
+        next.run();
+    }
+
+    private void writeMeta(ResponseWriter w, Meta meta, MessageMetadata m) {
+        switch (meta.kind()) {
+            case UID -> w.atom("UID").sp().number(Integer.toUnsignedLong(m.getUid()));
+            case FLAGS -> FetchHandler.writeFlags(w, m.getSystemFlags(), m.getKeywordsList());
+            case INTERNALDATE -> w.atom("INTERNALDATE").sp().dateTime(OffsetDateTime.ofInstant(
+                    Instant.ofEpochMilli(m.getInternalDate()), ZoneOffset.UTC));
+            case RFC822_SIZE -> w.atom("RFC822.SIZE").sp().number(m.getSize());
+            case ENVELOPE -> {
+                w.atom("ENVELOPE").sp();
+                FetchEncoding.envelope(w, m.getEnvelope());
+            }
+            case BODY -> {
+                w.atom("BODY").sp();
+                FetchEncoding.body(w, m.getBodyStructure(), false);
+            }
+            case BODYSTRUCTURE -> {
+                w.atom("BODYSTRUCTURE").sp();
+                FetchEncoding.body(w, m.getBodyStructure(), true);
+            }
+        }
+    }
+
+    /**
+     * Streams one section as a literal. Its length is known from the first response (the section's size), so the
+     * literal header goes out before any content. A part that does not exist is NIL.
+     */
+    private void streamContent(int uid, Content c, Runnable next) {
+        if (c.length() == 0) {
+            session.send(new ResponseWriter().raw("{0}\r\n"));
+            next.run();
+            return;
+        }
+        FetchContentRequest.Builder r = FetchContentRequest.newBuilder().setMailbox(mailbox.ref()).setUid(uid)
+                .setSection(c.section()).setOffset(c.offset());
+        if (c.length() > 0) {
+            r.setLength(c.length());
+        }
+        long[] expected = {-1};
+        long[] written = {0};
+        session.services().store().messages().fetchContent(r.build()).emitOn(session.executor())
+                .subscribe().withSubscriber(new MultiSubscriber<FetchContentResponse>() {
+                    private Flow.Subscription sub;
+
+                    @Override
+                    public void onSubscribe(Flow.Subscription s) {
+                        sub = s;
+                        s.request(1);
+                    }
+
+                    @Override
+                    public void onItem(FetchContentResponse chunk) {
+                        if (expected[0] < 0) {
+                            long size = chunk.getSectionSize();
+                            long available = Math.max(0, size - c.offset());
+                            expected[0] = c.length() < 0 ? size : Math.min(c.length(), available);
+                            session.send(new ResponseWriter().literalHeader(expected[0]));
+                        }
+                        int room = (int) Math.min(chunk.getData().size(), expected[0] - written[0]);
+                        if (room > 0) {
+                            session.sendBuffer(Buffer.buffer(chunk.getData().substring(0, room).toByteArray()));
+                            written[0] += room;
+                        }
+                        if (session.closed()) {
+                            sub.cancel();
+                            next.run();
+                        } else if (session.writeQueueFull()) {
+                            session.onDrain(() -> sub.request(1));
+                        } else {
+                            sub.request(1);
+                        }
+                    }
+
+                    @Override
+                    public void onFailure(Throwable t) {
+                        if (expected[0] < 0) {
+                            StoreFailure f = StoreFailure.of(t);
+                            if (f == StoreFailure.NONEXISTENT || f == StoreFailure.INVALID) {
+                                session.send(new ResponseWriter().nil());
+                                next.run();
+                                return;
+                            }
+                            // Close the open FETCH line so the protocol stays in step, then fail the command.
+                            session.send(new ResponseWriter().nil().close().crlf());
+                        } else {
+                            padAndClose(expected[0] - written[0]);
+                        }
+                        fail(t);
+                        // The remaining items of this message are abandoned; the run is over.
+                    }
+
+                    @Override
+                    public void onCompletion() {
+                        if (expected[0] < 0) {
+                            expected[0] = 0;
+                            session.send(new ResponseWriter().literalHeader(0));
+                        }
+                        if (written[0] < expected[0]) {
+                            // The store sent less than it announced: keep the literal's length honest.
+                            session.sendBuffer(Buffer.buffer(new byte[(int) (expected[0] - written[0])]));
+                        }
+                        next.run();
+                    }
+                });
+    }
+
+    private void padAndClose(long remaining) {
+        if (remaining > 0) {
+            session.sendBuffer(Buffer.buffer(new byte[(int) Math.min(remaining, Integer.MAX_VALUE)]));
+        }
+        session.send(new ResponseWriter().close().crlf());
+    }
+}

@@ -1,0 +1,74 @@
+package dev.mailplatform.imap.command;
+
+import dev.mailplatform.imap.session.ImapException;
+import java.util.regex.Pattern;
+
+/** Mailbox names as clients send them: "/" is the hierarchy delimiter and INBOX is case-insensitive. */
+public final class MailboxNames {
+
+    public static final char DELIMITER = '/';
+
+    private MailboxNames() {
+    }
+
+    /** INBOX in any case (alone or as the first level) becomes "INBOX"; a trailing delimiter is dropped. */
+    public static String normalize(String name) {
+        String n = name;
+        if (n.length() > 1 && n.charAt(n.length() - 1) == DELIMITER) {
+            n = n.substring(0, n.length() - 1);
+        }
+        if (n.equalsIgnoreCase("INBOX")) {
+            return "INBOX";
+        }
+        if (n.length() > 6 && n.substring(0, 6).equalsIgnoreCase("INBOX/")) {
+            return "INBOX" + n.substring(5);
+        }
+        return n;
+    }
+
+    /** A name a mailbox may have: not empty, no empty level, no control characters. */
+    public static String valid(String name) {
+        String n = normalize(name);
+        if (n.isEmpty() || n.startsWith("/") || n.contains("//")) {
+            throw ImapException.no("CANNOT", "Invalid mailbox name");
+        }
+        for (int i = 0; i < n.length(); i++) {
+            if (n.charAt(i) < 0x20 || n.charAt(i) == 0x7f) {
+                throw ImapException.no("CANNOT", "Invalid mailbox name");
+            }
+        }
+        return n;
+    }
+
+    /**
+     * A LIST pattern (RFC 3501 §6.3.8) as a regular expression: {@code *} matches anything, {@code %} anything but
+     * the delimiter. A leading INBOX matches case-insensitively.
+     */
+    public static Pattern pattern(String reference, String mailbox) {
+        String full = normalize(reference + mailbox);
+        if (full.length() >= 5 && full.substring(0, 5).equalsIgnoreCase("INBOX")
+                && (full.length() == 5 || full.charAt(5) == DELIMITER)) {
+            full = "INBOX" + full.substring(5);
+        } else if (mailbox.endsWith("/") && !full.endsWith("/")) {
+            full = full + "/";
+        }
+        StringBuilder re = new StringBuilder();
+        StringBuilder literal = new StringBuilder();
+        for (int i = 0; i < full.length(); i++) {
+            char c = full.charAt(i);
+            if (c == '*' || c == '%') {
+                if (literal.length() > 0) {
+                    re.append(Pattern.quote(literal.toString()));
+                    literal.setLength(0);
+                }
+                re.append(c == '*' ? ".*" : "[^/]*");
+            } else {
+                literal.append(c);
+            }
+        }
+        if (literal.length() > 0) {
+            re.append(Pattern.quote(literal.toString()));
+        }
+        return Pattern.compile(re.toString(), Pattern.DOTALL);
+    }
+}

@@ -1,0 +1,92 @@
+package dev.mailplatform.imap.command;
+
+import dev.mailplatform.imap.protocol.ResponseWriter;
+import dev.mailplatform.imap.protocol.command.SelectCommand;
+import dev.mailplatform.imap.session.FlagNames;
+import dev.mailplatform.imap.session.ImapSession;
+import dev.mailplatform.imap.session.Reply;
+import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.store.v1.MailboxRef;
+import dev.mailplatform.store.v1.MessageState;
+import dev.mailplatform.store.v1.SelectHeader;
+import dev.mailplatform.store.v1.SelectRequest;
+import dev.mailplatform.store.v1.SelectResponse;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * SELECT and EXAMINE: the store's snapshot streams in batches into the session's UID map (only UIDs are kept, so a
+ * 100k mailbox costs 400 KB while selected), then the RFC 3501 untagged data.
+ */
+public final class SelectHandler implements CommandHandler<SelectCommand> {
+
+    @Override
+    public Uni<Reply> handle(ImapSession session, SelectCommand command) {
+        // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
+        session.select(null);
+        String name = MailboxNames.normalize(command.mailbox());
+        boolean readOnly = command.readOnly();
+        SelectRequest request = SelectRequest.newBuilder()
+                .setMailbox(MailboxRef.newBuilder().setAccountId(session.accountId()).setMailbox(name)).build();
+        Snapshot snapshot = new Snapshot();
+        return session.services().store().messages().select(request).emitOn(session.executor())
+                .onItem().invoke(r -> snapshot.accept(session, r, readOnly))
+                .collect().last()
+                .map(last -> {
+                    SelectedMailbox s = snapshot.mailbox;
+                    if (s == null) {
+                        return Reply.no("SERVERBUG", "The store sent no snapshot");
+                    }
+                    SelectHeader h = snapshot.header;
+                    List<String> flags = new ArrayList<>(FlagNames.SYSTEM);
+                    flags.addAll(h.getKeywordsList());
+                    ResponseWriter w = new ResponseWriter();
+                    w.untagged().atom("FLAGS").sp().flags(flags).crlf();
+                    List<String> permanent = new ArrayList<>();
+                    if (!readOnly) {
+                        permanent.addAll(flags);
+                        permanent.add("\\*");
+                    }
+                    w.untagged().atom("OK").sp().raw("[PERMANENTFLAGS ").flags(permanent).raw("] ")
+                            .raw(readOnly ? "Read-only mailbox" : "Flags permitted").crlf();
+                    w.untagged().number(s.exists()).sp().atom("EXISTS").crlf();
+                    w.untagged().number(0).sp().atom("RECENT").crlf();
+                    if (snapshot.firstUnseenSeq > 0) {
+                        w.statusResponse("*", "OK", "UNSEEN " + snapshot.firstUnseenSeq, "First unseen message");
+                    }
+                    w.statusResponse("*", "OK", "UIDVALIDITY " + Integer.toUnsignedLong(h.getUidvalidity()),
+                            "UIDs valid");
+                    w.statusResponse("*", "OK", "UIDNEXT " + Integer.toUnsignedLong(h.getUidnext()),
+                            "Predicted next UID");
+                    session.send(w);
+                    session.select(s);
+                    return Reply.ok(readOnly ? "READ-ONLY" : "READ-WRITE",
+                            (readOnly ? "EXAMINE" : "SELECT") + " completed");
+                });
+    }
+
+    /** Builds the view batch by batch, on the session's thread. */
+    private static final class Snapshot {
+        SelectHeader header;
+        SelectedMailbox mailbox;
+        int firstUnseenSeq;
+
+        void accept(ImapSession session, SelectResponse r, boolean readOnly) {
+            if (r.hasHeader()) {
+                header = r.getHeader();
+                mailbox = new SelectedMailbox(session.accountId(), header.getMailboxId(), header.getName(),
+                        header.getUidvalidity(), readOnly);
+                mailbox.highestModseq(header.getHighestModseq());
+                // The batches are read outside one transaction: changes since the header come from GetChanges.
+                mailbox.markDirty();
+                return;
+            }
+            for (MessageState m : r.getBatch().getMessagesList()) {
+                if (mailbox.add(m.getUid()) && firstUnseenSeq == 0 && (m.getSystemFlags() & FlagNames.SEEN) == 0) {
+                    firstUnseenSeq = mailbox.exists();
+                }
+            }
+        }
+    }
+}

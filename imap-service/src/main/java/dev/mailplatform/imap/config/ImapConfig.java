@@ -1,0 +1,73 @@
+package dev.mailplatform.imap.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** {@code mail.imap.*}: listeners, limits and policies of the IMAP front end. */
+@ConfigMapping(prefix = "mail.imap")
+public interface ImapConfig {
+
+    /** Address the IMAP listeners bind. */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    /** Plain IMAP with STARTTLS; 0 picks a free port. */
+    @WithDefault("1143")
+    int port();
+
+    /** Implicit TLS (IMAPS); opened only when a certificate is configured. -1 disables it. */
+    @WithDefault("1993")
+    int tlsPort();
+
+    /** Allow LOGIN and AUTHENTICATE PLAIN/LOGIN without TLS from non-loopback clients (never in production). */
+    @WithDefault("false")
+    boolean allowPlaintextWithoutTls();
+
+    /**
+     * Treat loopback clients as safe for plaintext passwords. Turn off when a proxy on the same host forwards
+     * outside connections (they would all look local).
+     */
+    @WithDefault("true")
+    boolean plaintextOnLoopback();
+
+    /** Longest command line, excluding literals. */
+    @WithDefault("8192")
+    int maxLineLength();
+
+    /** Largest literal outside APPEND (e.g. a search string or a password). */
+    @WithDefault("65536")
+    long maxLiteralSize();
+
+    /** Largest APPEND message; keep it at the store's mail.store.max-message-size, which is checked again there. */
+    @WithDefault("52428800")
+    long maxAppendSize();
+
+    /** Deepest nesting of parenthesised lists in one command. */
+    @WithDefault("32")
+    int maxNesting();
+
+    /** Open connections per client IP on this instance; 0 means no limit. */
+    @WithDefault("50")
+    int maxConnectionsPerIp();
+
+    /** Authenticated sessions per account on this instance; 0 means no limit. */
+    @WithDefault("20")
+    int maxConnectionsPerAccount();
+
+    /** Failed logins on one connection before the server says BYE. */
+    @WithDefault("3")
+    int maxAuthFailures();
+
+    /** Time a client has to authenticate (RFC 3501 §5.4 asks for at least 30 minutes only once authenticated). */
+    @WithDefault("60s")
+    Duration loginTimeout();
+
+    /** Inactivity after which an authenticated session is logged out (IDLE included; clients re-IDLE sooner). */
+    @WithDefault("30m")
+    Duration idleTimeout();
+
+    /** Messages per FetchMetadata call of one FETCH; bounds the memory one FETCH holds. */
+    @WithDefault("500")
+    int fetchBatch();
+}

@@ -1,0 +1,129 @@
+package dev.mailplatform.imap.server;
+
+import dev.mailplatform.imap.config.ImapConfig;
+import dev.mailplatform.imap.config.TlsConfig;
+import dev.mailplatform.imap.protocol.ResponseWriter;
+import dev.mailplatform.imap.session.ImapSession;
+import dev.mailplatform.imap.session.SessionContext;
+import dev.mailplatform.protocol.ConnectionLimits;
+import dev.mailplatform.protocol.TlsMaterial;
+import dev.mailplatform.protocol.TlsSettings;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.net.NetServer;
+import io.vertx.core.net.NetServerOptions;
+import io.vertx.core.net.NetSocket;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * The IMAP listeners: plain IMAP with STARTTLS, and IMAPS when a certificate is configured. One server instance
+ * per event loop shares each port, so connections spread over the cores; no thread per connection.
+ */
+@ApplicationScoped
+public class ImapServer {
+
+    private static final Logger LOG = Logger.getLogger(ImapServer.class);
+
+    @Inject
+    Vertx vertx;
+
+    @Inject
+    ImapConfig config;
+
+    @Inject
+    TlsConfig tlsConfig;
+
+    @Inject
+    SessionContext sessions;
+
+    private final List<NetServer> servers = new ArrayList<>();
+    private volatile int plainPort;
+    private volatile int tlsPort;
+
+    void start(@Observes StartupEvent event) {
+        Optional<TlsSettings> tls = tlsConfig.settings();
+        NetServerOptions plain = tls.map(t -> TlsMaterial.serverOptions(t, false)).orElseGet(NetServerOptions::new);
+        sessions.init(tls.isPresent() ? plain : null);
+        plainPort = listen(plain, config.port(), false);
+        if (tls.isPresent() && config.tlsPort() >= 0) {
+            tlsPort = listen(TlsMaterial.serverOptions(tls.get(), true), config.tlsPort(), true);
+        } else if (tls.isEmpty()) {
+            LOG.warn("No TLS certificate configured (mail.tls.*): no IMAPS listener and no STARTTLS; passwords are "
+                    + "accepted only on loopback connections");
+        }
+        LOG.infof("IMAP listening on %s:%d%s", config.host(), plainPort,
+                tlsPort > 0 ? " and IMAPS on " + config.host() + ":" + tlsPort : "");
+    }
+
+    private int listen(NetServerOptions options, int port, boolean implicitTls) {
+        options.setHost(config.host()).setPort(port).setTcpNoDelay(true).setTcpKeepAlive(true);
+        // Port 0 would give each instance a different random port: one instance then.
+        int instances = port == 0 ? 1 : Math.max(1, Runtime.getRuntime().availableProcessors());
+        int bound = port;
+        for (int i = 0; i < instances; i++) {
+            NetServer server = vertx.createNetServer(new NetServerOptions(options));
+            server.connectHandler(socket -> accept(socket, implicitTls));
+            try {
+                server.listen().toCompletionStage().toCompletableFuture().get();
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot listen on " + config.host() + ":" + port + ": "
+                        + e.getMessage(), e);
+            }
+            bound = server.actualPort();
+            servers.add(server);
+        }
+        return bound;
+    }
+
+    private void accept(NetSocket socket, boolean implicitTls) {
+        String ip = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+        ConnectionLimits.Permit permit = sessions.limits().tryConnect(ip);
+        if (permit == null) {
+            sessions.metrics().connectionRefused("per-ip-limit");
+            socket.write(Buffer.buffer(new ResponseWriter().statusResponse("*", "BYE", "LIMIT",
+                    "Too many connections from your address").toBytes()));
+            socket.close();
+            return;
+        }
+        ImapSession session = new ImapSession(sessions, socket, vertx.getOrCreateContext(), implicitTls, permit);
+        sessions.sessionOpened(session);
+        session.start();
+    }
+
+    /** The bound plain port (useful when configured as 0). */
+    public int plainPort() {
+        return plainPort;
+    }
+
+    public int tlsPort() {
+        return tlsPort;
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        byte[] bye = "* BYE Server shutting down\r\n".getBytes(StandardCharsets.US_ASCII);
+        for (ImapSession s : sessions.sessions()) {
+            s.executor().execute(() -> {
+                s.send(bye);
+                s.close();
+            });
+        }
+        for (NetServer server : servers) {
+            try {
+                server.close().toCompletionStage().toCompletableFuture().get(Duration.ofSeconds(5).toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.debugf("closing the IMAP listener: %s", e.toString());
+            }
+        }
+    }
+}

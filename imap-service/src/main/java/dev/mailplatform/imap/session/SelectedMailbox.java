@@ -1,0 +1,202 @@
+package dev.mailplatform.imap.session;
+
+import dev.mailplatform.store.v1.MailboxRef;
+import dev.mailplatform.store.v1.UidRange;
+import dev.mailplatform.store.v1.UidSet;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The session's view of its selected mailbox: the UID of each sequence number (RFC 3501 §2.3.1.2), kept in one
+ * sorted int array, and how far this view has caught up with the store (its modseq). Sequence numbers never leave
+ * this class towards the store.
+ */
+public final class SelectedMailbox {
+
+    private final long accountId;
+    private final long mailboxId;
+    private final String name;
+    private final int uidvalidity;
+    private final boolean readOnly;
+    private int[] uids = new int[16];
+    private int count;
+    private long highestModseq;
+    /** Set when the store may hold changes this view has not shown yet. */
+    private boolean dirty;
+    /** Flag states this session already told the client about (its own STORE), so a sync does not repeat them. */
+    private final Map<Integer, Long> reported = new HashMap<>();
+
+    public SelectedMailbox(long accountId, long mailboxId, String name, int uidvalidity, boolean readOnly) {
+        this.accountId = accountId;
+        this.mailboxId = mailboxId;
+        this.name = name;
+        this.uidvalidity = uidvalidity;
+        this.readOnly = readOnly;
+    }
+
+    public MailboxRef ref() {
+        return MailboxRef.newBuilder().setAccountId(accountId).setMailbox(name).setExpectedUidvalidity(uidvalidity)
+                .build();
+    }
+
+    public long mailboxId() {
+        return mailboxId;
+    }
+
+    public String name() {
+        return name;
+    }
+
+    public int uidvalidity() {
+        return uidvalidity;
+    }
+
+    public boolean readOnly() {
+        return readOnly;
+    }
+
+    public int exists() {
+        return count;
+    }
+
+    public long highestModseq() {
+        return highestModseq;
+    }
+
+    public void highestModseq(long modseq) {
+        highestModseq = Math.max(highestModseq, modseq);
+    }
+
+    public boolean dirty() {
+        return dirty;
+    }
+
+    public void markDirty() {
+        dirty = true;
+    }
+
+    public void clearDirty() {
+        dirty = false;
+    }
+
+    public int lastUid() {
+        return count == 0 ? 0 : uids[count - 1];
+    }
+
+    /** Appends a UID above every known one; returns false (and ignores it) otherwise. */
+    public boolean add(int uid) {
+        if (count > 0 && Integer.compareUnsigned(uid, uids[count - 1]) <= 0) {
+            return false;
+        }
+        if (count == uids.length) {
+            uids = Arrays.copyOf(uids, uids.length * 2);
+        }
+        uids[count++] = uid;
+        return true;
+    }
+
+    /** The sequence number of a UID, or 0 when this view does not hold it. */
+    public int seqOf(int uid) {
+        int lo = 0;
+        int hi = count - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            int c = Integer.compareUnsigned(uids[mid], uid);
+            if (c == 0) {
+                return mid + 1;
+            }
+            if (c < 0) {
+                lo = mid + 1;
+            } else {
+                hi = mid - 1;
+            }
+        }
+        return 0;
+    }
+
+    public int uidAt(int seq) {
+        return uids[seq - 1];
+    }
+
+    /** Removes a UID; returns its sequence number before removal, or 0 when unknown. */
+    public int remove(int uid) {
+        int seq = seqOf(uid);
+        if (seq > 0) {
+            System.arraycopy(uids, seq, uids, seq - 1, count - seq);
+            count--;
+            reported.remove(uid);
+        }
+        return seq;
+    }
+
+    public void reported(int uid, long modseq) {
+        reported.merge(uid, modseq, Math::max);
+    }
+
+    /** Whether the client has already been told of this state (or a newer one) of the message. */
+    public boolean alreadyReported(int uid, long modseq) {
+        Long seen = reported.get(uid);
+        return seen != null && seen >= modseq;
+    }
+
+    public void clearReported() {
+        reported.clear();
+    }
+
+    /** The lowest sequence number whose UID is at least {@code uid}, or 0. */
+    int firstSeqAtOrAbove(long uid) {
+        int lo = 0;
+        int hi = count;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (Integer.toUnsignedLong(uids[mid]) < uid) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        return lo < count ? lo + 1 : 0;
+    }
+
+    /**
+     * Message sequence ranges (1-based, inclusive, {@code *} as Long.MAX_VALUE) as the UID set of the messages
+     * they name. A number beyond the mailbox is the client's error (BAD), except through {@code *}.
+     */
+    public UidSet seqsToUids(Iterable<long[]> ranges) {
+        UidSet.Builder set = UidSet.newBuilder();
+        for (long[] r : ranges) {
+            long a = r[0] == Long.MAX_VALUE ? count : r[0];
+            long b = r[1] == Long.MAX_VALUE ? count : r[1];
+            if (count == 0) {
+                continue;
+            }
+            long lo = Math.min(a, b);
+            long hi = Math.max(a, b);
+            if (hi > count || lo < 1) {
+                throw ImapException.bad("Invalid message sequence number " + (hi > count ? hi : lo) + " (the mailbox has "
+                        + count + " messages)");
+            }
+            // UIDs between two known ones belong to known messages or to expunged ones: the range is exact.
+            set.addRanges(UidRange.newBuilder().setFirst(uids[(int) lo - 1]).setLast(uids[(int) hi - 1]));
+        }
+        return set.build();
+    }
+
+    /** UID ranges ({@code *} is the highest UID this view holds), limited to what the view holds. */
+    public UidSet uidsToUids(Iterable<long[]> ranges) {
+        UidSet.Builder set = UidSet.newBuilder();
+        long last = Integer.toUnsignedLong(lastUid());
+        for (long[] r : ranges) {
+            long a = r[0] == Long.MAX_VALUE ? last : r[0];
+            long b = r[1] == Long.MAX_VALUE ? last : r[1];
+            long lo = Math.min(a, b);
+            long hi = Math.min(Math.max(a, b), last);
+            if (count == 0 || lo > hi) {
+                continue;
+            }
+            set.addRanges(UidRange.newBuilder().setFirst((int) lo).setLast((int) hi));
+        }
+        return set.build();
+    }
+}

@@ -1,0 +1,6 @@
+package dev.mailplatform.imap.session;
+
+/** RFC 3501 §3 connection states. */
+public enum State {
+    NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT
+}

@@ -1,0 +1,58 @@
+package dev.mailplatform.imap.store;
+
+import dev.mailplatform.store.v1.MessageServiceGrpc;
+import dev.mailplatform.store.v1.MutinyAccountServiceGrpc;
+import dev.mailplatform.store.v1.MutinyMailboxServiceGrpc;
+import dev.mailplatform.store.v1.MutinyMessageServiceGrpc;
+import dev.mailplatform.store.v1.MutinyQuotaServiceGrpc;
+import io.grpc.Channel;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/**
+ * The store's gRPC API as the IMAP handlers use it. Replies arrive on gRPC threads: sessions hop back onto their
+ * own Vert.x context ({@code ImapSession.onContext}) before touching session state.
+ */
+@ApplicationScoped
+public class StoreClient {
+
+    /** Unary calls fail after this, so a hung store turns into NO [UNAVAILABLE] instead of a stuck session. */
+    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
+
+    @GrpcClient("store")
+    MutinyAccountServiceGrpc.MutinyAccountServiceStub accounts;
+
+    @GrpcClient("store")
+    MutinyMailboxServiceGrpc.MutinyMailboxServiceStub mailboxes;
+
+    @GrpcClient("store")
+    MutinyMessageServiceGrpc.MutinyMessageServiceStub messages;
+
+    @GrpcClient("store")
+    MutinyQuotaServiceGrpc.MutinyQuotaServiceStub quotas;
+
+    @GrpcClient("store")
+    Channel channel;
+
+    public MutinyAccountServiceGrpc.MutinyAccountServiceStub accounts() {
+        return accounts;
+    }
+
+    public MutinyMailboxServiceGrpc.MutinyMailboxServiceStub mailboxes() {
+        return mailboxes;
+    }
+
+    public MutinyMessageServiceGrpc.MutinyMessageServiceStub messages() {
+        return messages;
+    }
+
+    public MutinyQuotaServiceGrpc.MutinyQuotaServiceStub quotas() {
+        return quotas;
+    }
+
+    /** The plain async stub, for APPEND: its client stream needs gRPC's own flow control (isReady/onReady). */
+    public MessageServiceGrpc.MessageServiceStub appendStub() {
+        return MessageServiceGrpc.newStub(channel);
+    }
+}
