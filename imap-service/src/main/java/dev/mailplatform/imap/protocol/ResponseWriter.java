@@ -39,10 +39,13 @@ public final class ResponseWriter {
         return raw(tag).sp();
     }
 
-    /** {@code + text CRLF}; the text is sanitised like any response text. */
+    /**
+     * {@code + text CRLF}; the text is sanitised like any response text. An empty text stays empty: that is the
+     * empty SASL challenge ({@code "+ "}), which clients decode as base64.
+     */
     public ResponseWriter continuation(String text) {
         raw("+ ");
-        return text(text == null || text.isEmpty() ? "Ready" : text).crlf();
+        return text(text == null ? "" : text).crlf();
     }
 
     // ---- tokens ----

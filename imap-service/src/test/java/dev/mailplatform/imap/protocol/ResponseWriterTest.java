@@ -75,6 +75,7 @@ class ResponseWriterTest {
         assertEquals("a NO [TRYCREATE] no such mailbox\r\n",
                 out(new ResponseWriter().statusResponse("a", "NO", "TRYCREATE", "no such mailbox")));
         assertEquals("+ idling\r\n", out(new ResponseWriter().continuation("idling")));
+        assertEquals("+ \r\n", out(new ResponseWriter().continuation("")), "the empty SASL challenge");
         assertEquals("a BAD x y\r\n", out(new ResponseWriter().tagged("a").atom("BAD").sp().text("x\ny").crlf()));
     }
 

@@ -1,0 +1,189 @@
+package dev.mailplatform.imap.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.v1.Account;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Every limit at its edge, with small limits so the edges are cheap to reach. Loopback is not trusted here, so
+ * this also proves that plaintext passwords are refused without TLS (LOGINDISABLED) on a non-trusted connection.
+ */
+@QuarkusTest
+@TestProfile(ImapLimitsTest.Restricted.class)
+class ImapLimitsTest extends ImapTestBase {
+
+    public static class Restricted implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            return Map.of(
+                    "mail.imap.plaintext-on-loopback", "false",
+                    "mail.imap.max-line-length", "1024",
+                    "mail.imap.max-literal-size", "2048",
+                    "mail.imap.max-append-size", "10000",
+                    "mail.imap.max-connections-per-ip", "6",
+                    "mail.imap.max-connections-per-account", "2",
+                    "mail.imap.max-auth-failures", "2",
+                    "mail.imap.login-timeout", "2s",
+                    "mail.imap.idle-timeout", "4s");
+        }
+    }
+
+    private ImapClient tlsLogin(Account a) throws Exception {
+        ImapClient c = ImapClient.tls(TLS_PORT);
+        assertTrue(c.readLine().startsWith("* OK"));
+        c.ok("LOGIN " + a.getAddress() + " " + PASSWORD);
+        return c;
+    }
+
+    @Test
+    void plaintextLoginIsRefusedUntilStartTls() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = connect()) {
+            String caps = c.command("CAPABILITY").get(0);
+            assertTrue(caps.contains("LOGINDISABLED") && caps.contains("STARTTLS"), caps);
+            assertFalse(caps.contains("AUTH=PLAIN"), caps);
+            assertTrue(c.command("LOGIN " + a.getAddress() + " " + PASSWORD).get(0).contains("NO [PRIVACYREQUIRED]"));
+            assertTrue(c.command("AUTHENTICATE PLAIN " + java.util.Base64.getEncoder().encodeToString(
+                    ("\0" + a.getAddress() + "\0" + PASSWORD).getBytes())).get(0).contains("NO [PRIVACYREQUIRED]"));
+            assertEquals("t4 OK Begin TLS negotiation now", c.command("STARTTLS").get(0));
+            c.startTls();
+            String tlsCaps = c.command("CAPABILITY").get(0);
+            assertTrue(tlsCaps.contains("AUTH=PLAIN") && !tlsCaps.contains("STARTTLS"), tlsCaps);
+            String plain = java.util.Base64.getEncoder().encodeToString(("\0" + a.getAddress() + "\0" + PASSWORD)
+                    .getBytes());
+            assertTrue(c.command("AUTHENTICATE PLAIN " + plain).get(0).matches("t\\d+ OK \\[CAPABILITY .*"));
+            c.ok("SELECT INBOX");
+        }
+        try (ImapClient c = tlsLogin(a)) {
+            assertTrue(c.command("STARTTLS").get(0).contains("BAD"), "no STARTTLS after login or on TLS");
+        }
+    }
+
+    @Test
+    void authenticateLoginWithContinuationsAndCancel() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = ImapClient.tls(TLS_PORT)) {
+            c.readLine();
+            c.write("a1 AUTHENTICATE PLAIN\r\n");
+            assertEquals("+ ", c.readLine());
+            c.write("*\r\n");
+            assertTrue(c.readLine().startsWith("a1 BAD"), "a * line cancels");
+            c.write("a2 AUTHENTICATE LOGIN\r\n");
+            assertEquals("+ VXNlcm5hbWU6", c.readLine());
+            c.write(java.util.Base64.getEncoder().encodeToString(a.getAddress().getBytes()) + "\r\n");
+            assertEquals("+ UGFzc3dvcmQ6", c.readLine());
+            c.write(java.util.Base64.getEncoder().encodeToString(PASSWORD.getBytes()) + "\r\n");
+            assertTrue(c.readLine().startsWith("a2 OK"));
+        }
+    }
+
+    @Test
+    void tooManyFailedLoginsEndWithBye() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = ImapClient.tls(TLS_PORT)) {
+            c.readLine();
+            assertTrue(c.command("LOGIN " + a.getAddress() + " wrong-1").get(0).contains("NO [AUTHENTICATIONFAILED]"));
+            List<String> second = c.command("LOGIN " + a.getAddress() + " wrong-2");
+            assertTrue(second.get(0).contains("NO [AUTHENTICATIONFAILED]"), second.toString());
+            assertEquals("* BYE Too many authentication failures", c.readLine());
+            assertTrue(c.isClosedByPeer());
+        }
+    }
+
+    @Test
+    void linesLiteralsAndAppendsOverTheLimitsAreRefusedAndTheSessionGoesOn() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = tlsLogin(a)) {
+            List<String> longLine = c.command("LIST \"\" \"" + "x".repeat(1100) + "\"");
+            assertTrue(longLine.get(0).contains("BAD") && longLine.get(0).contains("too long"), longLine.toString());
+            c.write("t9 CREATE {3000}\r\n");
+            String refused = c.readLine();
+            assertTrue(refused.startsWith("t9 BAD") && refused.contains("literal too large"), refused);
+            c.write("t10 APPEND INBOX {10001}\r\n");
+            String tooBig = c.readLine();
+            assertTrue(tooBig.startsWith("t10 BAD") && tooBig.contains("too large"), tooBig);
+            // At the edge: exactly the limit is stored.
+            StringBuilder body = new StringBuilder("Subject: edge\r\n\r\n");
+            while (body.length() < 10000) {
+                body.append('x');
+            }
+            c.ok("APPEND INBOX {10000+}\r\n" + body);
+            assertEquals("* STATUS INBOX (MESSAGES 1)", c.command("STATUS INBOX (MESSAGES)").get(0));
+            assertTrue(c.command("NOOP").get(0).contains("OK"), "the session goes on");
+        }
+    }
+
+    @Test
+    void connectionsPerIpAndSessionsPerAccountAreLimited() throws Exception {
+        Account a = newAccount();
+        List<ImapClient> open = new ArrayList<>();
+        try {
+            open.add(tlsLogin(a));
+            open.add(tlsLogin(a));
+            ImapClient third = ImapClient.tls(TLS_PORT);
+            open.add(third);
+            third.readLine();
+            assertTrue(third.command("LOGIN " + a.getAddress() + " " + PASSWORD).get(0).contains("NO [LIMIT]"));
+            while (open.size() < 6) {
+                ImapClient c = ImapClient.tls(TLS_PORT);
+                open.add(c);
+                assertTrue(c.readLine().startsWith("* OK"));
+            }
+            try (ImapClient seventh = ImapClient.tls(TLS_PORT)) {
+                String line = seventh.readLine();
+                assertNotNull(line);
+                assertTrue(line.startsWith("* BYE [LIMIT]"), line);
+            }
+        } finally {
+            for (ImapClient c : open) {
+                c.close();
+            }
+        }
+        Thread.sleep(200);
+        try (ImapClient again = tlsLogin(a)) {
+            assertTrue(again.command("NOOP").get(0).contains("OK"), "closing gives the slots back");
+        }
+    }
+
+    @Test
+    void anIdleAuthenticatedSessionIsLoggedOutAfterTheIdleTimeoutButActivityKeepsItAlive() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = tlsLogin(a)) {
+            c.setTimeout(15_000);
+            for (int i = 0; i < 3; i++) {
+                Thread.sleep(2000);
+                assertTrue(c.command("NOOP").get(0).contains("OK"), "activity re-arms the timer");
+            }
+            long start = System.nanoTime();
+            String bye = c.readLine();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertNotNull(bye);
+            assertTrue(bye.startsWith("* BYE Autologout"), bye);
+            assertTrue(ms >= 3000, "not before the timeout: " + ms + " ms");
+        }
+    }
+
+    @Test
+    void anUnauthenticatedConnectionIsDroppedAfterTheLoginTimeout() throws Exception {
+        try (ImapClient c = connect()) {
+            c.setTimeout(10_000);
+            long start = System.nanoTime();
+            String bye = c.readLine();
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertNotNull(bye);
+            assertTrue(bye.startsWith("* BYE Login timeout"), bye);
+            assertTrue(ms >= 1500, "not before the timeout: " + ms + " ms");
+            assertTrue(c.isClosedByPeer());
+        }
+    }
+}

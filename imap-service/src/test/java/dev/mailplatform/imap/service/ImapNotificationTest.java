@@ -1,0 +1,148 @@
+package dev.mailplatform.imap.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.v1.Account;
+import io.quarkus.test.junit.QuarkusTest;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Several clients at once: each is told of the others' changes (IDLE within a second, NOOP at once), never an
+ * EXPUNGE during FETCH/STORE/SEARCH by sequence number; and a client that disconnects mid-literal stores nothing.
+ */
+@QuarkusTest
+class ImapNotificationTest extends ImapTestBase {
+
+    private static final String MESSAGE = crlf("Subject: ping\n\nhello\n");
+
+    private static void append(ImapClient c, String mailbox, String message) throws Exception {
+        c.ok("APPEND " + mailbox + " {" + message.length() + "+}\r\n" + message);
+    }
+
+    /** Reads lines until one matches, failing if none arrives within {@code ms}. */
+    private static String await(ImapClient c, String regex, int ms) throws Exception {
+        long deadline = System.currentTimeMillis() + ms;
+        StringBuilder seen = new StringBuilder();
+        while (System.currentTimeMillis() < deadline) {
+            String line = c.poll((int) Math.max(1, deadline - System.currentTimeMillis()));
+            if (line == null) {
+                break;
+            }
+            if (line.matches(regex)) {
+                return line;
+            }
+            seen.append(line).append(" | ");
+        }
+        throw new AssertionError("no line matching " + regex + " within " + ms + " ms; saw: " + seen);
+    }
+
+    @Test
+    void idleLearnsOfAnotherClientsAppendFlagChangeAndExpungeWithinOneSecond() throws Exception {
+        Account a = newAccount();
+        try (ImapClient idler = login(a); ImapClient other = login(a)) {
+            idler.ok("SELECT INBOX");
+            String tag = idler.nextTag();
+            idler.write(tag + " IDLE\r\n");
+            assertTrue(idler.readLine().startsWith("+ "));
+
+            append(other, "INBOX", MESSAGE);
+            assertEquals("* 1 EXISTS", await(idler, "\\* 1 EXISTS", 1000));
+            other.ok("SELECT INBOX");
+            other.ok("STORE 1 +FLAGS (\\Flagged)");
+            await(idler, "\\* 1 FETCH \\(UID 1 FLAGS \\(\\\\Flagged\\)\\)", 1000);
+            other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            await(idler, "\\* 1 FETCH \\(UID 1 FLAGS \\(\\\\Flagged \\\\Deleted\\)\\)", 1000);
+            other.ok("EXPUNGE");
+            await(idler, "\\* 1 EXPUNGE", 1000);
+
+            idler.write("DONE\r\n");
+            assertEquals(tag + " OK IDLE terminated", idler.readLine());
+            assertEquals("* SEARCH", idler.command("SEARCH ALL").get(0));
+        }
+    }
+
+    @Test
+    void noExpungeIsSentDuringFetchBySequenceNumberButNoopShowsIt() throws Exception {
+        Account a = newAccount();
+        try (ImapClient viewer = login(a); ImapClient other = login(a)) {
+            append(other, "INBOX", MESSAGE);
+            append(other, "INBOX", MESSAGE);
+            viewer.ok("SELECT INBOX");
+            other.ok("SELECT INBOX");
+            other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            other.ok("EXPUNGE");
+            Thread.sleep(300); // let the Watch event arrive, so the viewer knows of the expunge
+            List<String> fetch = viewer.command("FETCH 1:2 FLAGS");
+            assertTrue(fetch.stream().noneMatch(l -> l.contains("EXPUNGE")), fetch.toString());
+            assertTrue(fetch.get(fetch.size() - 1).contains("OK"), fetch.toString());
+            List<String> noop = viewer.command("NOOP");
+            assertTrue(noop.contains("* 1 EXPUNGE"), noop.toString());
+            assertEquals("* SEARCH 1", viewer.command("SEARCH ALL").get(0));
+        }
+    }
+
+    @Test
+    void aClientThatDisconnectsMidLiteralLeavesNothingStored() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            c.write("t1 APPEND INBOX {100000+}\r\n");
+            c.write(new byte[40_000]);
+        }
+        try (ImapClient c = login(a)) {
+            // The store got a cancelled stream; give it a moment, then nothing may be there.
+            Thread.sleep(500);
+            assertEquals("* STATUS INBOX (MESSAGES 0)", c.command("STATUS INBOX (MESSAGES)").get(0));
+            append(c, "INBOX", MESSAGE);
+            assertEquals("* STATUS INBOX (MESSAGES 1)", c.command("STATUS INBOX (MESSAGES)").get(0));
+        }
+    }
+
+    @Test
+    void largeAppendStreamsAndComesBackByteIdentical() throws Exception {
+        Account a = newAccount();
+        StringBuilder sb = new StringBuilder("Subject: big\r\n\r\n");
+        while (sb.length() < 3_000_000) {
+            sb.append("line ").append(sb.length()).append(" of a large message body, no attachment\r\n");
+        }
+        String big = sb.toString();
+        try (ImapClient c = login(a)) {
+            append(c, "INBOX", big);
+            c.ok("SELECT INBOX");
+            List<String> r = c.command("UID FETCH 1 BODY.PEEK[]");
+            assertEquals("* 1 FETCH (UID 1 BODY[] {" + big.length() + "}\r\n" + big + ")", r.get(0));
+            List<String> range = c.command("FETCH 1 BODY.PEEK[TEXT]<1000000.20>");
+            assertEquals("* 1 FETCH (BODY[TEXT]<1000000> {20}\r\n" + big.substring(16 + 1000000, 16 + 1000020)
+                    + ")", range.get(0));
+        }
+    }
+
+    @Test
+    void metricsCountConnectionsCommandsBytesAndAuthFailures() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = connect()) {
+            c.command("LOGIN " + a.getAddress() + " wrong-password");
+            c.ok("LOGIN " + a.getAddress() + " " + PASSWORD);
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:18091/q/metrics")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertNotNull(metrics);
+            assertTrue(metrics.matches("(?s).*imap_connections_open(\\{[^}]*\\})? [1-9].*"), "open connections");
+            assertTrue(metrics.contains("imap_commands_seconds_count{command=\"LOGIN\",status=\"OK\"}"), metrics);
+            assertTrue(metrics.contains("imap_commands_seconds_count{command=\"LOGIN\",status=\"NO\"}"), metrics);
+            assertTrue(metrics.matches("(?s).*imap_auth_failures_total(\\{[^}]*\\})? [1-9].*"), "auth failures");
+            assertTrue(metrics.matches("(?s).*imap_bytes_in_bytes_total(\\{[^}]*\\})? [1-9].*"), "bytes in");
+            assertTrue(metrics.matches("(?s).*imap_bytes_out_bytes_total(\\{[^}]*\\})? [1-9].*"), "bytes out");
+            String health = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create("http://127.0.0.1:18091/q/health/ready")).build(), HttpResponse.BodyHandlers.ofString())
+                    .body();
+            assertTrue(health.contains("\"UP\""), health);
+        }
+    }
+}
