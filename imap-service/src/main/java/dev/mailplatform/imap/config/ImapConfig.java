@@ -66,8 +66,4 @@ public interface ImapConfig {
     /** Inactivity after which an authenticated session is logged out (IDLE included; clients re-IDLE sooner). */
     @WithDefault("30m")
     Duration idleTimeout();
-
-    /** Messages per FetchMetadata call of one FETCH; bounds the memory one FETCH holds. */
-    @WithDefault("500")
-    int fetchBatch();
 }
