@@ -50,6 +50,7 @@ public final class ImapSession {
     private boolean busy;
     private boolean closed;
     private boolean syncing;
+    private final List<Runnable> afterSync = new ArrayList<>();
     /** Set while a command reads raw lines (AUTHENTICATE continuations, IDLE's DONE). */
     private Consumer<String> lineHandler;
     /** Set while APPEND streams its literal; null otherwise. */
@@ -216,7 +217,8 @@ public final class ImapSession {
     /** Processes parser events until it needs more bytes or a command is running that reads no input. */
     private void pump() {
         while (!closed) {
-            if (busy && !wantsInput()) {
+            // A command never starts while changes are being written: its sequence numbers must stay valid.
+            if ((busy || syncing) && !wantsInput()) {
                 socket.pause();
                 return;
             }
@@ -333,8 +335,7 @@ public final class ImapSession {
         if (closed) {
             return;
         }
-        Uni<Void> pending = mayExpunge && reply.status() != Reply.Status.BAD ? syncSelected()
-                : Uni.createFrom().voidItem();
+        Uni<Void> pending = mayExpunge && reply.status() != Reply.Status.BAD ? syncSelected() : syncDone();
         pending.emitOn(executor).subscribe().with(v -> finish(tag, name, reply, start),
                 t -> finish(tag, name, reply, start));
     }
@@ -426,7 +427,10 @@ public final class ImapSession {
      */
     public Uni<Void> syncSelected() {
         SelectedMailbox s = selected;
-        if (s == null || !s.dirty() || syncing) {
+        if (syncing) {
+            return syncDone().chain(this::syncSelected);
+        }
+        if (s == null || !s.dirty()) {
             return Uni.createFrom().voidItem();
         }
         syncing = true;
@@ -443,9 +447,27 @@ public final class ImapSession {
                         bye("The selected mailbox was deleted or renamed");
                     }
                 })
-                .onTermination().invoke(() -> syncing = false)
+                .onTermination().invoke(this::syncEnded)
                 .onFailure().recoverWithNull().replaceWithVoid()
                 .chain(() -> selected == s && s.dirty() && !closed ? syncSelected() : Uni.createFrom().voidItem());
+    }
+
+    /** Completes once no sync is writing (at once when none runs). */
+    private Uni<Void> syncDone() {
+        if (!syncing) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().emitter(e -> afterSync.add(() -> e.complete(null)));
+    }
+
+    private void syncEnded() {
+        syncing = false;
+        List<Runnable> waiting = new ArrayList<>(afterSync);
+        afterSync.clear();
+        waiting.forEach(Runnable::run);
+        if (!busy && !closed) {
+            pump();
+        }
     }
 
     private void applyChanges(SelectedMailbox s, List<GetChangesResponse> responses) {
