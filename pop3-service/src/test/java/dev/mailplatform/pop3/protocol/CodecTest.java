@@ -88,7 +88,7 @@ class CodecTest {
     @Test
     void repliesCarryCodesAndStayOneLine() {
         assertEquals("-ERR [IN-USE] locked\r\n", new String(Reply.err(Reply.Code.IN_USE, "locked")));
-        assertEquals("+OK a  b\r\n", new String(Reply.ok("a\r\nb"))), "CR and LF each become a space");
+        assertEquals("+OK a  b\r\n", new String(Reply.ok("a\r\nb")), "CR and LF each become a space");
         assertEquals("+OK 2 messages\r\n1 10\r\n..x\r\n.\r\n",
                 new String(Reply.multiLine("2 messages", List.of("1 10", ".x"))));
     }
