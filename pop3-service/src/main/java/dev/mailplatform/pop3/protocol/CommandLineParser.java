@@ -28,6 +28,10 @@ public final class CommandLineParser {
         this.buffer = new byte[Math.min(limit, 256)];
     }
 
+    public int limitInUse() {
+        return limit;
+    }
+
     /** The limit includes the line's CRLF. SASL continuation lines may get a larger one (RFC 5034 §4). */
     public void limit(int limit) {
         this.limit = limit;
