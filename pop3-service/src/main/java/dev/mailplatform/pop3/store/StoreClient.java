@@ -48,7 +48,9 @@ public class StoreClient {
      * stop pulling while the client's socket is full; the Mutiny stream would buffer ahead without limit.
      */
     @GrpcClient("store")
-    MessageServiceGrpc.MessageServiceStub messages;
+    io.grpc.Channel channel;
+
+    private volatile MessageServiceGrpc.MessageServiceStub messages;
 
     public Uni<AuthOutcome> authenticate(String user, String password, String remoteIp) {
         return accounts.authenticate(AuthenticateRequest.newBuilder().setUsername(user).setPassword(password)
@@ -185,6 +187,9 @@ public class StoreClient {
             }
         }
         Observer observer = new Observer();
+        if (messages == null) {
+            messages = MessageServiceGrpc.newStub(channel);
+        }
         messages.withDeadlineAfter(CALL_SECONDS * 20, TimeUnit.SECONDS).fetchContent(request, observer);
         return observer;
     }

@@ -310,13 +310,14 @@ class Pop3ServiceTest {
             open.get(0).close();
             awaitSessions(open.size() - 1);
             assertEquals("+OK send PASS", fourth.command("USER " + a.getAddress()), "a slot was given back");
-            while (open.size() < 13) {
+            while (open.size() < 14) {
                 open.add(Pop3Client.connect(HOST, PORT));
             }
-            // 12 are open now (one closed): the 12th was still accepted, the 13th is not.
-            assertTrue(open.get(11).greeting.startsWith("+OK"));
+            // The first was closed: entries 1..12 are the 12 open connections the limit allows, the next is refused.
+            assertTrue(open.get(12).greeting.startsWith("+OK"));
             assertEquals("-ERR [SYS/TEMP] too many connections from your address, try again later",
-                    open.get(12).greeting);
+                    open.get(13).greeting);
+            assertTrue(open.get(13).closedByServer());
         } finally {
             for (Pop3Client c : open) {
                 c.close();
