@@ -65,6 +65,7 @@ PY
 pop() { python3 "$WORK_DIR/pop.py" "$@"; }
 
 # check DIR LABEL: every file in DIR equals one delivered message, byte for byte, and every message arrived once.
+# (fetchmail's Received: and getmail6's Return-Path: lines, which they always add, are removed first.)
 # Clients that store mail with Unix line ends (mpop, getmail6's maildir) are compared with the LF form of the same
 # bytes: "lf" as the third argument. fetchmail's own Received: trace header is the one addition any client makes here.
 check() {
@@ -150,13 +151,15 @@ RC
   echo $rc
 }
 # fetchmail prepends a Received: trace header (continuation lines included); strip exactly that before comparing.
-strip_fetchmail_trace() {
+# getmail6's Maildir delivery prepends "Return-Path: <...>": strip exactly that one line the same way.
+strip_fetchmail_trace() { strip_added_header "$1" "Received: "; }
+strip_added_header() {
   local f
-  for f in "$1"/*.eml; do
-    python3 - "$f" <<'PY'
+  for f in "$1"/*; do
+    python3 - "$f" "$2" <<'PY'
 import sys
-p = sys.argv[1]; b = open(p, "rb").read()
-if b.startswith(b"Received: "):
+p = sys.argv[1]; name = sys.argv[2].encode(); b = open(p, "rb").read()
+if b.startswith(name):
     i = b.index(b"\n") + 1
     while b[i:i+1] in (b" ", b"\t"):
         i = b.index(b"\n", i) + 1
@@ -203,6 +206,9 @@ mpop -C "$WORK_DIR/mpoprc" local > "$WORK_DIR/mpop.log" 2>&1 || { cat "$WORK_DIR
 
 step "getmail6: maildir, keep"
 rm -rf "$WORK_DIR/getmail" && mkdir -p "$WORK_DIR/getmail/Maildir"/{cur,new,tmp} "$WORK_DIR/getmail/state"
+# getmail6 refuses to deliver as root: as root, deliver as nobody into a directory nobody may write.
+GETMAIL_USER_LINE=""
+if [ "$(id -u)" = 0 ]; then GETMAIL_USER_LINE="user = nobody"; chmod -R a+rwx "$WORK_DIR/getmail/Maildir"; chmod a+rx "$WORK_DIR" "$WORK_DIR/getmail"; fi
 cat > "$WORK_DIR/getmail/rc" <<RC
 [retriever]
 type = SimplePOP3Retriever
@@ -214,6 +220,7 @@ password = $MAIL_PASSWORD
 [destination]
 type = Maildir
 path = $WORK_DIR/getmail/Maildir/
+$GETMAIL_USER_LINE
 
 [options]
 read_all = true
@@ -225,6 +232,7 @@ RC
 getmail --getmaildir "$WORK_DIR/getmail/state" --rcfile "$WORK_DIR/getmail/rc" > "$WORK_DIR/getmail.log" 2>&1 \
   || { cat "$WORK_DIR/getmail.log" >&2; fail "getmail failed"; }
 mkdir -p "$WORK_DIR/getmail/out" && cp "$WORK_DIR/getmail/Maildir/new"/* "$WORK_DIR/getmail/out/"
+strip_added_header "$WORK_DIR/getmail/out" "Return-Path: "
 if grep -q $'\r' "$WORK_DIR/getmail/out"/* ; then check "$WORK_DIR/getmail/out" "getmail6"; else check "$WORK_DIR/getmail/out" "getmail6" lf; fi
 
 [ "$(pop uidl)" = "$UIDL_BEFORE" ] || fail "UIDLs changed between sessions"
