@@ -1,0 +1,77 @@
+package dev.mailplatform.pop3.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** The POP3 front end's settings; every key can come from the environment ({@code MAIL_POP3_PORT}, ...). */
+@ConfigMapping(prefix = "mail.pop3")
+public interface Pop3Config {
+
+    /** The address both listeners bind to. */
+    @WithDefault("127.0.0.1")
+    String host();
+
+    /** Plain POP3 with STLS. */
+    @WithDefault("1110")
+    int port();
+
+    /** Implicit TLS (POP3S); only opened when a certificate is configured. */
+    @WithDefault("1995")
+    int tlsPort();
+
+    /** Longest command line in octets, CRLF included (RFC 2449 §4 asks for at least 255). */
+    @WithDefault("255")
+    int maxLineLength();
+
+    /** Longest SASL continuation line (RFC 5034 lets it exceed the command limit). */
+    @WithDefault("4096")
+    int maxSaslLineLength();
+
+    /** RFC 1939's autologout timer: at least 10 minutes. */
+    @WithDefault("10m")
+    Duration idleTimeout();
+
+    /** Open connections from one client IP on this instance; 0 means no limit. */
+    @WithDefault("20")
+    int maxConnectionsPerIp();
+
+    /** Connections naming one account (USER or AUTH) on this instance; 0 means no limit. */
+    @WithDefault("5")
+    int maxConnectionsPerAccount();
+
+    /** Failed logins on one connection before it is closed. */
+    @WithDefault("3")
+    int maxAuthFailures();
+
+    /** Whether RETR sets \Seen (TOP never does), so IMAP clients of the same account see what was downloaded. */
+    @WithDefault("true")
+    boolean retrSetsSeen();
+
+    /** USER/PASS and AUTH PLAIN without TLS on non-loopback connections (never in production). */
+    @WithDefault("false")
+    boolean allowPlaintextWithoutTls();
+
+    /**
+     * Whether loopback clients count as safe for plaintext passwords. Set it to false when a proxy on the same host
+     * forwards remote clients: every connection then looks local.
+     */
+    @WithDefault("true")
+    boolean trustLoopback();
+
+    /** The store lease of a maildrop; renewed every third of it while the session lives. */
+    @WithDefault("60")
+    int leaseSeconds();
+
+    /** The EXPIRE value advertised before login (RFC 2449 §6.7); after login the account's own policy is shown. */
+    @WithDefault("0")
+    String expireBeforeLogin();
+
+    /** The LOGIN-DELAY value advertised before login; after login the account's own delay is shown. */
+    @WithDefault("0")
+    int loginDelayBeforeLogin();
+
+    /** Event loops (Vert.x listener instances); 0 means one per core. */
+    @WithDefault("0")
+    int eventLoops();
+}

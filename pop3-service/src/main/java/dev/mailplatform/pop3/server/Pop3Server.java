@@ -1,0 +1,69 @@
+package dev.mailplatform.pop3.server;
+
+import dev.mailplatform.pop3.config.Pop3Config;
+import dev.mailplatform.pop3.config.TlsConfig;
+import dev.mailplatform.pop3.metrics.Pop3Metrics;
+import dev.mailplatform.pop3.session.SessionServices;
+import dev.mailplatform.pop3.store.StoreClient;
+import dev.mailplatform.protocol.ConnectionLimits;
+import dev.mailplatform.protocol.PlaintextAuthPolicy;
+import dev.mailplatform.protocol.TlsSettings;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.UUID;
+import org.jboss.logging.Logger;
+
+/** Starts the POP3 listeners on Quarkus' Vert.x at startup and stops them at shutdown. */
+@ApplicationScoped
+public class Pop3Server {
+
+    private static final Logger LOG = Logger.getLogger(Pop3Server.class);
+
+    private final Vertx vertx;
+    private final Pop3Config config;
+    private final TlsConfig tlsConfig;
+    private final StoreClient store;
+    private final Pop3Metrics metrics;
+    private String deployment;
+
+    public Pop3Server(Vertx vertx, Pop3Config config, TlsConfig tlsConfig, StoreClient store, Pop3Metrics metrics) {
+        this.vertx = vertx;
+        this.config = config;
+        this.tlsConfig = tlsConfig;
+        this.store = store;
+        this.metrics = metrics;
+    }
+
+    void start(@Observes StartupEvent event) throws Exception {
+        Optional<TlsSettings> tls = tlsConfig.settings();
+        String instance = "pop3-" + UUID.randomUUID().toString().substring(0, 8);
+        SessionServices services = new SessionServices(config, store, metrics,
+                new ConnectionLimits(config.maxConnectionsPerIp(), config.maxConnectionsPerAccount()),
+                new PlaintextAuthPolicy(config.allowPlaintextWithoutTls()), instance);
+        int instances = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
+        deployment = vertx.deployVerticle(() -> new Pop3Listener(services, tls),
+                new DeploymentOptions().setInstances(instances))
+                .toCompletionStage().toCompletableFuture().get(Duration.ofSeconds(30).toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+        LOG.infof("POP3 %s listening on %s:%d%s (%d event loops)", instance, config.host(), config.port(),
+                tls.isPresent() ? " (STLS) and POP3S on " + config.tlsPort() : ", no TLS (no certificate configured)",
+                instances);
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (deployment != null) {
+            try {
+                vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10,
+                        java.util.concurrent.TimeUnit.SECONDS);
+            } catch (Exception e) {
+                LOG.warnf("stopping the POP3 listeners: %s", e.getMessage());
+            }
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package dev.mailplatform.pop3.server;
+
+import dev.mailplatform.pop3.store.StoreClient;
+import io.smallrye.health.api.AsyncHealthCheck;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.Readiness;
+
+/** Ready when the store answers a one-row lookup within two seconds. */
+@Readiness
+@ApplicationScoped
+public class StoreReadiness implements AsyncHealthCheck {
+
+    private final StoreClient store;
+
+    public StoreReadiness(StoreClient store) {
+        this.store = store;
+    }
+
+    @Override
+    public Uni<HealthCheckResponse> call() {
+        return store.ping().ifNoItem().after(Duration.ofSeconds(2)).fail()
+                .map(x -> HealthCheckResponse.up("store"))
+                .onFailure().recoverWithItem(t -> HealthCheckResponse.named("store").down()
+                        .withData("error", String.valueOf(t.getMessage())).build());
+    }
+}

@@ -1,0 +1,196 @@
+package dev.mailplatform.pop3.store;
+
+import dev.mailplatform.store.v1.AccountService;
+import dev.mailplatform.store.v1.AuthResult;
+import dev.mailplatform.store.v1.AuthenticateRequest;
+import dev.mailplatform.store.v1.CommitMaildropRequest;
+import dev.mailplatform.store.v1.FetchContentRequest;
+import dev.mailplatform.store.v1.FetchContentResponse;
+import dev.mailplatform.store.v1.GetRetentionPolicyRequest;
+import dev.mailplatform.store.v1.LeaseRequest;
+import dev.mailplatform.store.v1.MailboxRef;
+import dev.mailplatform.store.v1.MaildropEntry;
+import dev.mailplatform.store.v1.MaildropHeader;
+import dev.mailplatform.store.v1.MessageServiceGrpc;
+import dev.mailplatform.store.v1.OpenMaildropRequest;
+import dev.mailplatform.store.v1.OpenMaildropResponse;
+import dev.mailplatform.store.v1.Pop3Service;
+import dev.mailplatform.store.v1.RecordRetrievalRequest;
+import dev.mailplatform.store.v1.Section;
+import dev.mailplatform.store.v1.SectionKind;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Everything pop3-service asks of store-service. gRPC failures become {@link StoreCallException} here and nowhere
+ * else. Callers get their results on whatever thread gRPC uses and hop back to their event loop themselves.
+ */
+@ApplicationScoped
+public class StoreClient {
+
+    private static final long CALL_SECONDS = 15;
+
+    @GrpcClient("store")
+    AccountService accounts;
+
+    @GrpcClient("store")
+    Pop3Service pop3;
+
+    /**
+     * The plain async stub for FetchContent: its manual flow control (request one chunk at a time) is what lets RETR
+     * stop pulling while the client's socket is full; the Mutiny stream would buffer ahead without limit.
+     */
+    @GrpcClient("store")
+    io.grpc.Channel channel;
+
+    private volatile MessageServiceGrpc.MessageServiceStub messages;
+
+    public Uni<AuthOutcome> authenticate(String user, String password, String remoteIp) {
+        return accounts.authenticate(AuthenticateRequest.newBuilder().setUsername(user).setPassword(password)
+                .setRemoteIp(remoteIp).setProtocol("pop3").build())
+                .ifNoItem().after(java.time.Duration.ofSeconds(CALL_SECONDS)).fail()
+                .map(r -> new AuthOutcome(switch (r.getResult()) {
+                    case AUTH_OK -> AuthOutcome.Result.OK;
+                    case AUTH_ACCOUNT_DISABLED -> AuthOutcome.Result.ACCOUNT_DISABLED;
+                    default -> AuthOutcome.Result.INVALID_CREDENTIALS;
+                }, r.getResult() == AuthResult.AUTH_OK ? r.getAccount().getId() : 0,
+                        r.getResult() == AuthResult.AUTH_OK ? r.getAccount().getAddress() : "", r.getDelayMs()))
+                .onFailure().transform(StoreCallException::wrap);
+    }
+
+    /** Takes the lease and reads the snapshot; fails with IN_USE, or CANNOT for LOGIN-DELAY (see the proto). */
+    public Uni<MaildropSnapshot> openMaildrop(long accountId, String owner, int leaseSeconds) {
+        record Acc(MaildropHeader header, List<MaildropEntry> entries) {
+        }
+        return pop3.openMaildrop(OpenMaildropRequest.newBuilder().setAccountId(accountId).setOwner(owner)
+                .setLeaseSeconds(leaseSeconds).build())
+                .collect().in(() -> new Acc[] {new Acc(null, new ArrayList<>())}, (acc, part) -> {
+                    if (part.getPartCase() == OpenMaildropResponse.PartCase.HEADER) {
+                        acc[0] = new Acc(part.getHeader(), acc[0].entries());
+                    } else {
+                        acc[0].entries().addAll(part.getBatch().getEntriesList());
+                    }
+                })
+                .map(acc -> {
+                    MaildropHeader h = acc[0].header();
+                    List<MaildropEntry> e = acc[0].entries();
+                    int[] uids = new int[e.size()];
+                    long[] sizes = new long[e.size()];
+                    String[] ids = new String[e.size()];
+                    for (int i = 0; i < uids.length; i++) {
+                        uids[i] = e.get(i).getUid();
+                        sizes[i] = e.get(i).getSize();
+                        ids[i] = e.get(i).getUniqueId();
+                    }
+                    return new MaildropSnapshot(h.getLeaseId(), h.getRetentionDays(), h.getLoginDelaySeconds(), uids,
+                            sizes, ids);
+                })
+                .onFailure().transform(StoreCallException::wrap);
+    }
+
+    public Uni<Void> renewLease(long accountId, String leaseId, int leaseSeconds) {
+        return pop3.renewLease(LeaseRequest.newBuilder().setAccountId(accountId).setLeaseId(leaseId)
+                .setLeaseSeconds(leaseSeconds).build()).replaceWithVoid()
+                .onFailure().transform(StoreCallException::wrap);
+    }
+
+    /** RFC 1939 UPDATE: every deletion or none, and the lease is gone. */
+    public Uni<Integer> commit(long accountId, String leaseId, List<Integer> deletedUids) {
+        return pop3.commitMaildrop(CommitMaildropRequest.newBuilder().setAccountId(accountId).setLeaseId(leaseId)
+                .addAllDeletedUids(deletedUids).build()).map(r -> r.getDeleted())
+                .onFailure().transform(StoreCallException::wrap);
+    }
+
+    public Uni<Void> release(long accountId, String leaseId) {
+        return pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(accountId).setLeaseId(leaseId).build())
+                .replaceWithVoid().onFailure().transform(StoreCallException::wrap);
+    }
+
+    public Uni<Void> recordRetrieval(long accountId, String leaseId, int uid) {
+        return pop3.recordRetrieval(RecordRetrievalRequest.newBuilder().setAccountId(accountId).setLeaseId(leaseId)
+                .setUid(uid).build()).replaceWithVoid().onFailure().transform(StoreCallException::wrap);
+    }
+
+    /** A cheap round trip through the store to its database, for readiness: an unknown domain answers NOT_FOUND. */
+    public Uni<Void> ping() {
+        return pop3.getRetentionPolicy(GetRetentionPolicyRequest.newBuilder().setDomainId(0).build())
+                .replaceWithVoid()
+                .onFailure(t -> new StoreCallException(t).failure() == dev.mailplatform.protocol.StoreFailure.NONEXISTENT)
+                .recoverWithNull()
+                .onFailure().transform(StoreCallException::wrap);
+    }
+
+    /**
+     * Streams a message's bytes (the whole message; TOP cuts it itself), optionally setting \Seen in the same call.
+     * Nothing arrives until the receiver asks with {@link ContentStream#request}.
+     */
+    public ContentStream fetchContent(long accountId, int uid, boolean setSeen, Executor executor,
+            ContentStream.Receiver receiver) {
+        FetchContentRequest request = FetchContentRequest.newBuilder()
+                .setMailbox(MailboxRef.newBuilder().setAccountId(accountId).setMailbox("INBOX"))
+                .setUid(uid).setSection(Section.newBuilder().setKind(SectionKind.SECTION_FULL)).setSetSeen(setSeen)
+                .build();
+        final class Observer implements ClientResponseObserver<FetchContentRequest, FetchContentResponse>, ContentStream {
+            private volatile ClientCallStreamObserver<FetchContentRequest> call;
+            private volatile boolean cancelled;
+
+            @Override
+            public void beforeStart(ClientCallStreamObserver<FetchContentRequest> requestStream) {
+                call = requestStream;
+                requestStream.disableAutoRequestWithInitial(0);
+            }
+
+            @Override
+            public void onNext(FetchContentResponse value) {
+                byte[] data = value.getData().toByteArray();
+                executor.execute(() -> {
+                    if (!cancelled) {
+                        receiver.chunk(data);
+                    }
+                });
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                executor.execute(() -> {
+                    if (!cancelled) {
+                        receiver.failed(new StoreCallException(t));
+                    }
+                });
+            }
+
+            @Override
+            public void onCompleted() {
+                executor.execute(() -> {
+                    if (!cancelled) {
+                        receiver.end();
+                    }
+                });
+            }
+
+            @Override
+            public void request(int chunks) {
+                call.request(chunks);
+            }
+
+            @Override
+            public void cancel() {
+                cancelled = true;
+                call.cancel("no more content needed", null);
+            }
+        }
+        Observer observer = new Observer();
+        if (messages == null) {
+            messages = MessageServiceGrpc.newStub(channel);
+        }
+        messages.withDeadlineAfter(CALL_SECONDS * 20, TimeUnit.SECONDS).fetchContent(request, observer);
+        return observer;
+    }
+}

@@ -1,0 +1,107 @@
+package dev.mailplatform.pop3.bench;
+
+import dev.mailplatform.pop3.service.Pop3Client;
+import dev.mailplatform.pop3.service.StoreFixture;
+import dev.mailplatform.pop3.service.TestKeystoreResource;
+import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.testkit.StoreServiceResource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a timed test: a harness that prints RETR/s. {@code ./mvnw -B -o -pl pop3-service -am verify -Pbench}. Each
+ * worker has its own account (the maildrop lock is exclusive) and loops: login, RETR every message, QUIT.
+ */
+@QuarkusTest
+@QuarkusTestResource(StoreServiceResource.class)
+@QuarkusTestResource(TestKeystoreResource.class)
+@Tag("bench")
+class Pop3Benchmark {
+
+    static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+    static final int MESSAGES = Integer.getInteger("bench.messages", 50);
+    static final int AVERAGE_SIZE = 36 * 1024;
+
+    @ConfigProperty(name = "mail.store.host")
+    String storeHost;
+    @ConfigProperty(name = "mail.store.port")
+    int storePort;
+
+    @Test
+    void retrThroughput() throws Exception {
+        try (StoreFixture store = new StoreFixture(storeHost, storePort)) {
+            List<Account> accounts = new ArrayList<>();
+            Random random = new Random(42);
+            long bytes = 0;
+            for (int w = 0; w < 4; w++) {
+                Account a = store.newAccount("bench" + w);
+                accounts.add(a);
+                for (int i = 0; i < MESSAGES; i++) {
+                    // 12..60 KB, 36 KB on average: text lines, some starting with "." to exercise dot-stuffing.
+                    int size = 12 * 1024 + random.nextInt(48 * 1024);
+                    StringBuilder body = new StringBuilder(size + 80);
+                    while (body.length() < size) {
+                        body.append(random.nextInt(20) == 0 ? ".dot line " : "line of text ").append(random.nextLong())
+                                .append(" lorem ipsum dolor sit amet\r\n");
+                    }
+                    String m = StoreFixture.message("bench " + i, body.toString());
+                    bytes += m.length();
+                    store.deliver(a, m);
+                }
+            }
+            System.out.printf("POP3 benchmark: %d messages per account, %.1f KB average%n", MESSAGES,
+                    bytes / 4.0 / MESSAGES / 1024);
+            run(accounts, 1, 5);
+            for (int workers : new int[] {1, 4}) {
+                double rate = run(accounts, workers, SECONDS);
+                System.out.printf("POP3 benchmark: %d worker(s): %.0f RETR/s over %d s%n", workers, rate, SECONDS);
+            }
+        }
+    }
+
+    /** Returns RETR/s; the first call is a warm-up. */
+    double run(List<Account> accounts, int workers, int seconds) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(workers);
+        long end = System.nanoTime() + seconds * 1_000_000_000L;
+        List<Future<Long>> results = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int w = 0; w < workers; w++) {
+            Account a = accounts.get(w);
+            results.add(pool.submit(() -> {
+                long count = 0;
+                while (System.nanoTime() < end) {
+                    try (Pop3Client c = Pop3Client.connect("127.0.0.1", 18110)) {
+                        c.login(a.getAddress(), StoreFixture.PASSWORD);
+                        String stat = c.command("STAT");
+                        int n = Integer.parseInt(stat.split(" ")[1]);
+                        for (int i = 1; i <= n && System.nanoTime() < end; i++) {
+                            String r = c.command("RETR " + i);
+                            if (!r.startsWith("+OK")) {
+                                throw new IllegalStateException(r);
+                            }
+                            c.message();
+                            count++;
+                        }
+                        c.command("QUIT");
+                    }
+                }
+                return count;
+            }));
+        }
+        long total = 0;
+        for (Future<Long> f : results) {
+            total += f.get();
+        }
+        pool.shutdown();
+        return total / ((System.nanoTime() - start) / 1e9);
+    }
+}
