@@ -60,6 +60,13 @@ elif action == "fetch":
             f.write(b"".join(l + b"\r\n" for l in lines))
 elif action == "uidl":
     print("\n".join(x.decode() for x in p.uidl()[1]))
+elif action == "dele1":
+    p.dele(1)
+elif action == "dele1-noquit":
+    # The connection drops without QUIT: RFC 1939 says nothing may be deleted.
+    p.dele(1)
+    p.sock.close()
+    sys.exit(0)
 p.quit()
 PY
 pop() { python3 "$WORK_DIR/pop.py" "$@"; }
@@ -244,5 +251,23 @@ rc=$(fetchmail_run "$WORK_DIR/fetchmail-nokeep" --nokeep --all)
 strip_fetchmail_trace "$WORK_DIR/fetchmail-nokeep"
 check "$WORK_DIR/fetchmail-nokeep" "fetchmail --nokeep"
 [ "$(pop count)" = 0 ] || fail "fetchmail --nokeep: the server still holds $(pop count) messages"
+
+step "IMAP interplay: flags set over IMAP leave the UIDLs alone; a DELE over POP3 is gone for IMAP"
+imap() { curl -sS --max-time 30 -u "$MAIL_USER:$MAIL_PASSWORD" "imap://$POP3_HOST:$IMAP_PORT/INBOX" "$@"; }
+for i in 1 2; do
+  curl -sS --max-time 30 -u "$MAIL_USER:$MAIL_PASSWORD" -T "$SENT/$i.eml" "imap://$POP3_HOST:$IMAP_PORT/INBOX" \
+    || fail "IMAP APPEND of message $i failed"
+done
+uidl_before=$(pop uidl)
+imap -X 'STORE 1:* +FLAGS (\Flagged $Label1)' >/dev/null || fail "IMAP STORE failed"
+imap -X 'FETCH 1:* FLAGS' | grep -q 'Flagged' || fail "IMAP does not show the flags it set"
+[ "$(pop uidl)" = "$uidl_before" ] || fail "UIDLs changed after IMAP changed flags"
+pop dele1-noquit
+[ "$(pop count)" = 2 ] || fail "a DELE without QUIT deleted something"
+pop dele1
+imap_uids=$(imap -X 'UID SEARCH ALL' | tr -d '\r' | sed -n 's/^\* SEARCH *//p')
+[ "$(echo "$imap_uids" | wc -w)" = 1 ] || fail "IMAP still sees [$imap_uids] after the POP3 DELE"
+[ "$(pop count)" = 1 ] || fail "the maildrop holds $(pop count) messages after DELE, expected 1"
+step "IMAP interplay: UIDL stable across IMAP flag changes; DELE at QUIT gone for IMAP; no QUIT, no delete"
 
 step "all clients passed (work dir: $WORK_DIR)"
