@@ -16,7 +16,9 @@ import io.vertx.core.Context;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.net.NetSocket;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Executor;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -476,10 +478,15 @@ public final class ImapSession {
         }
         long highest = s.highestModseq();
         List<MessageState> changed = new ArrayList<>();
+        // The store reads the changed and the vanished messages in separate queries: a message expunged between
+        // them comes back in both. It is gone; without this it would be re-added (EXPUNGE, then a bogus EXISTS,
+        // then EXPUNGE again on the next sync).
+        Set<Integer> vanished = new HashSet<>();
         ResponseWriter out = new ResponseWriter();
         for (GetChangesResponse r : responses) {
             highest = Math.max(highest, r.getHighestModseq());
             for (int uid : r.getVanishedList()) {
+                vanished.add(uid);
                 int seq = s.remove(uid);
                 if (seq > 0) {
                     out.untagged().number(seq).sp().atom("EXPUNGE").crlf();
@@ -489,6 +496,9 @@ public final class ImapSession {
         }
         int before = s.exists();
         for (MessageState m : changed) {
+            if (vanished.contains(m.getUid())) {
+                continue;
+            }
             int seq = s.seqOf(m.getUid());
             if (seq > 0) {
                 if (!s.alreadyReported(m.getUid(), m.getModseq())) {
