@@ -41,13 +41,20 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
     record Meta(MetaKind kind) implements Item {
     }
 
-    /** A section read: the response item name, the store's section, and the byte range (length -1: no range). */
-    record Content(String name, Section section, long offset, long length) implements Item {
+    /**
+     * A section read: the response item name, the store's section, and the byte range (length -1: no range).
+     * {@code fromMetadata}: the top-level HEADER.FIELDS the store keeps in its index, delivered with the metadata
+     * instead of a blob read — what clients ask of every message when they list a mailbox.
+     */
+    record Content(String name, Section section, long offset, long length, boolean fromMetadata) implements Item {
+        Content(String name, Section section, long offset, long length) {
+            this(name, section, offset, length, false);
+        }
     }
 
     /** The items of one FETCH, in the order asked, and which store data they need. */
     record Plan(List<Item> items, boolean flags, boolean internalDate, boolean size, boolean envelope,
-            boolean bodyStructure, boolean setsSeen) {
+            boolean bodyStructure, boolean setsSeen, Section indexedHeaderFields) {
     }
 
     @Override
@@ -75,11 +82,15 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
             for (MessageState m : changed.values()) {
                 s.reported(m.getUid(), m.getModseq());
             }
-            FetchMetadataRequest request = FetchMetadataRequest.newBuilder().setMailbox(s.ref()).setUids(uids)
+            FetchMetadataRequest.Builder request = FetchMetadataRequest.newBuilder().setMailbox(s.ref()).setUids(uids)
                     .setFlags(plan.flags() || !changed.isEmpty()).setInternalDate(plan.internalDate())
-                    .setSize(plan.size()).setEnvelope(plan.envelope()).setBodyStructure(plan.bodyStructure())
-                    .build();
-            return new FetchRun(session, s, plan, changed, request).run();
+                    .setSize(plan.size()).setEnvelope(plan.envelope()).setBodyStructure(plan.bodyStructure());
+            if (plan.indexedHeaderFields() != null) {
+                request.addAllHeaderFields(plan.indexedHeaderFields().getFieldsList())
+                        .setHeaderFieldsNot(plan.indexedHeaderFields().getKind()
+                                == SectionKind.SECTION_HEADER_FIELDS_NOT);
+            }
+            return new FetchRun(session, s, plan, changed, request.build()).run();
         });
     }
 
@@ -92,6 +103,7 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
         boolean structure = false;
         boolean setsSeen = false;
         boolean uid = false;
+        Section indexed = null;
         for (FetchAttribute a : attributes) {
             if (a instanceof FetchAttribute.Uid) {
                 uid = true;
@@ -137,10 +149,19 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
                         : "");
                 long offset = b.partialStart() == null ? 0 : b.partialStart();
                 long length = b.partialStart() == null ? -1 : b.partialLength();
-                items.add(new Content(name, section(b.section()), offset, length));
+                Section section = section(b.section());
+                boolean topHeaderFields = section.getPartCount() == 0
+                        && (section.getKind() == SectionKind.SECTION_HEADER_FIELDS
+                                || section.getKind() == SectionKind.SECTION_HEADER_FIELDS_NOT);
+                // One field list per FetchMetadata call; a second, different one is read like any section.
+                boolean fromMetadata = topHeaderFields && (indexed == null || indexed.equals(section));
+                if (fromMetadata) {
+                    indexed = section;
+                }
+                items.add(new Content(name, section, offset, length, fromMetadata));
             }
         }
-        return new Plan(items, flags, date, size, envelope, structure, setsSeen);
+        return new Plan(items, flags, date, size, envelope, structure, setsSeen, indexed);
     }
 
     static Section section(SectionSpec spec) {

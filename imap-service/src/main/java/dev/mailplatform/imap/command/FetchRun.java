@@ -152,6 +152,9 @@ final class FetchRun {
             first = false;
             if (item instanceof Meta meta) {
                 writeMeta(w, meta, m);
+            } else if (((Content) item).fromMetadata()) {
+                Content c = (Content) item;
+                w.raw(c.name()).sp().literal(range(m.getHeaderFields().toByteArray(), c));
             } else {
                 Content c = (Content) item;
                 w.raw(c.name()).sp();
@@ -168,6 +171,16 @@ final class FetchRun {
         }
         session.send(w.close().crlf());
         next.run();
+    }
+
+    /** BODY[...]<offset.length> applied to bytes already at hand. */
+    private static byte[] range(byte[] data, Content c) {
+        if (c.length() < 0) {
+            return data;
+        }
+        int from = (int) Math.min(c.offset(), data.length);
+        int to = (int) Math.min((long) from + c.length(), data.length);
+        return java.util.Arrays.copyOfRange(data, from, to);
     }
 
     private void writeMeta(ResponseWriter w, Meta meta, MessageMetadata m) {

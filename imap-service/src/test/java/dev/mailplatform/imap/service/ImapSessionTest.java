@@ -121,6 +121,17 @@ class ImapSessionTest extends ImapTestBase {
             List<String> partial = c.command("FETCH 1 BODY.PEEK[HEADER.FIELDS (SUBJECT)]<0.9>");
             assertEquals("* 1 FETCH (BODY[HEADER.FIELDS (SUBJECT)]<0> {9}\r\nSubject: )", partial.get(0));
 
+            // The first field list comes from the store's index, the second by a section read: both exact.
+            List<String> fields = c.command("FETCH 1 (BODY.PEEK[HEADER.FIELDS (Subject)] "
+                    + "BODY.PEEK[HEADER.FIELDS.NOT (Subject To Date Message-ID MIME-Version Content-Type)])");
+            assertEquals("* 1 FETCH (BODY[HEADER.FIELDS (Subject)] {27}\r\nSubject: Holiday photos\r\n\r\n "
+                    + "BODY[HEADER.FIELDS.NOT (Subject To Date Message-ID MIME-Version Content-Type)] {36}\r\n"
+                    + "From: Alice <alice@example.test>\r\n\r\n)", fields.get(0));
+            List<String> notFields = c.command("FETCH 1 BODY.PEEK[HEADER.FIELDS.NOT (Subject To Date Message-ID "
+                    + "MIME-Version Content-Type)]<6.10>");
+            assertEquals("* 1 FETCH (BODY[HEADER.FIELDS.NOT (Subject To Date Message-ID MIME-Version Content-Type)]"
+                    + "<6> {10}\r\nAlice <ali)", notFields.get(0));
+
             // BODY[] without PEEK sets \Seen and says so.
             List<String> whole = c.command("FETCH 2 BODY[]");
             assertEquals("* 2 FETCH (BODY[] {" + second.length() + "}\r\n" + second + " FLAGS (\\Seen))",
