@@ -707,8 +707,12 @@ class AngusMailTest extends ImapTestBase {
         } finally {
             running.set(false);
         }
-        // Using the folder ends IDLE (Jakarta Mail sends DONE); the idler then stops.
-        watched.getMessageCount();
+        // A command on the folder's connection ends IDLE (Jakarta Mail sends DONE); the idler then stops.
+        // (getMessageCount() is no good here: it only touches the connection when it was idle for over 1 s.)
+        watched.doCommand(p -> {
+            p.noop();
+            return null;
+        });
         idler.join(10_000);
         assertFalse(idler.isAlive(), "IDLE ended when the folder was used");
         assertTrue(watched.getMessage(1).isSet(Flags.Flag.FLAGGED), "the change is in the folder's view");
