@@ -16,7 +16,7 @@ public final class SelectedMailbox {
 
     private final long accountId;
     private final long mailboxId;
-    private final String name;
+    private String name;
     private final int uidvalidity;
     private final boolean readOnly;
     private int[] uids = new int[16];
@@ -46,6 +46,14 @@ public final class SelectedMailbox {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * This session renamed the mailbox (or a parent of it): the same mailbox, same UIDVALIDITY, under its new name.
+     * The store is addressed by name, so without this every later command would find no such mailbox.
+     */
+    public void renamed(String newName) {
+        name = newName;
     }
 
     public int uidvalidity() {

@@ -1,0 +1,48 @@
+package dev.mailplatform.imap.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.v1.Account;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Conformance and robustness findings of the IMAP review, each with the behaviour RFC 3501 asks for. */
+@QuarkusTest
+class ImapReviewTest extends ImapTestBase {
+
+    private static final String MESSAGE = crlf("Subject: review\n\nbody\n");
+
+    private static void append(ImapClient c, String mailbox) throws Exception {
+        c.ok("APPEND " + mailbox + " {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
+    }
+
+    private static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+
+    /** Renaming the selected mailbox (or its parent) keeps it selected under the new name; no BYE. */
+    @Test
+    void renamingTheSelectedMailboxKeepsItSelected() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            c.ok("CREATE Old/Child");
+            append(c, "Old/Child");
+            append(c, "Old");
+            c.ok("SELECT Old");
+            c.ok("RENAME Old New");
+            List<String> fetch = c.command("FETCH 1 (FLAGS)");
+            assertTrue(last(fetch).matches("t\\d+ OK.*"), fetch.toString());
+            assertTrue(fetch.contains("* 1 FETCH (FLAGS ())"), fetch.toString());
+            c.ok("STORE 1 +FLAGS (\\Flagged)");
+            c.ok("SELECT New/Child");
+            c.ok("RENAME New Newer");
+            List<String> noop = c.command("NOOP");
+            assertEquals(1, noop.size(), noop.toString());
+            List<String> fetch2 = c.command("UID FETCH 1 (FLAGS)");
+            assertTrue(fetch2.contains("* 1 FETCH (UID 1 FLAGS ())"), fetch2.toString());
+            assertTrue(c.command("STATUS Newer/Child (MESSAGES)").contains("* STATUS Newer/Child (MESSAGES 1)"));
+        }
+    }
+}
