@@ -169,7 +169,8 @@ public final class SelectedMailbox {
 
     /**
      * Message sequence ranges (1-based, inclusive, {@code *} as Long.MAX_VALUE) as the UID set of the messages
-     * they name. A number beyond the mailbox is the client's error (BAD), except through {@code *}.
+     * they name. A number beyond the mailbox is the client's error (BAD), and so is any sequence number, {@code *}
+     * included, when the mailbox is empty (RFC 3501 §9, seq-number; Dovecot: "Invalid messageset").
      */
     public UidSet seqsToUids(Iterable<long[]> ranges) {
         UidSet.Builder set = UidSet.newBuilder();
@@ -177,7 +178,7 @@ public final class SelectedMailbox {
             long a = r[0] == Long.MAX_VALUE ? count : r[0];
             long b = r[1] == Long.MAX_VALUE ? count : r[1];
             if (count == 0) {
-                continue;
+                throw ImapException.bad("Invalid message sequence number: the mailbox is empty");
             }
             long lo = Math.min(a, b);
             long hi = Math.max(a, b);

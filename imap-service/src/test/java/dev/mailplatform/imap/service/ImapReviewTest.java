@@ -45,4 +45,24 @@ class ImapReviewTest extends ImapTestBase {
             assertTrue(c.command("STATUS Newer/Child (MESSAGES)").contains("* STATUS Newer/Child (MESSAGES 1)"));
         }
     }
+
+    /**
+     * RFC 3501 §9 (seq-number): a sequence number beyond the mailbox gets BAD, "*" included when the mailbox is
+     * empty. It used to be BAD for a non-empty mailbox but OK for an empty one. UID commands stay OK.
+     */
+    @Test
+    void sequenceNumbersInAnEmptyMailboxAreBad() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            c.ok("SELECT INBOX");
+            for (String cmd : List.of("FETCH 5 (FLAGS)", "FETCH 1:* (FLAGS)", "STORE * +FLAGS (\\Seen)", "COPY 1 Trash",
+                    "MOVE 1:* Trash", "SEARCH 1:*")) {
+                String reply = last(c.command(cmd));
+                assertTrue(reply.matches("t\\d+ BAD .*"), cmd + " -> " + reply);
+            }
+            c.ok("UID FETCH 1:* (FLAGS)");
+            c.ok("UID SEARCH ALL");
+        }
+    }
+
 }
