@@ -167,6 +167,32 @@ public final class SelectedMailbox {
         return lo < count ? lo + 1 : 0;
     }
 
+    /** How many messages of this view the UID set names (overlapping ranges counted once). */
+    public int countIn(UidSet set) {
+        long[][] ranges = new long[set.getRangesCount()][];
+        for (int i = 0; i < ranges.length; i++) {
+            long a = Integer.toUnsignedLong(set.getRanges(i).getFirst());
+            long b = Integer.toUnsignedLong(set.getRanges(i).getLast());
+            ranges[i] = new long[] {Math.min(a, b), Math.max(a, b)};
+        }
+        Arrays.sort(ranges, (x, y) -> Long.compare(x[0], y[0]));
+        int total = 0;
+        long covered = -1; // highest UID already counted
+        for (long[] r : ranges) {
+            long lo = Math.max(r[0], covered + 1);
+            if (lo > r[1]) {
+                continue;
+            }
+            int first = firstSeqAtOrAbove(lo);
+            if (first > 0) {
+                int afterLast = firstSeqAtOrAbove(r[1] + 1);
+                total += (afterLast == 0 ? count + 1 : afterLast) - first;
+            }
+            covered = r[1];
+        }
+        return total;
+    }
+
     /**
      * Message sequence ranges (1-based, inclusive, {@code *} as Long.MAX_VALUE) as the UID set of the messages
      * they name. A number beyond the mailbox is the client's error (BAD), and so is any sequence number, {@code *}

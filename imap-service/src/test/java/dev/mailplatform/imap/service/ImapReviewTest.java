@@ -65,4 +65,29 @@ class ImapReviewTest extends ImapTestBase {
         }
     }
 
+    /**
+     * A FETCH by sequence number of a message another session expunged (not yet announced: no EXPUNGE may be sent
+     * during FETCH) used to answer OK with no data for it. RFC 2180 §4.1.2: the data of the others, then NO
+     * (RFC 5530 EXPUNGEISSUE, as Dovecot).
+     */
+    @Test
+    void fetchOfAMessageExpungedElsewhereSaysSo() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a); ImapClient other = login(a)) {
+            append(c, "INBOX");
+            append(c, "INBOX");
+            c.ok("SELECT INBOX");
+            other.ok("SELECT INBOX");
+            other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            other.ok("EXPUNGE");
+            List<String> fetch = c.command("FETCH 1:2 (UID)");
+            assertTrue(fetch.contains("* 2 FETCH (UID 2)"), fetch.toString());
+            assertTrue(fetch.stream().noneMatch(l -> l.matches("\\* \\d+ EXPUNGE")), fetch.toString());
+            assertTrue(last(fetch).matches("t\\d+ NO \\[EXPUNGEISSUE\\] .*"), fetch.toString());
+            List<String> noop = c.command("NOOP");
+            assertEquals(List.of("* 1 EXPUNGE"), noop.subList(0, noop.size() - 1));
+            assertTrue(last(c.command("FETCH 1 (UID)")).matches("t\\d+ OK .*"));
+        }
+    }
+
 }
