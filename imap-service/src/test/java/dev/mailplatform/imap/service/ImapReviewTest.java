@@ -90,4 +90,22 @@ class ImapReviewTest extends ImapTestBase {
         }
     }
 
+    /**
+     * A header field name given as a literal with 8-bit or control characters used to make the FETCH writer throw
+     * (the echoed section name must be ASCII), and the command never got a tagged reply: the session hung.
+     */
+    @Test
+    void aHeaderFieldNameThatIsNotOneIsBad() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            append(c, "INBOX");
+            c.ok("SELECT INBOX");
+            String reply = last(c.command("FETCH 1 (BODY.PEEK[HEADER.FIELDS ({5+}\r\nS\u00fcbj)])"));
+            assertTrue(reply.matches("t\\d+ BAD .*"), reply);
+            reply = last(c.command("FETCH 1 (BODY.PEEK[HEADER.FIELDS ({9+}\r\nX\r\n* BYE )])"));
+            assertTrue(reply.matches("t\\d+ BAD .*"), reply);
+            assertTrue(c.command("NOOP").get(0).matches("t\\d+ OK NOOP completed"));
+        }
+    }
+
 }
