@@ -4,7 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailplatform.store.v1.Account;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -108,4 +117,58 @@ class ImapReviewTest extends ImapTestBase {
         }
     }
 
+    @Inject
+    MeterRegistry registry;
+
+    private double bytesOut() {
+        return registry.find("imap.bytes.out").counter().count();
+    }
+
+    /**
+     * A client that pipelines commands and never reads the replies: the server must stop reading from it once its
+     * write queue is full, instead of queueing replies in memory without bound.
+     */
+    @Test
+    void aClientThatDoesNotReadIsNotBufferedWithoutBound() throws Exception {
+        int commands = 110_000; // ~25 MB of CAPABILITY replies
+        double before = bytesOut();
+        try (Socket s = new Socket()) {
+            s.setReceiveBufferSize(8192);
+            s.connect(new InetSocketAddress("127.0.0.1", PORT));
+            byte[] chunk = "a CAPABILITY\r\n".repeat(1000).getBytes(StandardCharsets.US_ASCII);
+            Thread writer = new Thread(() -> {
+                try {
+                    OutputStream out = s.getOutputStream();
+                    for (int i = 0; i < commands / 1000; i++) {
+                        out.write(chunk);
+                    }
+                    out.flush();
+                } catch (IOException e) {
+                    // the test ends the connection
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            writer.join(20_000);
+            double last = -1;
+            double now = bytesOut();
+            for (int i = 0; i < 40 && now != last; i++) {
+                Thread.sleep(500);
+                last = now;
+                now = bytesOut();
+            }
+            double queued = now - before;
+            assertTrue(queued < 10_000_000, "replies written for a client that reads nothing: " + (long) queued);
+            // Once the client reads, every command is answered.
+            BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
+            int ok = 0;
+            String line;
+            while (ok < commands && (line = in.readLine()) != null) {
+                if (line.startsWith("a OK")) {
+                    ok++;
+                }
+            }
+            assertEquals(commands, ok);
+        }
+    }
 }
