@@ -90,7 +90,10 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
                         .setHeaderFieldsNot(plan.indexedHeaderFields().getKind()
                                 == SectionKind.SECTION_HEADER_FIELDS_NOT);
             }
-            return new FetchRun(session, s, plan, changed, request.build()).run();
+            // By sequence number every message named is one the client knows: if some were expunged by another
+            // session meanwhile (not yet announced), say so (RFC 2180 §4.1.2; RFC 5530 EXPUNGEISSUE).
+            int expected = command.uid() ? -1 : s.countIn(uids);
+            return new FetchRun(session, s, plan, changed, request.build(), expected).run();
         });
     }
 

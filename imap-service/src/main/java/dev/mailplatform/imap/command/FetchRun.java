@@ -37,6 +37,9 @@ final class FetchRun {
     private final Plan plan;
     private final Map<Integer, MessageState> seenChanged;
     private final FetchMetadataRequest request;
+    /** Messages the client named (by sequence number), or -1 when any may be missing (UID FETCH). */
+    private final int expected;
+    private int written;
     private final ArrayDeque<MessageMetadata> queue = new ArrayDeque<>();
     private UniEmitter<? super Reply> done;
     private Flow.Subscription subscription;
@@ -46,12 +49,13 @@ final class FetchRun {
     private boolean finished;
 
     FetchRun(ImapSession session, SelectedMailbox mailbox, Plan plan, Map<Integer, MessageState> seenChanged,
-            FetchMetadataRequest request) {
+            FetchMetadataRequest request, int expected) {
         this.session = session;
         this.mailbox = mailbox;
         this.plan = plan;
         this.seenChanged = seenChanged;
         this.request = request;
+        this.expected = expected;
     }
 
     Uni<Reply> run() {
@@ -119,7 +123,9 @@ final class FetchRun {
         }
         if (upstreamDone) {
             finished = true;
-            done.complete(Reply.ok("FETCH completed"));
+            done.complete(expected >= 0 && written < expected
+                    ? Reply.no("EXPUNGEISSUE", "Some of the requested messages no longer exist")
+                    : Reply.ok("FETCH completed"));
         } else {
             requestMore();
         }
@@ -138,6 +144,7 @@ final class FetchRun {
             next.run();
             return;
         }
+        written++;
         ResponseWriter w = new ResponseWriter().untagged().number(seq).sp().atom("FETCH").sp().open();
         writeItems(m, 0, w, true, next);
     }

@@ -3,6 +3,7 @@ package dev.mailplatform.imap.command;
 import dev.mailplatform.imap.protocol.command.RenameCommand;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
+import dev.mailplatform.imap.session.SelectedMailbox;
 import dev.mailplatform.store.v1.RenameMailboxRequest;
 import io.smallrye.mutiny.Uni;
 
@@ -15,6 +16,19 @@ public final class RenameHandler implements CommandHandler<RenameCommand> {
         String to = MailboxNames.valid(command.to());
         return session.services().store().mailboxes().renameMailbox(RenameMailboxRequest.newBuilder()
                 .setAccountId(session.accountId()).setFrom(from).setTo(to).build())
-                .map(m -> Reply.ok("RENAME completed"));
+                .emitOn(session.executor())
+                .map(m -> {
+                    // RENAME of the selected mailbox (or of a parent): it stays selected under its new name. Not for
+                    // INBOX, whose messages move out while INBOX itself stays (RFC 3501 §6.3.5).
+                    SelectedMailbox s = session.selected();
+                    if (s != null && !from.equals("INBOX")) {
+                        if (s.name().equals(from)) {
+                            s.renamed(to);
+                        } else if (s.name().startsWith(from + MailboxNames.DELIMITER)) {
+                            s.renamed(to + s.name().substring(from.length()));
+                        }
+                    }
+                    return Reply.ok("RENAME completed");
+                });
     }
 }

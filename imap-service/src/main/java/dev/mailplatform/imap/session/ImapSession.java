@@ -224,6 +224,13 @@ public final class ImapSession {
                 socket.pause();
                 return;
             }
+            // A client that pipelines commands without reading the replies: stop reading until it catches up,
+            // or the replies would pile up in memory without bound.
+            if (socket.writeQueueFull() && !wantsInput()) {
+                socket.pause();
+                onDrain(this::pump);
+                return;
+            }
             ParseEvent event = parser.next();
             if (event instanceof ParseEvent.NeedMore) {
                 socket.resume();

@@ -16,7 +16,7 @@ public final class SelectedMailbox {
 
     private final long accountId;
     private final long mailboxId;
-    private final String name;
+    private String name;
     private final int uidvalidity;
     private final boolean readOnly;
     private int[] uids = new int[16];
@@ -46,6 +46,14 @@ public final class SelectedMailbox {
 
     public String name() {
         return name;
+    }
+
+    /**
+     * This session renamed the mailbox (or a parent of it): the same mailbox, same UIDVALIDITY, under its new name.
+     * The store is addressed by name, so without this every later command would find no such mailbox.
+     */
+    public void renamed(String newName) {
+        name = newName;
     }
 
     public int uidvalidity() {
@@ -159,9 +167,36 @@ public final class SelectedMailbox {
         return lo < count ? lo + 1 : 0;
     }
 
+    /** How many messages of this view the UID set names (overlapping ranges counted once). */
+    public int countIn(UidSet set) {
+        long[][] ranges = new long[set.getRangesCount()][];
+        for (int i = 0; i < ranges.length; i++) {
+            long a = Integer.toUnsignedLong(set.getRanges(i).getFirst());
+            long b = Integer.toUnsignedLong(set.getRanges(i).getLast());
+            ranges[i] = new long[] {Math.min(a, b), Math.max(a, b)};
+        }
+        Arrays.sort(ranges, (x, y) -> Long.compare(x[0], y[0]));
+        int total = 0;
+        long covered = -1; // highest UID already counted
+        for (long[] r : ranges) {
+            long lo = Math.max(r[0], covered + 1);
+            if (lo > r[1]) {
+                continue;
+            }
+            int first = firstSeqAtOrAbove(lo);
+            if (first > 0) {
+                int afterLast = firstSeqAtOrAbove(r[1] + 1);
+                total += (afterLast == 0 ? count + 1 : afterLast) - first;
+            }
+            covered = r[1];
+        }
+        return total;
+    }
+
     /**
      * Message sequence ranges (1-based, inclusive, {@code *} as Long.MAX_VALUE) as the UID set of the messages
-     * they name. A number beyond the mailbox is the client's error (BAD), except through {@code *}.
+     * they name. A number beyond the mailbox is the client's error (BAD), and so is any sequence number, {@code *}
+     * included, when the mailbox is empty (RFC 3501 §9, seq-number; Dovecot: "Invalid messageset").
      */
     public UidSet seqsToUids(Iterable<long[]> ranges) {
         UidSet.Builder set = UidSet.newBuilder();
@@ -169,7 +204,7 @@ public final class SelectedMailbox {
             long a = r[0] == Long.MAX_VALUE ? count : r[0];
             long b = r[1] == Long.MAX_VALUE ? count : r[1];
             if (count == 0) {
-                continue;
+                throw ImapException.bad("Invalid message sequence number: the mailbox is empty");
             }
             long lo = Math.min(a, b);
             long hi = Math.max(a, b);

@@ -147,13 +147,27 @@ public record FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchA
         if (kind == SectionSpec.Kind.HEADER_FIELDS || kind == SectionSpec.Kind.HEADER_FIELDS_NOT) {
             r.sp();
             r.open();
-            fields.add(r.astring());
+            fields.add(fieldName(r.astring()));
             while (r.skip(' ')) {
-                fields.add(r.astring());
+                fields.add(fieldName(r.astring()));
             }
             r.close();
         }
         return new SectionSpec(part, kind, fields);
+    }
+
+    /**
+     * A header field name (RFC 5322 ftext: printable ASCII but ':'). It is echoed in the response, so anything else
+     * (8-bit, CR LF from a literal) could neither be written nor name a field.
+     */
+    private static String fieldName(String name) {
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c < 33 || c > 126 || c == ':') {
+                throw new BadSyntaxException("invalid header field name");
+            }
+        }
+        return name;
     }
 
     @Override
