@@ -134,6 +134,9 @@ final class FetchRun {
     private void fail(Throwable t) {
         if (!finished) {
             finished = true;
+            if (subscription != null && !upstreamDone) {
+                subscription.cancel(); // the metadata stream would otherwise stay open until its deadline
+            }
             done.fail(t);
         }
     }
