@@ -135,7 +135,7 @@ public class MessageGrpc implements MessageService {
                     return List.of();
                 }
                 if (c.in == null) {
-                    c.in = blobs.read(c.plan.hash(), c.plan.offset(), c.plan.length());
+                    c.in = blobs.read(c.plan.hash(), c.plan.blobSize(), c.plan.offset(), c.plan.length());
                 }
                 byte[] buf = new byte[(int) Math.min(CHUNK, c.remaining)];
                 int n;
