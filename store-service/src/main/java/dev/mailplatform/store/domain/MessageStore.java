@@ -187,8 +187,24 @@ public class MessageStore {
             MessageState newState) {
     }
 
+    /** FetchContent with set_seen: the flag change and the read in one transaction. */
     @Transactional
     public ContentPlan planContent(FetchContentRequest req) {
+        return plan(req);
+    }
+
+    /**
+     * FetchContent without set_seen: one autocommit query, without the begin and commit of a transaction around it
+     * (a POP3 RETR, an IMAP BODY.PEEK).
+     */
+    public ContentPlan planRead(FetchContentRequest req) {
+        if (req.getSetSeen()) {
+            throw new IllegalArgumentException("set_seen needs planContent");
+        }
+        return plan(req);
+    }
+
+    private ContentPlan plan(FetchContentRequest req) {
         if (req.getUid() == 0) {
             throw StoreException.invalid("UID 0 is not valid");
         }
