@@ -41,10 +41,9 @@ final class ContentWriter implements ContentStream.Receiver {
     }
 
     /** {@code size} &lt; 0 leaves it out of the +OK line (TOP). */
-    static void stream(Pop3Session s, int uid, long size, DotStuffingEncoder encoder, boolean setSeen,
-            Consumer<Boolean> done) {
+    static void stream(Pop3Session s, int uid, long size, DotStuffingEncoder encoder, Consumer<Boolean> done) {
         ContentWriter w = new ContentWriter(s, size, encoder, done);
-        w.stream = s.services().store().fetchContent(s.accountId(), uid, setSeen, s.connection().eventLoop(), w);
+        w.stream = s.services().store().fetchContent(s.accountId(), uid, s.connection().eventLoop(), w);
         w.stream.request(IN_FLIGHT);
     }
 

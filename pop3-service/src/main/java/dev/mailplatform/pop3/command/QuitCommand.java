@@ -8,7 +8,10 @@ import dev.mailplatform.pop3.session.Pop3Session;
 import dev.mailplatform.pop3.session.SessionState;
 import org.jboss.logging.Logger;
 
-/** In TRANSACTION, QUIT is the UPDATE state: the DELE marks go to the store in one atomic commit. */
+/**
+ * In TRANSACTION, QUIT is the UPDATE state: the DELE marks and the session's retrievals (retention clock, \Seen) go
+ * to the store in one atomic commit.
+ */
 public final class QuitCommand implements CommandHandler {
 
     private static final Logger LOG = Logger.getLogger(QuitCommand.class);
@@ -22,7 +25,8 @@ public final class QuitCommand implements CommandHandler {
         }
         Maildrop drop = s.maildrop();
         s.enterUpdate();
-        s.services().store().commit(s.accountId(), drop.snapshot().leaseId(), drop.deletedUids())
+        s.services().store().commit(s.accountId(), drop.snapshot().leaseId(), drop.deletedUids(),
+                drop.retrievedUids(), s.services().config().retrSetsSeen())
                 .emitOn(s.connection().eventLoop())
                 .subscribe().with(deleted -> {
                     s.reply(Reply.ok("bye, " + deleted + " messages deleted"));
@@ -33,10 +37,8 @@ public final class QuitCommand implements CommandHandler {
                     byte[] err = s.errorReply(t);
                     String text = new String(err, java.nio.charset.StandardCharsets.UTF_8).strip();
                     s.reply(Reply.line(text + "; no messages deleted"));
-                    s.services().store().release(s.accountId(), drop.snapshot().leaseId()).subscribe()
-                            .with(x -> {
-                            }, x -> {
-                            });
+                    // The retrievals were part of the failed commit: record them on their own, then release.
+                    s.recordRetrievalsAndRelease();
                     s.close();
                 });
     }

@@ -29,6 +29,6 @@ public final class TopCommand implements CommandHandler {
         if (n < 0) {
             return;
         }
-        ContentWriter.stream(s, s.maildrop().uid(n), -1, DotStuffingEncoder.top(lines), false, s::finish);
+        ContentWriter.stream(s, s.maildrop().uid(n), -1, DotStuffingEncoder.top(lines), s::finish);
     }
 }

@@ -5,11 +5,15 @@ import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
 
-/** The locked maildrop of one session: the snapshot plus the DELE marks, which reach the store only at QUIT. */
+/**
+ * The locked maildrop of one session: the snapshot plus the DELE marks, which reach the store only at QUIT, and the
+ * messages RETR sent, whose retrieval (retention clock, \Seen) is recorded at QUIT or when the connection ends.
+ */
 public final class Maildrop {
 
     private final MaildropSnapshot snapshot;
     private final BitSet deleted = new BitSet();
+    private final BitSet retrieved = new BitSet();
 
     public Maildrop(MaildropSnapshot snapshot) {
         this.snapshot = snapshot;
@@ -33,6 +37,17 @@ public final class Maildrop {
 
     public void delete(int number) {
         deleted.set(number - 1);
+    }
+
+    /** RETR sent message {@code number} whole. RSET does not undo this: the client has the message. */
+    public void retrieved(int number) {
+        retrieved.set(number - 1);
+    }
+
+    public List<Integer> retrievedUids() {
+        List<Integer> uids = new ArrayList<>(retrieved.cardinality());
+        retrieved.stream().forEach(i -> uids.add(snapshot.uids()[i]));
+        return uids;
     }
 
     public void undeleteAll() {

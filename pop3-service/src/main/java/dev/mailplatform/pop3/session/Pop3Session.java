@@ -310,12 +310,32 @@ public final class Pop3Session implements CommandLineParser.Sink {
         }
         releaseAccountPermit();
         if (state == SessionState.TRANSACTION) {
-            long id = accountId;
-            String lease = maildrop.snapshot().leaseId();
-            services.store().release(id, lease).subscribe().with(ok -> {
-            }, t -> LOG.warnf("releasing the lease of account %d failed (%s); it expires by itself", id,
-                    ((StoreCallException) t).failure()));
+            recordRetrievalsAndRelease();
         }
+    }
+
+    /**
+     * Without UPDATE: records what RETR sent (best effort, one call; it needs the lease, so it goes first), then
+     * releases the lease. Nothing is deleted.
+     */
+    public void recordRetrievalsAndRelease() {
+        long id = accountId;
+        String lease = maildrop.snapshot().leaseId();
+        List<Integer> retrieved = maildrop.retrievedUids();
+        Runnable release = () -> services.store().release(id, lease).subscribe().with(ok -> {
+        }, t -> LOG.warnf("releasing the lease of account %d failed (%s); it expires by itself", id,
+                ((StoreCallException) t).failure()));
+        if (retrieved.isEmpty()) {
+            release.run();
+            return;
+        }
+        services.store().recordRetrieval(id, lease, retrieved, services.config().retrSetsSeen()).subscribe()
+                .with(ok -> release.run(), t -> {
+                    // The client has the messages; only their retention clock (and \Seen) did not start.
+                    LOG.warnf("recording %d retrievals of account %d failed (%s)", retrieved.size(), id,
+                            ((StoreCallException) t).failure());
+                    release.run();
+                });
     }
 
     // ---- authorization helpers ----

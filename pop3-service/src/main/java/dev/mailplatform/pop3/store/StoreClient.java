@@ -101,10 +101,15 @@ public class StoreClient {
                 .onFailure().transform(StoreCallException::wrap);
     }
 
-    /** RFC 1939 UPDATE: every deletion or none, and the lease is gone. */
-    public Uni<Integer> commit(long accountId, String leaseId, List<Integer> deletedUids) {
+    /**
+     * RFC 1939 UPDATE: every deletion or none, the session's retrievals recorded in the same transaction (with
+     * \Seen when {@code markSeen}), and the lease is gone.
+     */
+    public Uni<Integer> commit(long accountId, String leaseId, List<Integer> deletedUids, List<Integer> retrievedUids,
+            boolean markSeen) {
         return pop3.commitMaildrop(CommitMaildropRequest.newBuilder().setAccountId(accountId).setLeaseId(leaseId)
-                .addAllDeletedUids(deletedUids).build()).map(r -> r.getDeleted())
+                .addAllDeletedUids(deletedUids).addAllRetrievedUids(retrievedUids).setMarkSeen(markSeen).build())
+                .map(r -> r.getDeleted())
                 .onFailure().transform(StoreCallException::wrap);
     }
 
@@ -113,9 +118,11 @@ public class StoreClient {
                 .replaceWithVoid().onFailure().transform(StoreCallException::wrap);
     }
 
-    public Uni<Void> recordRetrieval(long accountId, String leaseId, int uid) {
+    /** The retrievals of a session that ends without UPDATE, in one call; needs the lease, so before release. */
+    public Uni<Void> recordRetrieval(long accountId, String leaseId, List<Integer> uids, boolean markSeen) {
         return pop3.recordRetrieval(RecordRetrievalRequest.newBuilder().setAccountId(accountId).setLeaseId(leaseId)
-                .setUid(uid).build()).replaceWithVoid().onFailure().transform(StoreCallException::wrap);
+                .addAllUids(uids).setMarkSeen(markSeen).build()).replaceWithVoid()
+                .onFailure().transform(StoreCallException::wrap);
     }
 
     /** A cheap round trip through the store to its database, for readiness: an unknown domain answers NOT_FOUND. */
@@ -128,15 +135,14 @@ public class StoreClient {
     }
 
     /**
-     * Streams a message's bytes (the whole message; TOP cuts it itself), optionally setting \Seen in the same call.
-     * Nothing arrives until the receiver asks with {@link ContentStream#request}.
+     * Streams a message's bytes (the whole message; TOP cuts it itself). A pure read: RETR's \Seen is recorded at
+     * QUIT or disconnect ({@link #commit}, {@link #recordRetrieval}). Nothing arrives until the receiver asks with
+     * {@link ContentStream#request}.
      */
-    public ContentStream fetchContent(long accountId, int uid, boolean setSeen, Executor executor,
-            ContentStream.Receiver receiver) {
+    public ContentStream fetchContent(long accountId, int uid, Executor executor, ContentStream.Receiver receiver) {
         FetchContentRequest request = FetchContentRequest.newBuilder()
                 .setMailbox(MailboxRef.newBuilder().setAccountId(accountId).setMailbox("INBOX"))
-                .setUid(uid).setSection(Section.newBuilder().setKind(SectionKind.SECTION_FULL)).setSetSeen(setSeen)
-                .build();
+                .setUid(uid).setSection(Section.newBuilder().setKind(SectionKind.SECTION_FULL)).build();
         final class Observer implements ClientResponseObserver<FetchContentRequest, FetchContentResponse>, ContentStream {
             private volatile ClientCallStreamObserver<FetchContentRequest> call;
             private volatile boolean cancelled;

@@ -7,12 +7,19 @@ import dev.mailplatform.store.v1.Account;
 import dev.mailplatform.testkit.StoreServiceResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import java.io.InputStream;
+import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.TreeMap;
 import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -62,10 +69,36 @@ class Pop3Benchmark {
                     bytes / 4.0 / MESSAGES / 1024);
             run(accounts, 1, 5);
             for (int workers : new int[] {1, 4}) {
+                Map<String, double[]> before = commandTimes();
                 double rate = run(accounts, workers, SECONDS);
                 System.out.printf("POP3 benchmark: %d worker(s): %.0f RETR/s over %d s%n", workers, rate, SECONDS);
+                // Where the time goes, as the server measured it (first byte of the command to the end of its reply).
+                Map<String, double[]> after = commandTimes();
+                after.forEach((command, a) -> {
+                    double[] b = before.getOrDefault(command, new double[2]);
+                    if (a[0] > b[0]) {
+                        System.out.printf("POP3 benchmark:   %-5s %6.0f times, %8.2f ms each%n", command, a[0] - b[0],
+                                (a[1] - b[1]) * 1000 / (a[0] - b[0]));
+                    }
+                });
             }
         }
+    }
+
+    /** Command -> {count, seconds} of successful commands, from the service's own Prometheus timers. */
+    static Map<String, double[]> commandTimes() throws Exception {
+        Map<String, double[]> out = new TreeMap<>();
+        Pattern p = Pattern.compile("pop3_commands_seconds_(count|sum)\\{command=\"([A-Z]+)\",status=\"ok\",} (\\S+)");
+        try (InputStream in = new URL("http://127.0.0.1:18092/q/metrics").openStream()) {
+            new String(in.readAllBytes(), StandardCharsets.UTF_8).lines().forEach(l -> {
+                Matcher m = p.matcher(l);
+                if (m.matches()) {
+                    out.computeIfAbsent(m.group(2), k -> new double[2])[m.group(1).equals("count") ? 0 : 1] =
+                            Double.parseDouble(m.group(3));
+                }
+            });
+        }
+        return out;
     }
 
     /** Returns RETR/s; the first call is a warm-up. */

@@ -29,6 +29,8 @@ public final class Pop3Client implements AutoCloseable {
 
     public static Pop3Client connect(String host, int port) throws IOException {
         Socket s = new Socket();
+        // Each command goes out in one write, but a client must never wait on Nagle: benchmarks time the server.
+        s.setTcpNoDelay(true);
         s.connect(new InetSocketAddress(host, port), 5000);
         s.setSoTimeout(15000);
         return new Pop3Client(s);

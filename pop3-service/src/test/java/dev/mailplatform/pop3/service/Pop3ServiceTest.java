@@ -122,7 +122,7 @@ class Pop3ServiceTest {
             assertTrue(c.command("QUIT").startsWith("+OK bye, 1 messages deleted"));
             assertTrue(c.closedByServer());
         }
-        // RETR set \Seen on message 2 (mail.pop3.retr-sets-seen); TOP did not touch flags.
+        // RETR set \Seen on message 2 (mail.pop3.retr-sets-seen), recorded at QUIT; TOP did not touch flags.
         var meta = store.messages.fetchMetadata(FetchMetadataRequest.newBuilder()
                 .setMailbox(MailboxRef.newBuilder().setAccountId(a.getId()).setMailbox("INBOX"))
                 .setUids(UidSet.newBuilder().addRanges(UidRange.newBuilder().setFirst(1).setLast(-1))).setFlags(true)
@@ -167,6 +167,57 @@ class Pop3ServiceTest {
             assertTrue(c.command("STAT").startsWith("+OK 1 "));
             c.command("QUIT");
         }
+    }
+
+    @Test
+    void retrSeenAndRetrievalAreRecordedAtQuitOrWhenTheConnectionDrops() throws Exception {
+        Account a = store.newAccount("seen");
+        for (int i = 0; i < 3; i++) {
+            store.deliver(a, StoreFixture.message("s" + i, "body " + i));
+        }
+        try (Pop3Client c = login(a)) {
+            c.command("RETR 1");
+            c.message();
+            // RETR writes nothing to the store: \Seen waits for the end of the session.
+            assertEquals(0, seenMask(a));
+            c.command("RETR 2");
+            c.message();
+            c.command("RSET");
+            assertTrue(c.command("QUIT").startsWith("+OK bye, 0 messages deleted"));
+        }
+        assertEquals(0b011, seenMask(a), "QUIT recorded both RETRs; RSET does not undo a retrieval");
+        try (Pop3Client c = login(a)) {
+            c.command("RETR 3");
+            c.message();
+            c.abort();
+        }
+        // Without QUIT the session records its retrievals as it goes, then releases the lease; nothing is deleted.
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (seenMask(a) != 0b111 && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertEquals(0b111, seenMask(a), "a dropped connection still records what RETR sent");
+        try (Pop3Client c = login(a)) {
+            assertTrue(c.command("STAT").startsWith("+OK 3 "));
+            c.command("QUIT");
+        }
+    }
+
+    /** Bit uid-1 set for each INBOX message with \Seen. */
+    private int seenMask(Account a) {
+        var meta = store.messages.fetchMetadata(FetchMetadataRequest.newBuilder()
+                .setMailbox(MailboxRef.newBuilder().setAccountId(a.getId()).setMailbox("INBOX"))
+                .setUids(UidSet.newBuilder().addRanges(UidRange.newBuilder().setFirst(1).setLast(-1))).setFlags(true)
+                .build());
+        int mask = 0;
+        while (meta.hasNext()) {
+            for (var m : meta.next().getMessagesList()) {
+                if ((m.getSystemFlags() & SystemFlag.SEEN_VALUE) != 0) {
+                    mask |= 1 << (m.getUid() - 1);
+                }
+            }
+        }
+        return mask;
     }
 
     @Test

@@ -32,6 +32,7 @@ public class BlobStore {
 
     private final MinioClient client;
     private final String bucket;
+    private final BlobCache cache;
     private volatile boolean bucketReady;
 
     public BlobStore(StoreConfig config) {
@@ -42,6 +43,7 @@ public class BlobStore {
                 .region(config.s3().region())
                 .build();
         this.bucket = config.s3().bucket();
+        this.cache = new BlobCache(config.s3().cacheBytes(), config.s3().cacheMaxObject());
     }
 
     /**
@@ -134,6 +136,33 @@ public class BlobStore {
             }
             return client.getObject(b.build());
         });
+    }
+
+    /**
+     * Bytes [offset, offset+length) of a blob of {@code blobSize} bytes. A small blob is read whole once and then
+     * served from memory ({@link BlobCache}); a large one is a ranged GET, as {@link #read(String, long, long)}.
+     */
+    public InputStream read(String hash, long blobSize, long offset, long length) {
+        if (!cache.admits(blobSize)) {
+            return read(hash, offset, length);
+        }
+        byte[] data = cache.get(hash);
+        if (data == null) {
+            try (InputStream in = read(hash, 0, -1)) {
+                data = in.readAllBytes();
+            } catch (java.io.IOException e) {
+                bucketReady = false;
+                throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
+            }
+            if (data.length != blobSize) {
+                throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage returned " + data.length
+                        + " bytes of a " + blobSize + " byte blob");
+            }
+            cache.put(hash, data);
+        }
+        int from = (int) Math.min(offset, data.length);
+        int n = (int) (length < 0 ? data.length - from : Math.min(length, data.length - from));
+        return new java.io.ByteArrayInputStream(data, from, n);
     }
 
     public void delete(String hash) {

@@ -66,6 +66,14 @@ public interface StoreConfig {
 
         @WithDefault("us-east-1")
         String region();
+
+        /** Memory for the bytes of recently read small blobs (0: none); see BlobCache. */
+        @WithDefault("67108864")
+        long cacheBytes();
+
+        /** Only blobs up to this size are cached; larger ones are always read (ranged) from S3. */
+        @WithDefault("262144")
+        int cacheMaxObject();
     }
 
     interface Auth {

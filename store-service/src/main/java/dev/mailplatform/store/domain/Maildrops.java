@@ -2,14 +2,19 @@ package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.error.StoreException;
+import dev.mailplatform.store.v1.FlagsMode;
 import dev.mailplatform.store.v1.MaildropEntry;
 import dev.mailplatform.store.v1.MaildropHeader;
 import dev.mailplatform.store.v1.RetentionPolicy;
+import dev.mailplatform.store.v1.UidRange;
+import dev.mailplatform.store.v1.UidSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
 import org.jboss.logging.Logger;
 
@@ -103,16 +108,25 @@ public class Maildrops {
                 .orElseThrow(() -> StoreException.notFound("no such lease (expired and taken over, or released)"));
     }
 
-    /** The UPDATE state: all the deletions or none, then the lease is released. */
+    /**
+     * The UPDATE state: all the deletions or none, the session's retrievals recorded in the same transaction (so RETR
+     * itself writes nothing), then the lease is released.
+     */
     @Transactional
-    public int commit(long accountId, String leaseId, List<Integer> uids) {
+    public int commit(long accountId, String leaseId, List<Integer> uids, List<Integer> retrieved, boolean markSeen) {
         requireLease(accountId, leaseId);
+        Set<Long> gone = unsigned(uids);
+        Set<Long> kept = unsigned(retrieved);
+        kept.removeAll(gone);
+        if (!kept.isEmpty()) {
+            applyRetrievals(accountId, kept, markSeen);
+        }
         int deleted = 0;
-        if (!uids.isEmpty()) {
+        if (!gone.isEmpty()) {
+            // Read (and lock) the row after the retrievals: setting \Seen moved HIGHESTMODSEQ on.
             MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
-            Long[] arr = uids.stream().map(Integer::toUnsignedLong).toArray(Long[]::new);
             List<Object> p = new ArrayList<>();
-            p.add(arr);
+            p.add(gone.toArray(Long[]::new));
             deleted = messages.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).getExpungedUidsCount();
         }
         db.update("DELETE FROM pop3_lease WHERE account_id = ? AND lease_id = ?", accountId, leaseId);
@@ -124,17 +138,60 @@ public class Maildrops {
         db.update("DELETE FROM pop3_lease WHERE account_id = ? AND lease_id = ?", accountId, leaseId);
     }
 
+    /**
+     * Records the retrievals of a session that ends without UPDATE: one transaction, whatever the number of UIDs.
+     * UIDs that no longer exist are skipped (an IMAP client may have expunged them meanwhile).
+     */
     @Transactional
-    public void recordRetrieval(long accountId, String leaseId, int uid) {
-        if (uid == 0) {
-            throw StoreException.invalid("UID 0 is not valid");
+    public void recordRetrieval(long accountId, String leaseId, List<Integer> uids, boolean markSeen) {
+        Set<Long> set = unsigned(uids);
+        if (set.isEmpty()) {
+            throw StoreException.invalid("no UIDs to record");
         }
         requireLease(accountId, leaseId);
-        MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, false, 0);
-        if (db.update("UPDATE message SET pop3_retrieved_at = COALESCE(pop3_retrieved_at, now()) "
-                + "WHERE mailbox_id = ? AND uid = ?", inbox.id(), Integer.toUnsignedLong(uid)) == 0) {
-            throw StoreException.notFound("no message with UID " + Integer.toUnsignedLong(uid));
+        applyRetrievals(accountId, set, markSeen);
+    }
+
+    /** Starts the retention clock of each message (the first retrieval counts) and sets \Seen when asked. */
+    private void applyRetrievals(long accountId, Set<Long> uids, boolean markSeen) {
+        // Locked: a flag change takes the next modseq of the mailbox.
+        MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, markSeen, 0);
+        Long[] arr = uids.toArray(Long[]::new);
+        // The IS NULL filter only spares rows already stamped a needless new version; COALESCE keeps the rule plain.
+        db.update("UPDATE message SET pop3_retrieved_at = COALESCE(pop3_retrieved_at, now()) "
+                + "WHERE mailbox_id = ? AND uid = ANY(?::bigint[]) AND pop3_retrieved_at IS NULL", inbox.id(),
+                (Object) arr);
+        if (markSeen) {
+            // One flag change (one modseq) for the whole session; consecutive UIDs become one range.
+            UidSet.Builder set = UidSet.newBuilder();
+            long first = -1;
+            long last = -1;
+            for (long u : uids) {
+                if (first >= 0 && u == last + 1) {
+                    last = u;
+                    continue;
+                }
+                if (first >= 0) {
+                    set.addRanges(UidRange.newBuilder().setFirst((int) first).setLast((int) last));
+                }
+                first = u;
+                last = u;
+            }
+            set.addRanges(UidRange.newBuilder().setFirst((int) first).setLast((int) last));
+            messages.applyFlags(inbox, set.build(), FlagsMode.FLAGS_ADD, Flags.SEEN, new String[0], 0);
         }
+    }
+
+    /** The UIDs as unsigned values, in order, without duplicates; UID 0 is not valid. */
+    private static Set<Long> unsigned(List<Integer> uids) {
+        Set<Long> out = new TreeSet<>();
+        for (int u : uids) {
+            if (u == 0) {
+                throw StoreException.invalid("UID 0 is not valid");
+            }
+            out.add(Integer.toUnsignedLong(u));
+        }
+        return out;
     }
 
     // ---- retention ----

@@ -183,23 +183,59 @@ public class MessageStore {
     // ---- fetch content ----
 
     /** Where a section's bytes are: a range of a blob, or (for HEADER.FIELDS) bytes computed here. */
-    public record ContentPlan(String hash, long offset, long length, long sectionSize, byte[] inline,
+    public record ContentPlan(String hash, long blobSize, long offset, long length, long sectionSize, byte[] inline,
             MessageState newState) {
     }
 
+    /** FetchContent with set_seen: the flag change and the read in one transaction. */
     @Transactional
     public ContentPlan planContent(FetchContentRequest req) {
+        return plan(req);
+    }
+
+    /**
+     * FetchContent without set_seen: one autocommit query, without the begin and commit of a transaction around it
+     * (a POP3 RETR, an IMAP BODY.PEEK).
+     */
+    public ContentPlan planRead(FetchContentRequest req) {
+        if (req.getSetSeen()) {
+            throw new IllegalArgumentException("set_seen needs planContent");
+        }
+        return plan(req);
+    }
+
+    private ContentPlan plan(FetchContentRequest req) {
         if (req.getUid() == 0) {
             throw StoreException.invalid("UID 0 is not valid");
         }
-        MailboxStore.Row mb = mailboxes.find(req.getMailbox(), req.getSetSeen());
         long uid = Integer.toUnsignedLong(req.getUid());
-        record Msg(String hash, long size, long headerSize, byte[] structure, byte[] header) {
+        record Msg(String hash, long size, long headerSize, byte[] structure, byte[] header, long blobSize,
+                long uidvalidity) {
         }
-        Msg m = db.one("SELECT m.blob_hash, m.size, b.header_size, b.body_structure, b.header_raw FROM message m "
-                + "JOIN blob b ON b.hash = m.blob_hash WHERE m.mailbox_id = ? AND m.uid = ?",
-                rs -> new Msg(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBytes(4), rs.getBytes(5)),
-                mb.id(), uid).orElseThrow(() -> StoreException.notFound("no message with UID " + uid));
+        String columns = "m.blob_hash, m.size, b.header_size, b.body_structure, b.header_raw, b.size, mb.uidvalidity";
+        Db.Row<Msg> msg = rs -> new Msg(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBytes(4), rs.getBytes(5),
+                rs.getLong(6), rs.getLong(7));
+        MailboxStore.Row mb = null;
+        Msg m;
+        if (req.getSetSeen()) {
+            // Setting a flag needs the mailbox row locked first (its modseq).
+            mb = mailboxes.find(req.getMailbox(), true);
+            m = db.one("SELECT " + columns + " FROM message m JOIN blob b ON b.hash = m.blob_hash "
+                    + "JOIN mailbox mb ON mb.id = m.mailbox_id WHERE m.mailbox_id = ? AND m.uid = ?", msg,
+                    mb.id(), uid).orElseThrow(() -> StoreException.notFound("no message with UID " + uid));
+        } else {
+            // A pure read (POP3 RETR/TOP, BODY.PEEK): mailbox and message in one round trip.
+            long expected = Integer.toUnsignedLong(req.getMailbox().getExpectedUidvalidity());
+            m = db.one("SELECT " + columns + " FROM mailbox mb JOIN message m ON m.mailbox_id = mb.id "
+                    + "JOIN blob b ON b.hash = m.blob_hash WHERE mb.account_id = ? AND mb.name = ? AND m.uid = ?",
+                    msg, req.getMailbox().getAccountId(),
+                    MailboxName.normalize(req.getMailbox().getMailbox()), uid).orElse(null);
+            if (m == null || (expected != 0 && m.uidvalidity() != expected)) {
+                // The same errors as the two-step read: no account or mailbox, a changed UIDVALIDITY, then no message.
+                mailboxes.find(req.getMailbox(), false);
+                throw StoreException.notFound("no message with UID " + uid);
+            }
+        }
         MessageState newState = null;
         if (req.getSetSeen()) {
             StoreFlagsResponse r = applyFlags(mb, UidSets.of(uid), FlagsMode.FLAGS_ADD, Flags.SEEN, new String[0], 0);
@@ -222,7 +258,7 @@ public class MessageStore {
             if (range.start() == 0) {
                 header = m.header();
             } else {
-                try (var in = blobs.read(m.hash(), range.start(), range.end() - range.start())) {
+                try (var in = blobs.read(m.hash(), m.blobSize(), range.start(), range.end() - range.start())) {
                     header = in.readAllBytes(); // a part header: bounded by the MIME index
                 } catch (java.io.IOException e) {
                     throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
@@ -236,9 +272,9 @@ public class MessageStore {
         long length = req.getLength() == 0 ? sectionSize - offset : Math.min(req.getLength(), sectionSize - offset);
         if (inline != null) {
             inline = Arrays.copyOfRange(inline, (int) offset, (int) (offset + length));
-            return new ContentPlan(m.hash(), 0, length, sectionSize, inline, newState);
+            return new ContentPlan(m.hash(), m.blobSize(), 0, length, sectionSize, inline, newState);
         }
-        return new ContentPlan(m.hash(), range.start() + offset, length, sectionSize, null, newState);
+        return new ContentPlan(m.hash(), m.blobSize(), range.start() + offset, length, sectionSize, null, newState);
     }
 
     // ---- append ----

@@ -93,6 +93,7 @@ public class MessageGrpc implements MessageService {
         MessageStore.ContentPlan plan;
         InputStream in;
         long remaining;
+        FetchContentResponse single;
         boolean first = true;
 
         void close() {
@@ -109,50 +110,67 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<FetchContentResponse> fetchContent(FetchContentRequest r) {
         ContentCursor cur = new ContentCursor();
-        return Offload.call(() -> messages.planContent(r)).onItem().transformToMulti(plan -> {
+        return Offload.call(() -> {
+            MessageStore.ContentPlan plan = r.getSetSeen() ? messages.planContent(r) : messages.planRead(r);
             cur.plan = plan;
             cur.remaining = plan.length();
-            return Offload.<ContentCursor, FetchContentResponse>pages(() -> cur, c -> {
-                FetchContentResponse.Builder b = FetchContentResponse.newBuilder();
-                if (c.first) {
-                    b.setSectionSize(c.plan.sectionSize());
-                    if (c.plan.newState() != null) {
-                        b.setNewState(c.plan.newState());
-                    }
-                }
-                if (c.plan.inline() != null) {
-                    if (!c.first) {
-                        return List.of();
-                    }
-                    c.first = false;
-                    return List.of(b.setData(ByteString.copyFrom(c.plan.inline())).build());
-                }
-                if (c.remaining == 0) {
-                    if (c.first) {
-                        c.first = false;
-                        return List.of(b.build());
-                    }
-                    return List.of();
-                }
-                if (c.in == null) {
-                    c.in = blobs.read(c.plan.hash(), c.plan.offset(), c.plan.length());
-                }
-                byte[] buf = new byte[(int) Math.min(CHUNK, c.remaining)];
-                int n;
-                try {
-                    n = c.in.readNBytes(buf, 0, buf.length);
-                } catch (IOException e) {
-                    throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
-                }
-                if (n <= 0) {
+            if (plan.inline() == null && plan.length() > 0 && plan.length() <= CHUNK) {
+                // Most messages fit one chunk: read it in this worker hop and answer with one response, rather than
+                // a hop per page and one more to find the end.
+                cur.single = nextContent(cur).get(0);
+                if (cur.remaining != 0) {
                     throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage returned a short read");
                 }
-                c.remaining -= n;
-                c.first = false;
-                contentBytes.increment(n);
-                return List.of(b.setData(ByteString.copyFrom(buf, 0, n)).build());
-            });
+            }
+            return plan;
+        }).onItem().transformToMulti(plan -> {
+            if (cur.single != null) {
+                return Multi.createFrom().item(List.of(cur.single));
+            }
+            return Offload.<ContentCursor, FetchContentResponse>pages(() -> cur, MessageGrpc.this::nextContent);
         }).onItem().transformToIterable(l -> l).onTermination().invoke(cur::close);
+    }
+
+    /** The next response of a FetchContent stream; an empty list at the end. Runs on a worker thread. */
+    private List<FetchContentResponse> nextContent(ContentCursor c) {
+        FetchContentResponse.Builder b = FetchContentResponse.newBuilder();
+        if (c.first) {
+            b.setSectionSize(c.plan.sectionSize());
+            if (c.plan.newState() != null) {
+                b.setNewState(c.plan.newState());
+            }
+        }
+        if (c.plan.inline() != null) {
+            if (!c.first) {
+                return List.of();
+            }
+            c.first = false;
+            return List.of(b.setData(ByteString.copyFrom(c.plan.inline())).build());
+        }
+        if (c.remaining == 0) {
+            if (c.first) {
+                c.first = false;
+                return List.of(b.build());
+            }
+            return List.of();
+        }
+        if (c.in == null) {
+            c.in = blobs.read(c.plan.hash(), c.plan.blobSize(), c.plan.offset(), c.plan.length());
+        }
+        byte[] buf = new byte[(int) Math.min(CHUNK, c.remaining)];
+        int n;
+        try {
+            n = c.in.readNBytes(buf, 0, buf.length);
+        } catch (IOException e) {
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
+        }
+        if (n <= 0) {
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage returned a short read");
+        }
+        c.remaining -= n;
+        c.first = false;
+        contentBytes.increment(n);
+        return List.of(b.setData(ByteString.copyFrom(buf, 0, n)).build());
     }
 
     /** Collects the client stream into a spool on a worker thread, then runs the append transaction. */

@@ -63,7 +63,8 @@ public class Pop3Grpc implements Pop3Service {
     @Override
     public Uni<CommitMaildropResponse> commitMaildrop(CommitMaildropRequest r) {
         return Offload.call(() -> CommitMaildropResponse.newBuilder()
-                .setDeleted(maildrops.commit(r.getAccountId(), r.getLeaseId(), r.getDeletedUidsList())).build());
+                .setDeleted(maildrops.commit(r.getAccountId(), r.getLeaseId(), r.getDeletedUidsList(),
+                        r.getRetrievedUidsList(), r.getMarkSeen())).build());
     }
 
     @Override
@@ -77,7 +78,12 @@ public class Pop3Grpc implements Pop3Service {
     @Override
     public Uni<Empty> recordRetrieval(RecordRetrievalRequest r) {
         return Offload.call(() -> {
-            maildrops.recordRetrieval(r.getAccountId(), r.getLeaseId(), r.getUid());
+            // The single uid of the first version of the call counts as one more UID (see the proto).
+            List<Integer> uids = new java.util.ArrayList<>(r.getUidsList());
+            if (r.getUid() != 0) {
+                uids.add(r.getUid());
+            }
+            maildrops.recordRetrieval(r.getAccountId(), r.getLeaseId(), uids, r.getMarkSeen());
             return Empty.getDefaultInstance();
         });
     }

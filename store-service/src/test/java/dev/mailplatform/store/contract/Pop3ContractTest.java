@@ -119,6 +119,93 @@ class Pop3ContractTest extends StoreContract {
     }
 
     @Test
+    void commitRecordsRetrievalsWithTheDeletionsInOneTransaction() throws Exception {
+        Account a = newAccount();
+        for (int i = 0; i < 4; i++) {
+            append(a, "INBOX", TestMessages.simple("q" + i, "n" + i));
+        }
+        Drop d = open(a, 60);
+        // UID 0 fails the whole commit: nothing deleted, nothing recorded, the lease still held.
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> pop3.commitMaildrop(CommitMaildropRequest.newBuilder()
+                .setAccountId(a.getId()).setLeaseId(d.header().getLeaseId()).addDeletedUids(4)
+                .addRetrievedUids(2).addRetrievedUids(0).setMarkSeen(true).build()));
+        assertEquals(4, inboxCount(a));
+        assertEquals(0, seenMask(a));
+        assertEquals(List.of(), retrieved(a));
+        // 1 retrieved and deleted, 2 and 3 retrieved, 4 not; 99 does not exist and is skipped.
+        var resp = pop3.commitMaildrop(CommitMaildropRequest.newBuilder().setAccountId(a.getId())
+                .setLeaseId(d.header().getLeaseId()).addDeletedUids(1).addRetrievedUids(3).addRetrievedUids(1)
+                .addRetrievedUids(2).addRetrievedUids(99).setMarkSeen(true).build());
+        assertEquals(1, resp.getDeleted());
+        assertEquals(List.of(2, 3), retrieved(a));
+        assertEquals(0b0110, seenMask(a), "\\Seen on 2 and 3 only");
+        // The first retrieval counts: a later one leaves the time alone. Without mark_seen no flag changes.
+        backdate(a, 2, 5);
+        Drop again = open(a, 60);
+        pop3.commitMaildrop(CommitMaildropRequest.newBuilder().setAccountId(a.getId())
+                .setLeaseId(again.header().getLeaseId()).addRetrievedUids(2).addRetrievedUids(4).build());
+        assertEquals(List.of(2, 3, 4), retrieved(a));
+        assertEquals(0b0110, seenMask(a), "mark_seen false sets no flag");
+        pop3.setRetentionPolicy(SetRetentionPolicyRequest.newBuilder().setAccountId(a.getId()).setRetentionDays(2)
+                .build());
+        retention.run();
+        assertEquals(List.of(3, 4), retrieved(a), "2 kept its first retrieval time, 5 days ago, and is due");
+    }
+
+    @Test
+    void recordRetrievalTakesManyUidsInOneCall() throws Exception {
+        Account a = newAccount();
+        for (int i = 0; i < 4; i++) {
+            append(a, "INBOX", TestMessages.simple("w" + i, "n" + i));
+        }
+        Drop d = open(a, 60);
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> pop3.recordRetrieval(RecordRetrievalRequest.newBuilder()
+                .setAccountId(a.getId()).setLeaseId(d.header().getLeaseId()).build()));
+        // uids plus the single uid of the first version; 42 no longer exists and is skipped.
+        pop3.recordRetrieval(RecordRetrievalRequest.newBuilder().setAccountId(a.getId())
+                .setLeaseId(d.header().getLeaseId()).addUids(1).addUids(42).addUids(2).setUid(4).setMarkSeen(true)
+                .build());
+        assertEquals(List.of(1, 2, 4), retrieved(a));
+        assertEquals(0b1011, seenMask(a));
+        pop3.recordRetrieval(RecordRetrievalRequest.newBuilder().setAccountId(a.getId())
+                .setLeaseId(d.header().getLeaseId()).addUids(3).build());
+        assertEquals(List.of(1, 2, 3, 4), retrieved(a));
+        assertEquals(0b1011, seenMask(a), "mark_seen false sets no flag");
+        pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(d.header().getLeaseId())
+                .build());
+        assertEquals(4, inboxCount(a), "recording retrievals deletes nothing");
+        assertStatus(Status.Code.NOT_FOUND, () -> pop3.recordRetrieval(RecordRetrievalRequest.newBuilder()
+                .setAccountId(a.getId()).setLeaseId(d.header().getLeaseId()).addUids(1).build()));
+    }
+
+    /** Bit uid-1 set for each INBOX message with \Seen. */
+    private int seenMask(Account a) {
+        int[] mask = {0};
+        drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(all())
+                .setFlags(true).build())).forEach(r -> r.getMessagesList().forEach(m -> {
+                    if ((m.getSystemFlags() & 1) != 0) {
+                        mask[0] |= 1 << (m.getUid() - 1);
+                    }
+                }));
+        return mask[0];
+    }
+
+    /** The INBOX UIDs with a retrieval time. */
+    private static List<Integer> retrieved(Account a) throws Exception {
+        try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
+                StoreInfraResource.dbPassword());
+                var rs = c.createStatement().executeQuery("SELECT uid FROM message WHERE pop3_retrieved_at IS NOT NULL"
+                        + " AND mailbox_id = (SELECT id FROM mailbox WHERE account_id = " + a.getId()
+                        + " AND name = 'INBOX') ORDER BY uid")) {
+            List<Integer> out = new ArrayList<>();
+            while (rs.next()) {
+                out.add(rs.getInt(1));
+            }
+            return out;
+        }
+    }
+
+    @Test
     void loginDelayIsEnforced() {
         Account a = newAccount();
         accounts.updateAccount(UpdateAccountRequest.newBuilder().setId(a.getId()).setPop3LoginDelaySeconds(300).build());
@@ -169,10 +256,8 @@ class Pop3ContractTest extends StoreContract {
         for (Account acc : List.of(a, never)) {
             Drop d = open(acc, 60);
             // Messages 1..3 retrieved; 4 never.
-            for (int uid = 1; uid <= 3; uid++) {
-                pop3.recordRetrieval(RecordRetrievalRequest.newBuilder().setAccountId(acc.getId())
-                        .setLeaseId(d.header().getLeaseId()).setUid(uid).build());
-            }
+            pop3.recordRetrieval(RecordRetrievalRequest.newBuilder().setAccountId(acc.getId())
+                    .setLeaseId(d.header().getLeaseId()).addUids(1).addUids(2).addUids(3).build());
             // While a session holds the maildrop, nothing is deleted under it.
             backdate(acc, 1, 5);
             retention.run();
@@ -192,7 +277,7 @@ class Pop3ContractTest extends StoreContract {
         assertEquals(1, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "Archive")).build())
                 .getMessages(), "retention covers the maildrop only");
         assertStatus(Status.Code.NOT_FOUND, () -> pop3.recordRetrieval(RecordRetrievalRequest.newBuilder()
-                .setAccountId(a.getId()).setLeaseId("no-such-lease").setUid(2).build()));
+                .setAccountId(a.getId()).setLeaseId("no-such-lease").addUids(2).build()));
     }
 
     private static void backdate(Account a, int uid, int days) throws Exception {
