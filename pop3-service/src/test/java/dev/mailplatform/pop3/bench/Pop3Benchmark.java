@@ -25,7 +25,7 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * Not a timed test: a harness that prints RETR/s. {@code ./mvnw -B -o -pl pop3-service -am verify -Pbench}. Each
+ * Not a timed test: a harness that prints RETR/s. {@code ./mvnw -B -pl pop3-service verify -Pbench} after {@code ./mvnw install -DskipTests}. Each
  * worker has its own account (the maildrop lock is exclusive) and loops: login, RETR every message, QUIT.
  */
 @QuarkusTest
