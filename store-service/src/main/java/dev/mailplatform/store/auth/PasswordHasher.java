@@ -1,5 +1,8 @@
 package dev.mailplatform.store.auth;
 
+import dev.mailplatform.store.config.StoreConfig;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -11,7 +14,8 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
 /**
  * Argon2id password hashes in the PHC string format ({@code $argon2id$v=19$m=19456,t=2,p=1$salt$hash}), with the
  * OWASP-recommended minimum cost. The parameters travel with each hash, so they can be raised later without
- * invalidating stored passwords.
+ * invalidating stored passwords. A password that passed recently is recognised by {@link VerifiedPasswords} without a
+ * second Argon2id run.
  */
 @ApplicationScoped
 public class PasswordHasher {
@@ -25,6 +29,15 @@ public class PasswordHasher {
     private static final Base64.Decoder B64D = Base64.getDecoder();
 
     private final SecureRandom random = new SecureRandom();
+    private final VerifiedPasswords verified;
+    private final Counter fullChecks;
+    private final Counter rememberedChecks;
+
+    public PasswordHasher(StoreConfig config, MeterRegistry registry) {
+        this.verified = new VerifiedPasswords(config.auth().verifiedTtl(), config.auth().verifiedMaxEntries());
+        this.fullChecks = registry.counter("mail.store.password.checks", "how", "argon2id");
+        this.rememberedChecks = registry.counter("mail.store.password.checks", "how", "remembered");
+    }
 
     /** A hash of a password nobody knows, so unknown users cost as much time as known ones. */
     private final String decoy = hash("decoy-" + System.nanoTime());
@@ -38,6 +51,19 @@ public class PasswordHasher {
     }
 
     public boolean verify(String password, String phc) {
+        if (verified.contains(phc, password)) {
+            rememberedChecks.increment();
+            return true;
+        }
+        fullChecks.increment();
+        if (check(password, phc)) {
+            verified.add(phc, password);
+            return true;
+        }
+        return false;
+    }
+
+    private boolean check(String password, String phc) {
         try {
             String[] parts = phc.split("\\$");
             // "", "argon2id", "v=19", "m=..,t=..,p=..", salt, hash
@@ -66,7 +92,7 @@ public class PasswordHasher {
 
     /** Spends the same time as a real verification; used when the user does not exist. */
     public void verifyDecoy(String password) {
-        verify(password, decoy);
+        check(password, decoy);
     }
 
     private static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int len) {

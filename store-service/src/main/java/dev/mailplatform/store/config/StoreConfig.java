@@ -87,6 +87,17 @@ public interface StoreConfig {
 
         @WithDefault("PT10S")
         Duration maxDelay();
+
+        /**
+         * How long a password that passed the Argon2id check is recognised again without running Argon2id (an HMAC
+         * of it, in memory only). PT0S turns this off: every login then costs a full Argon2id run.
+         */
+        @WithDefault("PT10M")
+        Duration verifiedTtl();
+
+        /** At most this many recently verified passwords are remembered (about 300 bytes each). */
+        @WithDefault("20000")
+        int verifiedMaxEntries();
     }
 
     interface Pop3 {

@@ -27,7 +27,9 @@ import dev.mailplatform.store.v1.UpdateAccountRequest;
 import dev.mailplatform.store.v1.UpdateDomainRequest;
 import dev.mailplatform.testkit.StoreInfraResource;
 import io.grpc.Status;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -123,6 +125,9 @@ class AccountContractTest extends StoreContract {
                 "Archive", "\\Archive"), got);
     }
 
+    @Inject
+    MeterRegistry registry;
+
     @Test
     void accountUpdatesPasswordAndDisable() throws Exception {
         Account a = newAccount();
@@ -138,6 +143,7 @@ class AccountContractTest extends StoreContract {
         u = accounts.updateAccount(UpdateAccountRequest.newBuilder().setId(a.getId()).setClearStorageLimit(true).build());
         assertFalse(u.hasStorageLimit());
 
+        // The old password passed twice above, so the store remembers it as verified; a new password must still end it.
         accounts.setPassword(SetPasswordRequest.newBuilder().setId(a.getId()).setPassword("a new password").build());
         assertEquals(AuthResult.AUTH_INVALID_CREDENTIALS, auth(a.getAddress(), PASSWORD, "10.1.0.2").getResult());
         assertEquals(AuthResult.AUTH_OK, auth(a.getAddress(), "a new password", "10.1.0.2").getResult());
@@ -158,6 +164,25 @@ class AccountContractTest extends StoreContract {
             assertTrue(rs.getString(1).startsWith("$argon2id$v=19$"), rs.getString(1));
             assertFalse(rs.getString(1).contains("a new password"));
         }
+    }
+
+    @Test
+    void aPasswordThatPassedIsRememberedButAWrongOneAlwaysPaysArgon2() {
+        Account a = newAccount();
+        double full = checks("argon2id");
+        double remembered = checks("remembered");
+        assertEquals(AuthResult.AUTH_OK, auth(a.getAddress(), PASSWORD, "10.1.0.3").getResult());
+        assertEquals(full + 1, checks("argon2id"), "the first login runs Argon2id");
+        assertEquals(AuthResult.AUTH_OK, auth(a.getAddress(), PASSWORD, "10.1.0.3").getResult());
+        assertEquals(full + 1, checks("argon2id"), "the second is recognised without it");
+        assertEquals(remembered + 1, checks("remembered"));
+        assertEquals(AuthResult.AUTH_INVALID_CREDENTIALS, auth(a.getAddress(), PASSWORD + "x", "10.1.0.3").getResult());
+        assertEquals(full + 2, checks("argon2id"), "a wrong password always costs a full check");
+        assertEquals(remembered + 1, checks("remembered"));
+    }
+
+    double checks(String how) {
+        return registry.counter("mail.store.password.checks", "how", how).count();
     }
 
     @Test
