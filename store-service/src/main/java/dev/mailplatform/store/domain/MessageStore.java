@@ -277,6 +277,38 @@ public class MessageStore {
         return new ContentPlan(m.hash(), m.blobSize(), range.start() + offset, length, sectionSize, null, newState);
     }
 
+    /** Where the whole message of one UID is: its blob and its size. */
+    public record MessageBlob(String hash, long size, long blobSize) {
+    }
+
+    public static final int MAX_FETCH_MESSAGES = 1000;
+
+    /**
+     * FetchMessages: the blobs of many UIDs in one query, without a transaction (a pure read). UIDs that are not in
+     * the mailbox are simply absent from the map.
+     */
+    public java.util.Map<Long, MessageBlob> planMessages(MailboxRef ref, List<Integer> uids) {
+        if (uids.isEmpty() || uids.size() > MAX_FETCH_MESSAGES) {
+            throw StoreException.invalid("FetchMessages takes 1 to " + MAX_FETCH_MESSAGES + " UIDs, not " + uids.size());
+        }
+        Long[] wanted = new Long[uids.size()];
+        Set<Long> seen = new HashSet<>();
+        for (int i = 0; i < wanted.length; i++) {
+            wanted[i] = Integer.toUnsignedLong(uids.get(i));
+            if (wanted[i] == 0 || !seen.add(wanted[i])) {
+                throw StoreException.invalid(wanted[i] == 0 ? "UID 0 is not valid" : "UID " + wanted[i] + " is asked twice");
+            }
+        }
+        long mailboxId = mailboxes.find(ref, false).id();
+        java.util.Map<Long, MessageBlob> out = new java.util.HashMap<>();
+        db.list("SELECT m.uid, m.blob_hash, m.size, b.size FROM message m JOIN blob b ON b.hash = m.blob_hash "
+                + "WHERE m.mailbox_id = ? AND m.uid = ANY(?)", rs -> {
+                    out.put(rs.getLong(1), new MessageBlob(rs.getString(2), rs.getLong(3), rs.getLong(4)));
+                    return null;
+                }, mailboxId, wanted);
+        return out;
+    }
+
     // ---- append ----
 
     /** Streams the request body into a spool; call {@link #append} once it is complete. */

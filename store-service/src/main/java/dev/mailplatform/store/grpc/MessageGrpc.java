@@ -16,6 +16,8 @@ import dev.mailplatform.store.v1.ExpungeRequest;
 import dev.mailplatform.store.v1.ExpungeResponse;
 import dev.mailplatform.store.v1.FetchContentRequest;
 import dev.mailplatform.store.v1.FetchContentResponse;
+import dev.mailplatform.store.v1.FetchMessagesRequest;
+import dev.mailplatform.store.v1.FetchMessagesResponse;
 import dev.mailplatform.store.v1.FetchMetadataRequest;
 import dev.mailplatform.store.v1.FetchMetadataResponse;
 import dev.mailplatform.store.v1.GetChangesRequest;
@@ -171,6 +173,88 @@ public class MessageGrpc implements MessageService {
         c.first = false;
         contentBytes.increment(n);
         return List.of(b.setData(ByteString.copyFrom(buf, 0, n)).build());
+    }
+
+    /** Where a FetchMessages stream is: the next UID, and the rest of the current message's bytes. */
+    private static final class MessagesCursor {
+        List<Integer> uids;
+        java.util.Map<Long, MessageStore.MessageBlob> blobs;
+        int next;
+        InputStream in;
+        long remaining;
+
+        void close() {
+            if (in != null) {
+                try {
+                    in.close();
+                } catch (IOException e) {
+                    // nothing to do: the connection is discarded
+                }
+                in = null;
+            }
+        }
+    }
+
+    @Override
+    public Multi<FetchMessagesResponse> fetchMessages(FetchMessagesRequest r) {
+        MessagesCursor cur = new MessagesCursor();
+        return Offload.call(() -> {
+            cur.uids = r.getUidsList();
+            cur.blobs = messages.planMessages(r.getMailbox(), cur.uids);
+            return cur;
+        }).onItem().transformToMulti(c -> Offload.pages(() -> c, this::nextMessages))
+                .onItem().transformToIterable(l -> l).onTermination().invoke(cur::close);
+    }
+
+    /**
+     * The next responses of a FetchMessages stream, about one chunk's worth of bytes (several small messages, or a
+     * piece of a large one) per worker hop; an empty list at the end. Runs on a worker thread.
+     */
+    private List<FetchMessagesResponse> nextMessages(MessagesCursor c) {
+        List<FetchMessagesResponse> out = new ArrayList<>();
+        int bytes = 0;
+        while (bytes < CHUNK) {
+            FetchMessagesResponse.Builder b = FetchMessagesResponse.newBuilder();
+            if (c.in == null) {
+                if (c.next >= c.uids.size()) {
+                    break;
+                }
+                int uid = c.uids.get(c.next);
+                MessageStore.MessageBlob blob = c.blobs.get(Integer.toUnsignedLong(uid));
+                b.setUid(uid);
+                if (blob == null) {
+                    out.add(b.setGone(true).setLast(true).build());
+                    c.next++;
+                    continue;
+                }
+                b.setSize(blob.size());
+                c.in = blobs.read(blob.hash(), blob.blobSize(), 0, blob.size());
+                c.remaining = blob.size();
+            } else {
+                b.setUid(c.uids.get(c.next));
+            }
+            byte[] buf = new byte[(int) Math.min(CHUNK - bytes, c.remaining)];
+            int n;
+            try {
+                n = c.in.readNBytes(buf, 0, buf.length);
+            } catch (IOException e) {
+                throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
+            }
+            if (n < buf.length) {
+                throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage returned a short read");
+            }
+            c.remaining -= n;
+            bytes += n;
+            contentBytes.increment(n);
+            b.setData(ByteString.copyFrom(buf, 0, n));
+            if (c.remaining == 0) {
+                b.setLast(true);
+                c.close();
+                c.next++;
+            }
+            out.add(b.build());
+        }
+        return out;
     }
 
     /** Collects the client stream into a spool on a worker thread, then runs the append transaction. */

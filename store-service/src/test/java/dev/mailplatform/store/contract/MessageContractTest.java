@@ -15,6 +15,8 @@ import dev.mailplatform.store.v1.ExpungeRequest;
 import dev.mailplatform.store.v1.ExpungeResponse;
 import dev.mailplatform.store.v1.FetchContentRequest;
 import dev.mailplatform.store.v1.FetchContentResponse;
+import dev.mailplatform.store.v1.FetchMessagesRequest;
+import dev.mailplatform.store.v1.FetchMessagesResponse;
 import dev.mailplatform.store.v1.FetchMetadataRequest;
 import dev.mailplatform.store.v1.FetchMetadataResponse;
 import dev.mailplatform.store.v1.Flags;
@@ -269,6 +271,68 @@ class MessageContractTest extends StoreContract {
                 .build()));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages.storeFlags(StoreFlagsRequest.newBuilder()
                 .setMailbox(ref(a, "INBOX")).setUids(all()).setFlags(Flags.newBuilder().setSystem(64)).build()));
+    }
+
+    @Test
+    void fetchMessagesStreamsWholeMessagesInTheOrderAsked() {
+        Account a = newAccount();
+        byte[] small = TestMessages.simple("one", "first");
+        byte[] large = TestMessages.withAttachment("two", "second", 200_000, 3);
+        byte[] third = TestMessages.simple("three", "third");
+        byte[] expunged = TestMessages.simple("four", "gone soon");
+        for (byte[] m : List.of(small, large, third, expunged)) {
+            append(a, "INBOX", m);
+        }
+        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(4, 4))
+                .setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(8)).build());
+        messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+
+        List<FetchMessagesResponse> rs = drain(messages.fetchMessages(FetchMessagesRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).addAllUids(List.of(3, 1, 4, 2)).build()));
+        java.util.Map<Integer, java.io.ByteArrayOutputStream> got = new java.util.LinkedHashMap<>();
+        java.util.Map<Integer, Integer> responses = new java.util.HashMap<>();
+        Integer open = null;
+        for (FetchMessagesResponse r : rs) {
+            if (open == null) {
+                assertFalse(got.containsKey(r.getUid()), "each message is sent once, whole");
+                got.put(r.getUid(), new java.io.ByteArrayOutputStream());
+                if (!r.getGone()) {
+                    assertEquals(List.of(small, large, third).get(r.getUid() - 1).length, r.getSize(),
+                            "the first response of a message carries its size");
+                }
+                open = r.getUid();
+            }
+            assertEquals(open, r.getUid(), "a message's responses are not interleaved with another's");
+            got.get(r.getUid()).writeBytes(r.getData().toByteArray());
+            responses.merge(r.getUid(), 1, Integer::sum);
+            if (r.getLast()) {
+                open = null;
+            }
+        }
+        assertEquals(null, open, "the stream ends after a message's last response");
+        assertEquals(List.of(3, 1, 4, 2), new ArrayList<>(got.keySet()), "in the order asked");
+        assertArrayEquals(third, got.get(3).toByteArray());
+        assertArrayEquals(small, got.get(1).toByteArray());
+        assertArrayEquals(large, got.get(2).toByteArray());
+        assertTrue(responses.get(2) > 1, "a large message comes in several chunks");
+        FetchMessagesResponse gone = rs.stream().filter(r -> r.getUid() == 4).findFirst().orElseThrow();
+        assertTrue(gone.getGone() && gone.getLast() && gone.getData().isEmpty(), "an expunged UID is reported gone");
+        assertEquals(1, responses.get(4));
+
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> drain(messages.fetchMessages(FetchMessagesRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).build())));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> drain(messages.fetchMessages(FetchMessagesRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).addAllUids(List.of(1, 2, 1)).build())));
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> drain(messages.fetchMessages(FetchMessagesRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).addUids(0).build())));
+        List<Integer> tooMany = new ArrayList<>();
+        for (int i = 1; i <= 1001; i++) {
+            tooMany.add(i);
+        }
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> drain(messages.fetchMessages(FetchMessagesRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).addAllUids(tooMany).build())));
+        assertStatus(Status.Code.NOT_FOUND, () -> drain(messages.fetchMessages(FetchMessagesRequest.newBuilder()
+                .setMailbox(ref(a, "Nope")).addUids(1).build())));
     }
 
     @Test
