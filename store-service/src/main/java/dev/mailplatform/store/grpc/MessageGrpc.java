@@ -97,15 +97,12 @@ public class MessageGrpc implements MessageService {
         long remaining;
         FetchContentResponse single;
         boolean first = true;
+        /** Set when the stream is over, possibly by the client's cancel while a worker is reading. */
+        volatile boolean closed;
 
         void close() {
-            if (in != null) {
-                try {
-                    in.close();
-                } catch (IOException e) {
-                    // nothing to do: the connection is discarded
-                }
-            }
+            closed = true;
+            closeQuietly(in);
         }
     }
 
@@ -164,9 +161,15 @@ public class MessageGrpc implements MessageService {
         try {
             n = c.in.readNBytes(buf, 0, buf.length);
         } catch (IOException e) {
+            if (c.closed) {
+                return List.of(); // cancelled (TOP has its lines, the client left): not a storage failure
+            }
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
         }
         if (n <= 0) {
+            if (c.closed) {
+                return List.of();
+            }
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage returned a short read");
         }
         c.remaining -= n;
@@ -182,15 +185,29 @@ public class MessageGrpc implements MessageService {
         int next;
         InputStream in;
         long remaining;
+        /** Set from the gRPC side when the client cancels; a read it interrupts then ends the stream quietly. */
+        volatile boolean closed;
 
+        /** The message is done: close its source on the worker thread. */
+        void finishMessage() {
+            InputStream i = in;
+            in = null;
+            closeQuietly(i);
+        }
+
+        /** The stream is over (end, error or the client's cancel); may run while a worker is reading. */
         void close() {
-            if (in != null) {
-                try {
-                    in.close();
-                } catch (IOException e) {
-                    // nothing to do: the connection is discarded
-                }
-                in = null;
+            closed = true;
+            closeQuietly(in);
+        }
+    }
+
+    private static void closeQuietly(InputStream in) {
+        if (in != null) {
+            try {
+                in.close();
+            } catch (IOException e) {
+                // nothing to do: the connection is discarded
             }
         }
     }
@@ -238,9 +255,15 @@ public class MessageGrpc implements MessageService {
             try {
                 n = c.in.readNBytes(buf, 0, buf.length);
             } catch (IOException e) {
+                if (c.closed) {
+                    return List.of();
+                }
                 throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
             }
             if (n < buf.length) {
+                if (c.closed) {
+                    return List.of();
+                }
                 throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage returned a short read");
             }
             c.remaining -= n;
@@ -249,7 +272,7 @@ public class MessageGrpc implements MessageService {
             b.setData(ByteString.copyFrom(buf, 0, n));
             if (c.remaining == 0) {
                 b.setLast(true);
-                c.close();
+                c.finishMessage();
                 c.next++;
             }
             out.add(b.build());
