@@ -8,6 +8,7 @@ import dev.mailplatform.pop3.session.Pop3Session;
 import dev.mailplatform.pop3.store.ContentStream;
 import dev.mailplatform.pop3.store.StoreCallException;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,9 +42,10 @@ final class ContentWriter implements ContentStream.Receiver {
     }
 
     /** {@code size} &lt; 0 leaves it out of the +OK line (TOP). */
-    static void stream(Pop3Session s, int uid, long size, DotStuffingEncoder encoder, Consumer<Boolean> done) {
+    static void stream(Pop3Session s, Function<ContentStream.Receiver, ContentStream> open, long size,
+            DotStuffingEncoder encoder, Consumer<Boolean> done) {
         ContentWriter w = new ContentWriter(s, size, encoder, done);
-        w.stream = s.services().store().fetchContent(s.accountId(), uid, s.connection().eventLoop(), w);
+        w.stream = open.apply(w);
         w.stream.request(IN_FLIGHT);
     }
 

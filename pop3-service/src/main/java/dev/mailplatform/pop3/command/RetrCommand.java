@@ -10,7 +10,8 @@ import dev.mailplatform.pop3.session.Pop3Session;
  * RFC 1939 RETR: streams the message from the store and nothing else. Its retrieval (the retention clock, and \Seen
  * when {@code mail.pop3.retr-sets-seen}) is only noted in the session; the store records all of a session's
  * retrievals in one transaction at QUIT (with the deletions) or when the connection ends without QUIT. A write per
- * RETR cost a durable commit (an fsync) on the path of every message.
+ * RETR cost a durable commit (an fsync) on the path of every message. The bytes come through the session's
+ * {@link dev.mailplatform.pop3.session.MaildropReader}, which reads ahead when RETRs come in order.
  */
 public final class RetrCommand implements CommandHandler {
 
@@ -24,7 +25,7 @@ public final class RetrCommand implements CommandHandler {
         if (n < 0) {
             return;
         }
-        ContentWriter.stream(s, s.maildrop().uid(n), s.maildrop().size(n), DotStuffingEncoder.whole(), ok -> {
+        ContentWriter.stream(s, r -> s.reader().open(n, r), s.maildrop().size(n), DotStuffingEncoder.whole(), ok -> {
             if (ok) {
                 s.maildrop().retrieved(n);
                 s.services().metrics().retrieved();

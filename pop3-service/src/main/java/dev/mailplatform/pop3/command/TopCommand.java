@@ -29,6 +29,7 @@ public final class TopCommand implements CommandHandler {
         if (n < 0) {
             return;
         }
-        ContentWriter.stream(s, s.maildrop().uid(n), -1, DotStuffingEncoder.top(lines), s::finish);
+        int uid = s.maildrop().uid(n);
+        ContentWriter.stream(s, r -> s.services().store().fetchContent(s.accountId(), uid, s.connection().eventLoop(), r), -1, DotStuffingEncoder.top(lines), s::finish);
     }
 }

@@ -47,6 +47,7 @@ public final class Pop3Session implements CommandLineParser.Sink {
     private long accountId;
     private String account;
     private Maildrop maildrop;
+    private MaildropReader reader;
     private long renewTimer = -1;
     private long idleTimer = -1;
     private long lastActivity = System.nanoTime();
@@ -220,6 +221,7 @@ public final class Pop3Session implements CommandLineParser.Sink {
         this.accountId = accountId;
         this.account = account;
         this.maildrop = maildrop;
+        this.reader = new MaildropReader(services.store(), conn, accountId, maildrop);
         this.state = SessionState.TRANSACTION;
         scheduleRenewal();
     }
@@ -257,6 +259,7 @@ public final class Pop3Session implements CommandLineParser.Sink {
     public void enterUpdate() {
         state = SessionState.UPDATE;
         cancelRenewal();
+        reader.close();
     }
 
     private void cancelRenewal() {
@@ -305,6 +308,9 @@ public final class Pop3Session implements CommandLineParser.Sink {
         closed = true;
         services.metrics().sessionClosed();
         cancelRenewal();
+        if (reader != null) {
+            reader.close();
+        }
         if (idleTimer >= 0) {
             conn.cancelTimer(idleTimer);
         }
@@ -438,6 +444,11 @@ public final class Pop3Session implements CommandLineParser.Sink {
 
     public Pop3Connection connection() {
         return conn;
+    }
+
+    /** RETR's source of message bytes; only in TRANSACTION. */
+    public MaildropReader reader() {
+        return reader;
     }
 
     public Maildrop maildrop() {

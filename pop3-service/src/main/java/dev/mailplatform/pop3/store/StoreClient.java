@@ -6,6 +6,8 @@ import dev.mailplatform.store.v1.AuthenticateRequest;
 import dev.mailplatform.store.v1.CommitMaildropRequest;
 import dev.mailplatform.store.v1.FetchContentRequest;
 import dev.mailplatform.store.v1.FetchContentResponse;
+import dev.mailplatform.store.v1.FetchMessagesRequest;
+import dev.mailplatform.store.v1.FetchMessagesResponse;
 import dev.mailplatform.store.v1.GetRetentionPolicyRequest;
 import dev.mailplatform.store.v1.LeaseRequest;
 import dev.mailplatform.store.v1.MailboxRef;
@@ -140,63 +142,106 @@ public class StoreClient {
      * {@link ContentStream#request}.
      */
     public ContentStream fetchContent(long accountId, int uid, Executor executor, ContentStream.Receiver receiver) {
-        FetchContentRequest request = FetchContentRequest.newBuilder()
-                .setMailbox(MailboxRef.newBuilder().setAccountId(accountId).setMailbox("INBOX"))
+        FetchContentRequest request = FetchContentRequest.newBuilder().setMailbox(inbox(accountId))
                 .setUid(uid).setSection(Section.newBuilder().setKind(SectionKind.SECTION_FULL)).build();
-        final class Observer implements ClientResponseObserver<FetchContentRequest, FetchContentResponse>, ContentStream {
-            private volatile ClientCallStreamObserver<FetchContentRequest> call;
-            private volatile boolean cancelled;
+        Pulled<FetchContentRequest, FetchContentResponse> observer = new Pulled<>(executor,
+                r -> receiver.chunk(r.getData().toByteArray()), receiver::end, receiver::failed);
+        stub().withDeadlineAfter(CALL_SECONDS * 20, TimeUnit.SECONDS).fetchContent(request, observer);
+        return observer;
+    }
 
-            @Override
-            public void beforeStart(ClientCallStreamObserver<FetchContentRequest> requestStream) {
-                call = requestStream;
-                requestStream.disableAutoRequestWithInitial(0);
+    /**
+     * Streams the whole messages of these UIDs, in this order (see FetchMessages in the store's proto). Like
+     * {@link #fetchContent}, nothing arrives until the receiver asks, one response at a time.
+     */
+    public MessagesStream fetchMessages(long accountId, List<Integer> uids, Executor executor,
+            MessagesStream.Receiver receiver) {
+        FetchMessagesRequest request = FetchMessagesRequest.newBuilder().setMailbox(inbox(accountId))
+                .addAllUids(uids).build();
+        Pulled<FetchMessagesRequest, FetchMessagesResponse> observer = new Pulled<>(executor, r -> {
+            if (r.getGone()) {
+                receiver.gone(r.getUid());
+            } else {
+                receiver.piece(r.getUid(), r.getData().toByteArray(), r.getLast());
             }
+        }, receiver::end, receiver::failed);
+        stub().withDeadlineAfter(CALL_SECONDS * 20, TimeUnit.SECONDS).fetchMessages(request, observer);
+        return observer;
+    }
 
-            @Override
-            public void onNext(FetchContentResponse value) {
-                byte[] data = value.getData().toByteArray();
-                executor.execute(() -> {
-                    if (!cancelled) {
-                        receiver.chunk(data);
-                    }
-                });
-            }
+    private static MailboxRef inbox(long accountId) {
+        return MailboxRef.newBuilder().setAccountId(accountId).setMailbox("INBOX").build();
+    }
 
-            @Override
-            public void onError(Throwable t) {
-                executor.execute(() -> {
-                    if (!cancelled) {
-                        receiver.failed(new StoreCallException(t));
-                    }
-                });
-            }
-
-            @Override
-            public void onCompleted() {
-                executor.execute(() -> {
-                    if (!cancelled) {
-                        receiver.end();
-                    }
-                });
-            }
-
-            @Override
-            public void request(int chunks) {
-                call.request(chunks);
-            }
-
-            @Override
-            public void cancel() {
-                cancelled = true;
-                call.cancel("no more content needed", null);
-            }
-        }
-        Observer observer = new Observer();
+    private MessageServiceGrpc.MessageServiceStub stub() {
         if (messages == null) {
             messages = MessageServiceGrpc.newStub(channel);
         }
-        messages.withDeadlineAfter(CALL_SECONDS * 20, TimeUnit.SECONDS).fetchContent(request, observer);
-        return observer;
+        return messages;
+    }
+
+    /**
+     * A server stream with manual flow control: a response is delivered only after it was requested, on the given
+     * executor, in order; nothing is delivered after cancel().
+     */
+    private static final class Pulled<Q, R> implements ClientResponseObserver<Q, R>, ContentStream, MessagesStream {
+        private final Executor executor;
+        private final java.util.function.Consumer<R> next;
+        private final Runnable end;
+        private final java.util.function.Consumer<StoreCallException> failed;
+        private volatile ClientCallStreamObserver<Q> call;
+        private volatile boolean cancelled;
+
+        Pulled(Executor executor, java.util.function.Consumer<R> next, Runnable end,
+                java.util.function.Consumer<StoreCallException> failed) {
+            this.executor = executor;
+            this.next = next;
+            this.end = end;
+            this.failed = failed;
+        }
+
+        @Override
+        public void beforeStart(ClientCallStreamObserver<Q> requestStream) {
+            call = requestStream;
+            requestStream.disableAutoRequestWithInitial(0);
+        }
+
+        @Override
+        public void onNext(R value) {
+            executor.execute(() -> {
+                if (!cancelled) {
+                    next.accept(value);
+                }
+            });
+        }
+
+        @Override
+        public void onError(Throwable t) {
+            executor.execute(() -> {
+                if (!cancelled) {
+                    failed.accept(new StoreCallException(t));
+                }
+            });
+        }
+
+        @Override
+        public void onCompleted() {
+            executor.execute(() -> {
+                if (!cancelled) {
+                    end.run();
+                }
+            });
+        }
+
+        @Override
+        public void request(int responses) {
+            call.request(responses);
+        }
+
+        @Override
+        public void cancel() {
+            cancelled = true;
+            call.cancel("no more content needed", null);
+        }
     }
 }
