@@ -67,11 +67,15 @@ class Pop3Benchmark {
             }
             System.out.printf("POP3 benchmark: %d messages per account, %.1f KB average%n", MESSAGES,
                     bytes / 4.0 / MESSAGES / 1024);
-            run(accounts, 1, 5);
-            for (int workers : new int[] {1, 4}) {
+            run(accounts, 1, 5, false);
+            // One RETR at a time (fetchmail, getmail), then every RETR in one write (mpop's PIPELINING).
+            for (Object[] mode : new Object[][] {{1, false}, {4, false}, {1, true}}) {
+                int workers = (Integer) mode[0];
+                boolean pipelined = (Boolean) mode[1];
                 Map<String, double[]> before = commandTimes();
-                double rate = run(accounts, workers, SECONDS);
-                System.out.printf("POP3 benchmark: %d worker(s): %.0f RETR/s over %d s%n", workers, rate, SECONDS);
+                double rate = run(accounts, workers, SECONDS, pipelined);
+                System.out.printf("POP3 benchmark: %d worker(s)%s: %.0f RETR/s over %d s%n", workers,
+                        pipelined ? ", pipelined" : "", rate, SECONDS);
                 // Where the time goes, as the server measured it (first byte of the command to the end of its reply).
                 Map<String, double[]> after = commandTimes();
                 after.forEach((command, a) -> {
@@ -102,7 +106,7 @@ class Pop3Benchmark {
     }
 
     /** Returns RETR/s; the first call is a warm-up. */
-    double run(List<Account> accounts, int workers, int seconds) throws Exception {
+    double run(List<Account> accounts, int workers, int seconds, boolean pipelined) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(workers);
         long end = System.nanoTime() + seconds * 1_000_000_000L;
         List<Future<Long>> results = new ArrayList<>();
@@ -116,12 +120,28 @@ class Pop3Benchmark {
                         c.login(a.getAddress(), StoreFixture.PASSWORD);
                         String stat = c.command("STAT");
                         int n = Integer.parseInt(stat.split(" ")[1]);
+                        if (pipelined) {
+                            StringBuilder all = new StringBuilder();
+                            for (int i = 1; i <= n; i++) {
+                                all.append("RETR ").append(i).append("\r\n");
+                            }
+                            c.sendRaw(all.toString().getBytes(StandardCharsets.US_ASCII));
+                            for (int i = 1; i <= n; i++) {
+                                String r = c.line();
+                                if (!r.startsWith("+OK")) {
+                                    throw new IllegalStateException(r);
+                                }
+                                c.skipBody();
+                                count++;
+                            }
+                            n = 0;
+                        }
                         for (int i = 1; i <= n && System.nanoTime() < end; i++) {
                             String r = c.command("RETR " + i);
                             if (!r.startsWith("+OK")) {
                                 throw new IllegalStateException(r);
                             }
-                            c.message();
+                            c.skipBody();
                             count++;
                         }
                         c.command("QUIT");
