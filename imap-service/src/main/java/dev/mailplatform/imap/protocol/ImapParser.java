@@ -184,18 +184,22 @@ public final class ImapParser {
 
     // ---- line reading ----
 
+    /** Where the next LF is among the unread bytes, or -1 when none has arrived yet. */
+    private int nextLf() {
+        for (int i = inPos; i < inEnd; i++) {
+            if (in[i] == '\n') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
     /**
      * Moves the bytes of the current line into {@link #text}: 1 when the line ended (LF consumed, CR dropped), 0 when
      * more bytes are needed, -1 when the line is over the limit (the offending bytes are left unread).
      */
     private int readLine() {
-        int lf = -1;
-        for (int i = inPos; i < inEnd; i++) {
-            if (in[i] == '\n') {
-                lf = i;
-                break;
-            }
-        }
+        int lf = nextLf();
         int end = lf < 0 ? inEnd : lf;
         int n = end - inPos;
         long length = (long) textLen + n;
@@ -575,13 +579,7 @@ public final class ImapParser {
     }
 
     private ParseEvent skipLineStep() {
-        int lf = -1;
-        for (int i = inPos; i < inEnd; i++) {
-            if (in[i] == '\n') {
-                lf = i;
-                break;
-            }
-        }
+        int lf = nextLf();
         int end = lf < 0 ? inEnd : lf;
         keepTail(in, inPos, end - inPos);
         skipLineBytes += end - inPos;
@@ -641,16 +639,15 @@ public final class ImapParser {
     }
 
     private ParseEvent rawSkipStep() {
-        for (int i = inPos; i < inEnd; i++) {
-            if (in[i] == '\n') {
-                inPos = i + 1;
-                state = State.COMMAND;
-                ParseEvent.Bad bad = pendingBad;
-                pendingBad = null;
-                return bad;
-            }
+        int lf = nextLf();
+        if (lf < 0) {
+            inPos = inEnd;
+            return ParseEvent.NEED_MORE;
         }
-        inPos = inEnd;
-        return ParseEvent.NEED_MORE;
+        inPos = lf + 1;
+        state = State.COMMAND;
+        ParseEvent.Bad bad = pendingBad;
+        pendingBad = null;
+        return bad;
     }
 }

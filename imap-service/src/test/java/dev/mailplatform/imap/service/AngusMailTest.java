@@ -80,6 +80,9 @@ class AngusMailTest extends ImapTestBase {
     /** Matches a tagged NO or BAD in a Jakarta Mail protocol trace (its tags are A0, A1, ...). */
     private static final Pattern TAGGED_FAILURE = Pattern.compile("(?m)^[A-Z]\\d+ (NO|BAD)\\b");
 
+    /** An IDLE command and then the server's continuation in a protocol trace: the server is idling. */
+    private static final Pattern IDLE_STARTED = Pattern.compile("(?ms)^[A-Z]\\d+ IDLE\\s*$.*?^\\+ ");
+
     // ---------------------------------------------------------------- helpers
 
     private static Properties imapProperties() {
@@ -613,7 +616,8 @@ class AngusMailTest extends ImapTestBase {
     @Test
     void idleReportsAppendFlagChangeAndExpungeFromAnotherConnection() throws Exception {
         Account a = newAccount();
-        Session s = session();
+        ByteArrayOutputStream watcherTrace = new ByteArrayOutputStream();
+        Session s = tracedSession(imapProperties(), watcherTrace);
         IMAPStore watcherStore = open(s, a);
         IMAPStore writerStore = open(session(), a);
         long[] first = append(writerStore, "INBOX", s, plain(s, "already there", "x\n", date(2025, 1, 1)));
@@ -664,8 +668,13 @@ class AngusMailTest extends ImapTestBase {
         idler.setDaemon(true);
         idler.start();
         try {
-            // Let the idler get into IDLE (the continuation arrives within a few ms; be generous).
-            Thread.sleep(500);
+            // The latencies below count from the server being in IDLE: wait for its continuation in the trace.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!IDLE_STARTED.matcher(text(watcherTrace)).find()) {
+                assertTrue(idler.isAlive() && System.nanoTime() < deadline,
+                        "no IDLE continuation within 10 s " + idleTrace + "\n" + text(watcherTrace));
+                Thread.sleep(10); // polling interval
+            }
 
             // 1. A new message from the other connection.
             IMAPFolder writerInbox = (IMAPFolder) writerStore.getFolder("INBOX");

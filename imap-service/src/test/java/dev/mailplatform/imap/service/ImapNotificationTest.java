@@ -76,9 +76,18 @@ class ImapNotificationTest extends ImapTestBase {
             append(other, "INBOX", MESSAGE);
             viewer.ok("SELECT INBOX");
             other.ok("SELECT INBOX");
-            other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
-            other.ok("EXPUNGE");
-            Thread.sleep(300); // let the Watch event arrive, so the viewer knows of the expunge
+            // The viewer must know of the expunge before its FETCH, or the test proves nothing. Its Watch listener
+            // is registered before the bystander's on the account's one shared stream and called first, so once the
+            // bystander's IDLE shows the EXPUNGE (after a GetChanges round trip), the viewer has had the event too.
+            try (ImapClient bystander = login(a)) {
+                bystander.ok("SELECT INBOX");
+                String idle = bystander.nextTag();
+                bystander.write(idle + " IDLE\r\n");
+                assertTrue(bystander.readLine().startsWith("+ "));
+                other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
+                other.ok("EXPUNGE");
+                await(bystander, "\\* 1 EXPUNGE", 10_000);
+            }
             List<String> fetch = viewer.command("FETCH 1:2 FLAGS");
             assertTrue(fetch.stream().noneMatch(l -> l.matches("\\* \\d+ EXPUNGE")), fetch.toString());
             // The expunged message's data cannot be sent: NO (RFC 2180 §4.1.2), the other message's data is.
@@ -98,9 +107,14 @@ class ImapNotificationTest extends ImapTestBase {
             c.write(new byte[40_000]);
         }
         try (ImapClient c = login(a)) {
-            // The store got a cancelled stream; give it a moment, then nothing may be there.
-            Thread.sleep(500);
-            assertEquals("* STATUS INBOX (MESSAGES 0)", c.command("STATUS INBOX (MESSAGES)").get(0));
+            // Nothing may ever appear, so there is no event to wait for: watch for a bounded time instead. A store
+            // that kept the partial message would commit it as soon as the stream ended, within milliseconds of
+            // the disconnect; 1 s of polling covers that with room to spare on a loaded machine.
+            long until = System.nanoTime() + 1_000_000_000L;
+            do {
+                assertEquals("* STATUS INBOX (MESSAGES 0)", c.command("STATUS INBOX (MESSAGES)").get(0));
+                Thread.sleep(100); // polling interval, not a wait for anything
+            } while (System.nanoTime() < until);
             append(c, "INBOX", MESSAGE);
             assertEquals("* STATUS INBOX (MESSAGES 1)", c.command("STATUS INBOX (MESSAGES)").get(0));
         }

@@ -150,15 +150,24 @@ class ImapReviewTest extends ImapTestBase {
             writer.setDaemon(true);
             writer.start();
             writer.join(20_000);
-            double last = -1;
-            double now = bytesOut();
-            for (int i = 0; i < 40 && now != last; i++) {
-                Thread.sleep(500);
-                last = now;
-                now = bytesOut();
+            // Wait until the server has stopped writing: its byte count unchanged for 2 s (a pause that long is not
+            // a hiccup of a server still working through 110k commands), checking the bound at every sample so
+            // that stopping early can never hide an overrun. 30 s is far more than the stall takes.
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            long stillSince = System.nanoTime();
+            double last = bytesOut();
+            while (System.nanoTime() - stillSince < 2_000_000_000L) {
+                assertTrue(System.nanoTime() < deadline, "the server never stopped writing: "
+                        + (long) (last - before) + " bytes so far");
+                Thread.sleep(100); // polling interval
+                double now = bytesOut();
+                assertTrue(now - before < 10_000_000, "replies written for a client that reads nothing: "
+                        + (long) (now - before));
+                if (now != last) {
+                    last = now;
+                    stillSince = System.nanoTime();
+                }
             }
-            double queued = now - before;
-            assertTrue(queued < 10_000_000, "replies written for a client that reads nothing: " + (long) queued);
             // Once the client reads, every command is answered.
             BufferedReader in = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.US_ASCII));
             int ok = 0;
