@@ -56,7 +56,7 @@ public final class MaildropReader implements MessagesStream.Receiver {
             idleTimer = -1;
         }
         // upcoming also covers responses already held after the stream ended.
-        if (upcoming.isEmpty() || upcoming.peek() != uid) {
+        if (upcoming.isEmpty() || upcoming.peek() != uid || (stream == null && held.isEmpty())) {
             restart(number, number == lastNumber + 1);
         }
         lastNumber = number;
@@ -147,6 +147,14 @@ public final class MaildropReader implements MessagesStream.Receiver {
         try {
             while (current != null && current.demand > 0 && !held.isEmpty()) {
                 deliver(held.poll());
+            }
+            if (current != null && stream == null && held.isEmpty()) {
+                // The stream ended without this message: the store broke the FetchMessages contract.
+                Open c = current;
+                current = null;
+                upcoming.clear();
+                c.receiver.failed(new StoreCallException(Status.INTERNAL
+                        .withDescription("FetchMessages ended before UID " + c.uid).asRuntimeException()));
             }
             if (stream != null && !upcoming.isEmpty()) {
                 int want = (current == null ? 0 : current.demand) + 1;
