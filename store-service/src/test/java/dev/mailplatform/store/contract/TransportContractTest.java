@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.AppendHeader;
 import dev.mailplatform.store.v1.FetchContentRequest;
 import dev.mailplatform.store.v1.FetchContentResponse;
 import dev.mailplatform.store.v1.MessageServiceGrpc;
@@ -96,6 +97,18 @@ class TransportContractTest extends StoreContract {
         } finally {
             channel.shutdownNow();
         }
+    }
+
+    /** grpc-java refuses messages over 4 MiB unless told otherwise, and a front end may send a message in one chunk. */
+    @Test
+    void theServerTakesMessagesUpToItsInboundLimit() {
+        Account a = newAccount();
+        byte[] big = TestMessages.withAttachment("one chunk", "sent whole", 3_400_000, 11);
+        long maxMessageSize = ConfigProvider.getConfig().getValue("mail.store.max-message-size", Long.class);
+        assertTrue(big.length > 4 * 1024 * 1024 && big.length < maxMessageSize, "size " + big.length);
+        int uid = append(AppendHeader.newBuilder().setMailbox(ref(a, "INBOX")).setDeclaredSize(big.length).build(), big,
+                big.length).getUid();
+        assertArrayEquals(big, fetchAll(a, "INBOX", uid));
     }
 
     @Test
