@@ -167,7 +167,7 @@ public final class LocalPlatform {
             }
             int port = ports.get(spec.portEnvVar());
             Path log = logDir.resolve(spec.name() + ".log");
-            out.println("Starting " + spec.name() + " on port " + port + " (log: " + log + ")");
+            out.println("Starting " + spec.name() + " on HTTP port " + port + " (log: " + log + ")");
             ServiceProcess process = ServiceProcess.start(spec.name(), jarOf(spec), port, childEnv(spec, port),
                     jvmArgs(), log, echo);
             synchronized (this) {
