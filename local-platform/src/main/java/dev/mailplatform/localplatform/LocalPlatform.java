@@ -314,8 +314,8 @@ public final class LocalPlatform {
         child.put("MAIL_STORE_HOST", "127.0.0.1");
         child.put(STORE_GRPC.envVar(), Integer.toString(ports.get(STORE_GRPC.envVar())));
         child.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        // A developer's machine: nothing is reachable from outside unless asked for. The store binds both its
-        // ports to MAIL_STORE_BIND; a QUARKUS_HTTP_HOST from here would move only its HTTP port.
+        // A developer's machine: nothing is reachable from outside unless asked for. The store's setting is
+        // MAIL_STORE_BIND (both its ports); a QUARKUS_HTTP_HOST put here would override a MAIL_STORE_BIND given.
         if (spec.name().equals("store-service")) {
             child.putIfAbsent("MAIL_STORE_BIND", "127.0.0.1");
         } else {
