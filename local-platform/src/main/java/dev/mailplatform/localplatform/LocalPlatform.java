@@ -23,17 +23,20 @@ import java.util.concurrent.ExecutionException;
  */
 public final class LocalPlatform {
 
-    /** A client-facing port that a service opens besides its HTTP port. */
+    /** A port that a service opens for its clients besides its HTTP port (the store's gRPC port for the front ends). */
     public record ClientPort(String label, String envVar, int defaultPort) {
     }
 
-    /** A service module the launcher knows how to run. */
+    /** A service module the launcher knows how to run; {@code portEnvVar} names its HTTP port. */
     public record ServiceSpec(String name, String portEnvVar, int defaultPort, List<ClientPort> clientPorts) {
     }
 
+    /** The store's gRPC API, which every other service is told about. */
+    public static final ClientPort STORE_GRPC = new ClientPort("gRPC", "MAIL_STORE_PORT", 9090);
+
     /** In start order: the store first, since every other service talks to it. */
     public static final List<ServiceSpec> SERVICES = List.of(
-            new ServiceSpec("store-service", "MAIL_STORE_PORT", 9090, List.of()),
+            new ServiceSpec("store-service", "MAIL_STORE_HTTP_PORT", 9093, List.of(STORE_GRPC)),
             new ServiceSpec("imap-service", "MAIL_IMAP_HTTP_PORT", 9091, List.of(
                     new ClientPort("IMAP", "MAIL_IMAP_PORT", 1143),
                     new ClientPort("IMAPS", "MAIL_IMAPS_PORT", 1993))),
@@ -67,7 +70,8 @@ public final class LocalPlatform {
     private String s3Endpoint;
     private String s3AccessKey;
     private String s3SecretKey;
-    private int storePort;
+    /** Every port by its variable, 0 already replaced by a free one, so that services and the output agree. */
+    private final Map<String, Integer> ports = new LinkedHashMap<>();
     private String tlsKeystore;
     private String tlsKeystorePassword;
     private final Map<ServiceProcess, ServiceSpec> running = new LinkedHashMap<>();
@@ -137,13 +141,13 @@ public final class LocalPlatform {
     public void start() throws PlatformException, IOException, InterruptedException {
         startNanos = System.nanoTime();
         List<ServiceSpec> present = SERVICES.stream().filter(s -> Files.isRegularFile(jarOf(s))).toList();
-        Map<ServiceSpec, Integer> httpPorts = new LinkedHashMap<>();
         for (ServiceSpec s : SERVICES) {
-            int port = port(s.portEnvVar(), s.defaultPort());
-            httpPorts.put(s, port == 0 ? Ports.freePort() : port);
+            resolvePort(s.portEnvVar(), s.defaultPort());
+            for (ClientPort c : s.clientPorts()) {
+                resolvePort(c.envVar(), c.defaultPort());
+            }
         }
-        storePort = httpPorts.get(SERVICES.get(0));
-        checkPortsFree(present, httpPorts);
+        checkPortsFree(present);
 
         Files.createDirectories(logDir);
         out.println("Data directory: " + dataDir);
@@ -161,9 +165,9 @@ public final class LocalPlatform {
             if (stopping) {
                 throw new PlatformException("stopped while starting");
             }
-            int port = httpPorts.get(spec);
+            int port = ports.get(spec.portEnvVar());
             Path log = logDir.resolve(spec.name() + ".log");
-            out.println("Starting " + spec.name() + " on port " + port + " (log: " + log + ")");
+            out.println("Starting " + spec.name() + " on HTTP port " + port + " (log: " + log + ")");
             ServiceProcess process = ServiceProcess.start(spec.name(), jarOf(spec), port, childEnv(spec, port),
                     jvmArgs(), log, echo);
             synchronized (this) {
@@ -183,8 +187,12 @@ public final class LocalPlatform {
         }
     }
 
-    private void checkPortsFree(List<ServiceSpec> present, Map<ServiceSpec, Integer> httpPorts)
-            throws PlatformException {
+    private void resolvePort(String envVar, int defaultPort) {
+        int port = port(envVar, defaultPort);
+        ports.put(envVar, port == 0 ? Ports.freePort() : port);
+    }
+
+    private void checkPortsFree(List<ServiceSpec> present) throws PlatformException {
         Map<String, Integer> wanted = new LinkedHashMap<>();
         if (!externalDb()) {
             wanted.put("MAIL_PG_PORT", port("MAIL_PG_PORT", DEFAULT_PG_PORT));
@@ -193,9 +201,9 @@ public final class LocalPlatform {
             wanted.put("MAIL_S3_PORT", port("MAIL_S3_PORT", DEFAULT_S3_PORT));
         }
         for (ServiceSpec s : present) {
-            wanted.put(s.portEnvVar(), httpPorts.get(s));
+            wanted.put(s.portEnvVar(), ports.get(s.portEnvVar()));
             for (ClientPort c : s.clientPorts()) {
-                wanted.put(c.envVar(), port(c.envVar(), c.defaultPort()));
+                wanted.put(c.envVar(), ports.get(c.envVar()));
             }
         }
         List<String> taken = new ArrayList<>();
@@ -304,13 +312,18 @@ public final class LocalPlatform {
         child.put("MAIL_S3_ACCESS_KEY", s3AccessKey);
         child.put("MAIL_S3_SECRET_KEY", s3SecretKey);
         child.put("MAIL_STORE_HOST", "127.0.0.1");
-        child.put("MAIL_STORE_PORT", Integer.toString(storePort));
+        child.put(STORE_GRPC.envVar(), Integer.toString(ports.get(STORE_GRPC.envVar())));
         child.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        // A developer's machine: nothing is reachable from outside unless asked for.
-        child.putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
+        // A developer's machine: nothing is reachable from outside unless asked for. The store's setting is
+        // MAIL_STORE_BIND (both its ports); a QUARKUS_HTTP_HOST put here would override a MAIL_STORE_BIND given.
+        if (spec.name().equals("store-service")) {
+            child.putIfAbsent("MAIL_STORE_BIND", "127.0.0.1");
+        } else {
+            child.putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
+        }
         // Set explicitly so that the ports printed at the end are the ones the service opens.
         for (ClientPort c : spec.clientPorts()) {
-            child.put(c.envVar(), Integer.toString(port(c.envVar(), c.defaultPort())));
+            child.put(c.envVar(), Integer.toString(ports.get(c.envVar())));
         }
         return child;
     }
@@ -328,15 +341,11 @@ public final class LocalPlatform {
             ServiceSpec spec = e.getValue();
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-14s %s", spec.name(),
                     p.baseUrl()));
-            if (spec.name().equals("store-service")) {
-                line.append("   gRPC 127.0.0.1:").append(p.port());
-            }
             if (spec.name().equals("admin-ui")) {
                 line.append("   console ").append(p.baseUrl()).append('/');
             }
             for (ClientPort c : spec.clientPorts()) {
-                line.append("   ").append(c.label()).append(" 127.0.0.1:")
-                        .append(port(c.envVar(), c.defaultPort()));
+                line.append("   ").append(c.label()).append(" 127.0.0.1:").append(ports.get(c.envVar()));
             }
             out.println(line);
         }
@@ -527,7 +536,8 @@ public final class LocalPlatform {
                   MAIL_S3_ENDPOINT         use this S3 server instead of the embedded one
                   MAIL_S3_ACCESS_KEY       S3 access key [mail-local]
                   MAIL_S3_SECRET_KEY       S3 secret key [mail-local-secret]
-                  MAIL_STORE_PORT          store-service HTTP and gRPC port [9090]
+                  MAIL_STORE_PORT          store-service gRPC port, the front ends' store [9090]
+                  MAIL_STORE_HTTP_PORT     store-service HTTP port (health, metrics) [9093]
                   MAIL_IMAP_HTTP_PORT      imap-service HTTP port [9091]
                   MAIL_POP3_HTTP_PORT      pop3-service HTTP port [9092]
                   MAIL_CONSOLE_PORT        admin-ui (web console) port [8080]
@@ -546,7 +556,8 @@ public final class LocalPlatform {
                   MAIL_LOG_ECHO            1 to also print each service's log, prefixed [off]
                   MAIL_PLATFORM_EXIT_AFTER_READY  1 acts like check
                   MAIL_PLATFORM_HOME       repository root holding the service modules [found from the jar]
-                  QUARKUS_HTTP_HOST        address the services' HTTP ports bind [127.0.0.1]
+                  MAIL_STORE_BIND          address store-service's gRPC and HTTP ports bind [127.0.0.1]
+                  QUARKUS_HTTP_HOST        address the other services' HTTP ports bind [127.0.0.1]
                 A port of 0 picks a free one. Every other variable is passed on to the services.
                 """;
     }

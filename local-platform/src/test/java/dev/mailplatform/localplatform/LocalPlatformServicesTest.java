@@ -34,9 +34,11 @@ class LocalPlatformServicesTest {
         stubJar(root, "store-service");
         stubJar(root, "imap-service");
         int storePort = Ports.freePort();
+        int storeHttpPort = Ports.freePort();
         int imapPort = Ports.freePort();
         Map<String, String> env = baseEnv();
         env.put("MAIL_STORE_PORT", Integer.toString(storePort));
+        env.put("MAIL_STORE_HTTP_PORT", Integer.toString(storeHttpPort));
         env.put("MAIL_IMAP_HTTP_PORT", "0");
         env.put("MAIL_IMAP_PORT", Integer.toString(imapPort));
         env.put("MAIL_IMAPS_PORT", "0");
@@ -48,12 +50,13 @@ class LocalPlatformServicesTest {
             platform.printEndpoints();
             assertEquals(2, platform.services().size());
             assertEquals("store-service", platform.services().get(0).name());
-            assertEquals(storePort, platform.services().get(0).port());
+            assertEquals(storeHttpPort, platform.services().get(0).port(), "readiness is probed over HTTP");
         } finally {
             platform.stop();
         }
         String out = console.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("gRPC 127.0.0.1:" + storePort), out);
+        assertTrue(out.contains("store-service  http://127.0.0.1:" + storeHttpPort + "   gRPC 127.0.0.1:" + storePort),
+                out);
         assertTrue(out.contains("IMAP 127.0.0.1:" + imapPort), out);
         assertTrue(out.indexOf("Stopping imap-service") < out.indexOf("Stopping store-service"), out);
         assertTrue(out.indexOf("Stopping store-service") < out.indexOf("Stopping PostgreSQL"), out);
@@ -61,14 +64,17 @@ class LocalPlatformServicesTest {
         Path logs = tmp.resolve("data/logs");
         String store = Files.readString(logs.resolve("store-service.log"));
         String imap = Files.readString(logs.resolve("imap-service.log"));
-        assertTrue(store.contains("env QUARKUS_HTTP_PORT=" + storePort), store);
+        assertTrue(store.contains("env QUARKUS_HTTP_PORT=" + storeHttpPort), store);
+        assertTrue(store.contains("env MAIL_STORE_PORT=" + storePort), store);
         assertTrue(store.contains("env MAIL_DB_URL=" + platform.dbUrl()), store);
         assertTrue(store.contains("env MAIL_DB_USER=postgres"), store);
         assertTrue(store.contains("env MAIL_S3_ENDPOINT=" + platform.s3Endpoint()), store);
         assertTrue(store.contains("env MAIL_S3_ACCESS_KEY=mail-local"), store);
         assertTrue(store.contains("env MAIL_SEED_ACCOUNTS=/somewhere/seed.txt"), store);
         assertTrue(store.contains("stub stopping"), store);
-        assertTrue(store.contains("env QUARKUS_HTTP_HOST=127.0.0.1"), store);
+        assertTrue(store.contains("env MAIL_STORE_BIND=127.0.0.1"), store);
+        assertFalse(store.contains("env QUARKUS_HTTP_HOST="), "the store's HTTP port binds where its gRPC port does");
+        assertTrue(imap.contains("env QUARKUS_HTTP_HOST=127.0.0.1"), imap);
         assertTrue(imap.contains("env MAIL_STORE_HOST=127.0.0.1"), imap);
         assertTrue(imap.contains("env MAIL_STORE_PORT=" + storePort), imap);
         assertTrue(imap.contains("env MAIL_IMAP_PORT=" + imapPort), imap);
@@ -81,6 +87,7 @@ class LocalPlatformServicesTest {
         stubJar(root, "store-service");
         Map<String, String> env = baseEnv();
         env.put("MAIL_STORE_PORT", "0");
+        env.put("MAIL_STORE_HTTP_PORT", "0");
         env.put("STUB_MODE", "die");
         LocalPlatform platform = new LocalPlatform(env, root, new PrintStream(OutputStream.nullOutputStream(), true,
                 StandardCharsets.UTF_8));

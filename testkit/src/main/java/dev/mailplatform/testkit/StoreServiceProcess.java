@@ -14,12 +14,12 @@ import java.util.Map;
 
 /**
  * The real store-service, packaged ({@code store-service/target/quarkus-app/quarkus-run.jar}), run as a child
- * process for a front end's tests: on a free port, against a throwaway PostgreSQL and an in-memory S3 of its own,
- * with the environment the local launcher would give it.
+ * process for a front end's tests: on two free ports (gRPC, and HTTP for health and metrics), against a throwaway
+ * PostgreSQL and an in-memory S3 of its own, with the environment the local launcher would give it.
  *
  * <p>The jar is found at {@code ../store-service/target/quarkus-app/quarkus-run.jar} from the calling module's
  * directory (Maven's {@code basedir}), or wherever the system property {@value #JAR_PROPERTY} says. The store's
- * output goes to {@code target/store-service-PORT.log} of the calling module.
+ * output goes to {@code target/store-service-PORT.log} of the calling module, PORT being its gRPC port.
  */
 public final class StoreServiceProcess implements AutoCloseable {
 
@@ -29,13 +29,15 @@ public final class StoreServiceProcess implements AutoCloseable {
     private final EmbeddedPostgresServer postgres;
     private final EmbeddedS3Server s3;
     private final ServiceProcess process;
+    private final int grpcPort;
     private final Thread shutdownHook;
 
     private StoreServiceProcess(EmbeddedPostgresServer postgres, EmbeddedS3Server s3, ServiceProcess process,
-            Thread shutdownHook) {
+            int grpcPort, Thread shutdownHook) {
         this.postgres = postgres;
         this.s3 = s3;
         this.process = process;
+        this.grpcPort = grpcPort;
         this.shutdownHook = shutdownHook;
     }
 
@@ -63,10 +65,11 @@ public final class StoreServiceProcess implements AutoCloseable {
         try {
             postgres = EmbeddedPostgresServer.start(null, 0);
             s3 = EmbeddedS3Server.start(null, 0);
-            int port = Ports.freePort();
-            Path log = basedir().resolve("target").resolve("store-service-" + port + ".log");
-            process = ServiceProcess.start("store-service", jar, port, environment(postgres, s3, port, extraEnv),
-                    List.of(), log, null);
+            int grpcPort = Ports.freePort();
+            int httpPort = Ports.freePort();
+            Path log = basedir().resolve("target").resolve("store-service-" + grpcPort + ".log");
+            process = ServiceProcess.start("store-service", jar, httpPort,
+                    environment(postgres, s3, grpcPort, httpPort, extraEnv), List.of(), log, null);
             // A test JVM that ends without close() must not leave a store and a PostgreSQL running behind it.
             ServiceProcess p = process;
             EmbeddedS3Server s = s3;
@@ -79,7 +82,7 @@ public final class StoreServiceProcess implements AutoCloseable {
                 removeHook(hook);
                 throw e;
             }
-            return new StoreServiceProcess(postgres, s3, process, hook);
+            return new StoreServiceProcess(postgres, s3, process, grpcPort, hook);
         } catch (IOException | InterruptedException | RuntimeException e) {
             stopAll(process, s3, postgres);
             throw e;
@@ -90,8 +93,8 @@ public final class StoreServiceProcess implements AutoCloseable {
      * The parent's environment without its {@code MAIL_*} and {@code QUARKUS_*} settings (a developer's shell must
      * not leak into a test), then what the launcher sets, then {@code extraEnv}.
      */
-    private static Map<String, String> environment(EmbeddedPostgresServer postgres, EmbeddedS3Server s3, int port,
-            Map<String, String> extraEnv) {
+    private static Map<String, String> environment(EmbeddedPostgresServer postgres, EmbeddedS3Server s3, int grpcPort,
+            int httpPort, Map<String, String> extraEnv) {
         Map<String, String> env = new HashMap<>();
         System.getenv().forEach((k, v) -> {
             if (!k.startsWith("MAIL_") && !k.startsWith("QUARKUS_")) {
@@ -105,9 +108,9 @@ public final class StoreServiceProcess implements AutoCloseable {
         env.put("MAIL_S3_ACCESS_KEY", s3.accessKey());
         env.put("MAIL_S3_SECRET_KEY", s3.secretKey());
         env.put("MAIL_STORE_HOST", "127.0.0.1");
-        env.put("MAIL_STORE_PORT", Integer.toString(port));
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(port));
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
+        env.put("MAIL_STORE_PORT", Integer.toString(grpcPort));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
+        env.put("MAIL_STORE_BIND", "127.0.0.1");
         env.putAll(extraEnv);
         return env;
     }
@@ -131,11 +134,17 @@ public final class StoreServiceProcess implements AutoCloseable {
         return "127.0.0.1";
     }
 
-    /** The store's one port: HTTP ({@code /q/health}, {@code /q/metrics}) and gRPC. */
+    /** The store's gRPC port, where the front ends' {@code store} client connects. */
     public int port() {
+        return grpcPort;
+    }
+
+    /** The store's HTTP port: {@code /q/health}, {@code /q/metrics}. */
+    public int httpPort() {
         return process.port();
     }
 
+    /** {@code http://127.0.0.1:}{@link #httpPort()}. */
     public String baseUrl() {
         return process.baseUrl();
     }

@@ -174,7 +174,7 @@ class StoreBenchmark {
         MailboxRef ref = MailboxRef.newBuilder().setAccountId(a.getId()).setMailbox("INBOX").build();
         // Warm-up: JIT, connection pools, S3 client.
         int port = org.eclipse.microprofile.config.ConfigProvider.getConfig()
-                .getValue("quarkus.http.test-port", Integer.class);
+                .getValue("quarkus.grpc.clients.store.port", Integer.class);
         List<io.grpc.ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < APPENDERS; i++) {
             channels.add(io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());

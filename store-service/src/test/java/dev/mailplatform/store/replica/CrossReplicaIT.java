@@ -58,6 +58,7 @@ class CrossReplicaIT {
     static ServiceProcess b;
     static ManagedChannel ca;
     static ManagedChannel cb;
+    static final Map<String, Integer> grpcPorts = new HashMap<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -70,12 +71,13 @@ class CrossReplicaIT {
         a.awaitReady(Duration.ofSeconds(120));
         b = start("store-b", jar, base);
         b.awaitReady(Duration.ofSeconds(120));
-        ca = NettyChannelBuilder.forAddress("127.0.0.1", a.port()).usePlaintext().build();
-        cb = NettyChannelBuilder.forAddress("127.0.0.1", b.port()).usePlaintext().build();
+        ca = NettyChannelBuilder.forAddress("127.0.0.1", grpcPorts.get("store-a")).usePlaintext().build();
+        cb = NettyChannelBuilder.forAddress("127.0.0.1", grpcPorts.get("store-b")).usePlaintext().build();
     }
 
     static ServiceProcess start(String name, Path jar, Path base) throws Exception {
-        int port = Ports.freePort();
+        int grpcPort = Ports.freePort();
+        int httpPort = Ports.freePort();
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("MAIL_DB_URL", pg.jdbcUrl());
         env.put("MAIL_DB_USER", pg.user());
@@ -83,9 +85,13 @@ class CrossReplicaIT {
         env.put("MAIL_S3_ENDPOINT", s3.endpoint());
         env.put("MAIL_S3_ACCESS_KEY", s3.accessKey());
         env.put("MAIL_S3_SECRET_KEY", s3.secretKey());
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(port));
-        env.put("QUARKUS_HTTP_HOST", "127.0.0.1");
-        return ServiceProcess.start(name, jar, port, env, List.of("-Xmx256m"), base.resolve(name + ".log"), null);
+        // The store's own settings, as a deployment sets them (the launcher and testkit use QUARKUS_HTTP_PORT).
+        env.put("MAIL_STORE_PORT", String.valueOf(grpcPort));
+        env.put("MAIL_STORE_HTTP_PORT", String.valueOf(httpPort));
+        env.put("MAIL_STORE_BIND", "127.0.0.1");
+        grpcPorts.put(name, grpcPort);
+        return ServiceProcess.start(name, jar, httpPort, env, List.of("-Xmx256m"), base.resolve(name + ".log"),
+                null);
     }
 
     @AfterAll

@@ -1,6 +1,7 @@
 package dev.mailplatform.store.replica;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailplatform.store.v1.AccountServiceGrpc;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * testkit's StoreServiceProcess, as the front ends will use it, against the store just packaged: it starts, serves
- * health and gRPC, applies seed accounts from its environment, and stops.
+ * health on its HTTP port and gRPC on its own, applies seed accounts from its environment, and stops.
  */
 class StoreServiceProcessIT {
 
@@ -34,6 +35,7 @@ class StoreServiceProcessIT {
                 seed.toAbsolutePath().toString()));
         try {
             assertEquals("127.0.0.1", store.host());
+            assertNotEquals(store.port(), store.httpPort(), "gRPC has a port of its own");
             HttpResponse<String> ready = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create(store.baseUrl() + "/q/health/ready"))
                             .timeout(Duration.ofSeconds(5)).build(),

@@ -1,0 +1,134 @@
+package dev.mailplatform.store.contract;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.AppendHeader;
+import dev.mailplatform.store.v1.FetchContentRequest;
+import dev.mailplatform.store.v1.FetchContentResponse;
+import dev.mailplatform.store.v1.MessageServiceGrpc;
+import dev.mailplatform.store.v1.Section;
+import dev.mailplatform.store.v1.SectionKind;
+import io.grpc.ManagedChannel;
+import io.grpc.Status;
+import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.quarkus.test.junit.QuarkusTest;
+import java.io.ByteArrayOutputStream;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The store's transport as the front ends see it: gRPC on its own port, where one cancelled stream leaves the other
+ * calls of the connection alone, and health and metrics on the HTTP port.
+ */
+@QuarkusTest
+class TransportContractTest extends StoreContract {
+
+    /**
+     * A POP3 or IMAP session that goes away mid-RETR cancels its stream while the store is still sending. On the
+     * unified Vert.x server (quarkusio/quarkus#56268) the late responses tore down the whole HTTP/2 connection, and
+     * with it every other session's calls on that channel: UNAVAILABLE "Network closed for unknown reason".
+     */
+    @Test
+    void aCancelledStreamLeavesTheRestOfTheConnectionWorking() throws Exception {
+        Account a = newAccount();
+        byte[] big = TestMessages.withAttachment("big", "the rest is attachment", 800 * 1024, 7);
+        assertTrue(big.length >= 1024 * 1024, "the message spans many chunks: " + big.length);
+        int uid = append(a, "INBOX", big).getUid();
+        FetchContentRequest request = FetchContentRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUid(uid)
+                .setSection(Section.newBuilder().setKind(SectionKind.SECTION_FULL)).build();
+
+        int port = ConfigProvider.getConfig().getValue("quarkus.grpc.clients.store.port", Integer.class);
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        try {
+            for (int round = 1; round <= 3; round++) {
+                CompletableFuture<ClientCallStreamObserver<FetchContentRequest>> firstResponse =
+                        new CompletableFuture<>();
+                CompletableFuture<Status> ended = new CompletableFuture<>();
+                MessageServiceGrpc.newStub(channel).fetchContent(request,
+                        new ClientResponseObserver<FetchContentRequest, FetchContentResponse>() {
+                            private ClientCallStreamObserver<FetchContentRequest> call;
+
+                            @Override
+                            public void beforeStart(ClientCallStreamObserver<FetchContentRequest> call) {
+                                this.call = call;
+                                call.disableAutoRequestWithInitial(1);
+                            }
+
+                            @Override
+                            public void onNext(FetchContentResponse value) {
+                                firstResponse.complete(call);
+                            }
+
+                            @Override
+                            public void onError(Throwable t) {
+                                ended.complete(Status.fromThrowable(t));
+                            }
+
+                            @Override
+                            public void onCompleted() {
+                                ended.complete(Status.OK);
+                            }
+                        });
+                ClientCallStreamObserver<FetchContentRequest> call = firstResponse.get(30, TimeUnit.SECONDS);
+                // Lets the server run ahead into the flow-control window before the client goes away.
+                Thread.sleep(300);
+                call.cancel("the session went away", null);
+                assertEquals(Status.Code.CANCELLED, ended.get(30, TimeUnit.SECONDS).getCode(), "round " + round);
+
+                Iterator<FetchContentResponse> next = MessageServiceGrpc.newBlockingStub(channel)
+                        .withDeadlineAfter(60, TimeUnit.SECONDS).fetchContent(request);
+                ByteArrayOutputStream out = new ByteArrayOutputStream();
+                next.forEachRemaining(r -> out.writeBytes(r.getData().toByteArray()));
+                assertArrayEquals(big, out.toByteArray(), "round " + round);
+            }
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /** grpc-java refuses messages over 4 MiB unless told otherwise, and a front end may send a message in one chunk. */
+    @Test
+    void theServerTakesMessagesUpToItsInboundLimit() {
+        Account a = newAccount();
+        byte[] big = TestMessages.withAttachment("one chunk", "sent whole", 3_400_000, 11);
+        long maxMessageSize = ConfigProvider.getConfig().getValue("mail.store.max-message-size", Long.class);
+        assertTrue(big.length > 4 * 1024 * 1024 && big.length < maxMessageSize, "size " + big.length);
+        int uid = append(AppendHeader.newBuilder().setMailbox(ref(a, "INBOX")).setDeclaredSize(big.length).build(), big,
+                big.length).getUid();
+        assertArrayEquals(big, fetchAll(a, "INBOX", uid));
+    }
+
+    @Test
+    void healthAndMetricsAreOnTheHttpPortAndCoverTheGrpcServer() throws Exception {
+        Account a = newAccount();
+        int uid = append(a, "INBOX", TestMessages.simple("metrics", "counted")).getUid();
+        assertArrayEquals(TestMessages.simple("metrics", "counted"), fetchAll(a, "INBOX", uid));
+
+        int httpPort = ConfigProvider.getConfig().getValue("quarkus.http.test-port", Integer.class);
+        int grpcPort = ConfigProvider.getConfig().getValue("quarkus.grpc.clients.store.port", Integer.class);
+        assertTrue(httpPort != grpcPort, "gRPC has a port of its own");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        HttpResponse<String> ready = http.send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + httpPort + "/q/health/ready")).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("gRPC Server"), ready.body());
+        String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + httpPort + "/q/metrics"))
+                .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(metrics.contains("grpc_server_processing_duration_seconds_count{")
+                && metrics.contains("method=\"FetchContent\""), metrics);
+    }
+}
