@@ -24,6 +24,12 @@ import java.util.Map;
 public final class StoreServiceProcess implements AutoCloseable {
 
     public static final String JAR_PROPERTY = "testkit.store-jar";
+    /**
+     * A directory for durable infrastructure, as {@code mailctl} runs it (PostgreSQL with fsync on, s3proxy on the
+     * filesystem): what a benchmark must measure. Without it both are throwaway (fsync off, S3 in memory), which is
+     * what tests want.
+     */
+    public static final String DATA_DIR_PROPERTY = "testkit.store-data-dir";
     public static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
 
     private final EmbeddedPostgresServer postgres;
@@ -46,6 +52,16 @@ public final class StoreServiceProcess implements AutoCloseable {
         return start(Map.of());
     }
 
+    private static Path dataDir() throws IOException {
+        String dir = System.getProperty(DATA_DIR_PROPERTY, "");
+        if (dir.isBlank()) {
+            return null;
+        }
+        Path p = Path.of(dir).toAbsolutePath();
+        Files.createDirectories(p);
+        return p;
+    }
+
     /**
      * Starts a store and waits until it is ready.
      *
@@ -63,8 +79,9 @@ public final class StoreServiceProcess implements AutoCloseable {
         EmbeddedS3Server s3 = null;
         ServiceProcess process = null;
         try {
-            postgres = EmbeddedPostgresServer.start(null, 0);
-            s3 = EmbeddedS3Server.start(null, 0);
+            Path durable = dataDir();
+            postgres = EmbeddedPostgresServer.start(durable == null ? null : durable.resolve("postgres"), 0);
+            s3 = EmbeddedS3Server.start(durable == null ? null : durable.resolve("s3"), 0);
             int grpcPort = Ports.freePort();
             int httpPort = Ports.freePort();
             Path log = basedir().resolve("target").resolve("store-service-" + grpcPort + ".log");
