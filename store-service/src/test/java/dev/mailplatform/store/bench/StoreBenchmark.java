@@ -183,13 +183,27 @@ class StoreBenchmark {
         appendLoad(ref, channels, WARMUP_SECONDS, 0);
         AtomicInteger count = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
+        CpuMeter cpu = new CpuMeter(postmasterPid());
+        cpu.start();
         long start = System.nanoTime();
         appendLoad(ref, channels, APPEND_SECONDS, 1, count, bytes);
-        channels.forEach(io.grpc.ManagedChannel::shutdownNow);
         double secs = (System.nanoTime() - start) / 1e9;
+        String cpuReport = cpu.report(count.get());
+        channels.forEach(io.grpc.ManagedChannel::shutdownNow);
         report.append(String.format("APPEND: %d messages (avg %.1f KB) by %d clients in %.1f s = %.0f msgs/s, %.1f MB/s"
                 + " (after %d s of warm-up)%n", count.get(), bytes.get() / 1024.0 / count.get(), APPENDERS, secs,
                 count.get() / secs, bytes.get() / secs / 1e6, WARMUP_SECONDS));
+        report.append(cpuReport);
+    }
+
+    /** The parent of a backend process is the postmaster. */
+    private static long postmasterPid() throws Exception {
+        try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
+                StoreInfraResource.dbPassword()); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return ProcessHandle.of(rs.getLong(1)).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+        }
     }
 
     private void appendLoad(MailboxRef ref, List<io.grpc.ManagedChannel> channels, int seconds, int round)
