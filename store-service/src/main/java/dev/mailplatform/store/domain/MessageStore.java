@@ -285,7 +285,7 @@ public class MessageStore {
         if (header.getDeclaredSize() > max) {
             throw Spool.tooLarge(header.getDeclaredSize(), max);
         }
-        return new Spool(max, config.store().memorySpoolLimit());
+        return new Spool(max, config.store().memorySpoolLimit(), header.getDeclaredSize());
     }
 
     /** Where an append goes and with which flags, checked once, before any byte of the message is read. */
@@ -324,10 +324,10 @@ public class MessageStore {
                 seen = null;
             }
             if (seen == null || !seen.stored() || attempt > 0) {
-                try (var in = spool.stream()) {
-                    blobs.put(hash, in, spool.size());
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                if (spool.memory() != null) {
+                    blobs.put(hash, spool.memory(), (int) spool.size());
+                } else {
+                    blobs.put(hash, spool.file(), spool.size());
                 }
             }
             boolean rowSeen = seen != null;

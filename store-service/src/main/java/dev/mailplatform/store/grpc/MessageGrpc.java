@@ -191,7 +191,7 @@ public class MessageGrpc implements MessageService {
             if (req.hasHeader()) {
                 throw StoreException.invalid("only the first append request may carry a header");
             }
-            spool.write(req.getChunk().toByteArray());
+            spool.write(req.getChunk());
         }
 
         void close() {
