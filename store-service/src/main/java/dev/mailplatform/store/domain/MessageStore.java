@@ -310,12 +310,20 @@ public class MessageStore {
         }
         String hash = spool.finish();
         IndexedMessage idx = indexer.index(spool.buffer());
-        // Quota pre-check without locks, so that an over-quota append uploads nothing.
-        quotas.check(quotas.peek(target.mailbox().accountId()), spool.size(), 1);
+        record Seen(boolean stored, boolean tombstone) {
+        }
+        // Quota pre-check without locks, so that an over-quota append uploads nothing, in the same round trip as
+        // the look for a blob with these bytes.
+        record Before(Quotas.Usage usage, Seen seen) {
+        }
+        Before before = db.one(Quotas.USAGE_COLUMNS + ", b.stored, b.size < 0 " + Quotas.USAGE_FROM
+                + " LEFT JOIN blob b ON b.hash = ? WHERE a.id = ?", rs -> new Before(Quotas.usage(rs),
+                        rs.getObject(5) == null ? null : new Seen(rs.getBoolean(5), rs.getBoolean(6))),
+                hash, target.mailbox().accountId())
+                .orElseThrow(() -> StoreException.notFound("no account " + target.mailbox().accountId()));
+        quotas.check(before.usage(), spool.size(), 1);
         for (int attempt = 0; ; attempt++) {
-            record Seen(boolean stored, boolean tombstone) {
-            }
-            Seen seen = db.one("SELECT stored, size < 0 FROM blob WHERE hash = ?",
+            Seen seen = attempt == 0 ? before.seen() : db.one("SELECT stored, size < 0 FROM blob WHERE hash = ?",
                     rs -> new Seen(rs.getBoolean(1), rs.getBoolean(2)), hash).orElse(null);
             if (seen != null && seen.tombstone()) {
                 // The collector deleted an orphan object with these bytes. Removing its tombstone waits for the
