@@ -4,19 +4,27 @@ import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.error.StoreException;
 import io.minio.BucketExistsArgs;
 import io.minio.GetObjectArgs;
+import io.minio.Http;
 import io.minio.ListObjectsArgs;
 import io.minio.MakeBucketArgs;
+import io.minio.MinioAsyncClient;
 import io.minio.MinioClient;
+import io.minio.PutObjectAPIArgs;
 import io.minio.PutObjectArgs;
 import io.minio.RemoveObjectArgs;
 import io.minio.Result;
 import io.minio.StatObjectArgs;
+import io.minio.UploadObjectArgs;
 import io.minio.errors.ErrorResponseException;
 import io.minio.messages.Item;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.InputStream;
+import java.io.RandomAccessFile;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Base64;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.function.Consumer;
 import org.jboss.logging.Logger;
@@ -29,15 +37,25 @@ import org.jboss.logging.Logger;
 public class BlobStore {
 
     private static final Logger LOG = Logger.getLogger(BlobStore.class);
+    private static final okhttp3.MediaType MESSAGE = okhttp3.MediaType.get("message/rfc822");
 
     private final MinioClient client;
+    /** The same connections as {@link #client}: its S3-level putObject takes a payload hash we already have. */
+    private final MinioAsyncClient uploads;
     private final String bucket;
     private final BlobCache cache;
     private volatile boolean bucketReady;
 
     public BlobStore(StoreConfig config) {
+        okhttp3.OkHttpClient http = httpClient();
         this.client = MinioClient.builder()
-                .httpClient(httpClient(), true)
+                .httpClient(http, true)
+                .endpoint(config.s3().endpoint())
+                .credentials(config.s3().accessKey(), config.s3().secretKey())
+                .region(config.s3().region())
+                .build();
+        this.uploads = MinioAsyncClient.builder()
+                .httpClient(http, false)
                 .endpoint(config.s3().endpoint())
                 .credentials(config.s3().accessKey(), config.s3().secretKey())
                 .region(config.s3().region())
@@ -96,14 +114,33 @@ public class BlobStore {
         });
     }
 
-    public void put(String hash, InputStream data, long size) {
+    /** Stores data[0, length), whose SHA-256 is hash (hex). */
+    public void put(String hash, byte[] data, int length) {
         ensureBucket();
-        // CRC32 (the JDK's, hardware-assisted) as the integrity checksum: the SDK's default CRC32C is computed in
-        // plain Java, a byte at a time, and was the largest single cost of APPEND. SHA-256 is not accepted for
-        // single-part uploads.
-        call(() -> client.putObject(PutObjectArgs.builder().bucket(bucket).object(key(hash))
-                .stream(data, size, null).checksum(io.minio.Checksum.Algorithm.CRC32)
-                .contentType("message/rfc822").build()));
+        call(() -> uploads.putObject(new PutObjectAPIArgs(PutObjectArgs.builder().bucket(bucket).object(key(hash))
+                .data(data, length).build(), data, length, MESSAGE, payloadHeaders(hash))).get());
+    }
+
+    /** Stores the file's first length bytes, whose SHA-256 is hash (hex). */
+    public void put(String hash, Path file, long length) {
+        ensureBucket();
+        call(() -> {
+            try (RandomAccessFile in = new RandomAccessFile(file.toFile(), "r")) {
+                UploadObjectArgs args = UploadObjectArgs.builder().bucket(bucket).object(key(hash))
+                        .filename(file.toString()).build();
+                return uploads.putObject(new PutObjectAPIArgs(args, in, length, MESSAGE, payloadHeaders(hash))).get();
+            }
+        });
+    }
+
+    /**
+     * We already have the payload's SHA-256 (it is the key), so it goes as the object's checksum, which the server
+     * verifies against the bytes it receives. The SDK would otherwise hash the bytes again for the signature and
+     * compute a CRC besides; the payload is sent as UNSIGNED-PAYLOAD, and the signature covers the checksum header.
+     */
+    private static Http.Headers payloadHeaders(String hash) {
+        return new Http.Headers(Http.Headers.X_AMZ_CONTENT_SHA256, "UNSIGNED-PAYLOAD",
+                Http.Headers.X_AMZ_CHECKSUM_SHA256, Base64.getEncoder().encodeToString(HexFormat.of().parseHex(hash)));
     }
 
     public boolean exists(String hash) {

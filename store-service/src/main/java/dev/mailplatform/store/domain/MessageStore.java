@@ -317,7 +317,7 @@ public class MessageStore {
         if (header.getDeclaredSize() > max) {
             throw Spool.tooLarge(header.getDeclaredSize(), max);
         }
-        return new Spool(max, config.store().memorySpoolLimit());
+        return new Spool(max, config.store().memorySpoolLimit(), header.getDeclaredSize());
     }
 
     /** Where an append goes and with which flags, checked once, before any byte of the message is read. */
@@ -342,12 +342,20 @@ public class MessageStore {
         }
         String hash = spool.finish();
         IndexedMessage idx = indexer.index(spool.buffer());
-        // Quota pre-check without locks, so that an over-quota append uploads nothing.
-        quotas.check(quotas.peek(target.mailbox().accountId()), spool.size(), 1);
+        record Seen(boolean stored, boolean tombstone) {
+        }
+        // Quota pre-check without locks, so that an over-quota append uploads nothing, in the same round trip as
+        // the look for a blob with these bytes.
+        record Before(Quotas.Usage usage, Seen seen) {
+        }
+        Before before = db.one(Quotas.USAGE_COLUMNS + ", b.stored, b.size < 0 " + Quotas.USAGE_FROM
+                + " LEFT JOIN blob b ON b.hash = ? WHERE a.id = ?", rs -> new Before(Quotas.usage(rs),
+                        rs.getObject(5) == null ? null : new Seen(rs.getBoolean(5), rs.getBoolean(6))),
+                hash, target.mailbox().accountId())
+                .orElseThrow(() -> StoreException.notFound("no account " + target.mailbox().accountId()));
+        quotas.check(before.usage(), spool.size(), 1);
         for (int attempt = 0; ; attempt++) {
-            record Seen(boolean stored, boolean tombstone) {
-            }
-            Seen seen = db.one("SELECT stored, size < 0 FROM blob WHERE hash = ?",
+            Seen seen = attempt == 0 ? before.seen() : db.one("SELECT stored, size < 0 FROM blob WHERE hash = ?",
                     rs -> new Seen(rs.getBoolean(1), rs.getBoolean(2)), hash).orElse(null);
             if (seen != null && seen.tombstone()) {
                 // The collector deleted an orphan object with these bytes. Removing its tombstone waits for the
@@ -356,10 +364,10 @@ public class MessageStore {
                 seen = null;
             }
             if (seen == null || !seen.stored() || attempt > 0) {
-                try (var in = spool.stream()) {
-                    blobs.put(hash, in, spool.size());
-                } catch (java.io.IOException e) {
-                    throw new java.io.UncheckedIOException(e);
+                if (spool.memory() != null) {
+                    blobs.put(hash, spool.memory(), (int) spool.size());
+                } else {
+                    blobs.put(hash, spool.file(), spool.size());
                 }
             }
             boolean rowSeen = seen != null;

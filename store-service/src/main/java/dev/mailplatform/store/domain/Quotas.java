@@ -4,6 +4,8 @@ import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.v1.Quota;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.util.Map;
 
 /**
@@ -24,13 +26,18 @@ public class Quotas {
         this.db = db;
     }
 
-    private static final String USAGE = "SELECT a.storage_used, a.messages_used, "
-            + "COALESCE(a.storage_limit, d.default_storage_limit), COALESCE(a.message_limit, d.default_message_limit) "
-            + "FROM account a JOIN domain d ON d.id = a.domain_id WHERE a.id = ?";
+    /** The first four columns of a usage query, read by {@link #usage(ResultSet)}; {@link #USAGE_FROM} follows. */
+    static final String USAGE_COLUMNS = "SELECT a.storage_used, a.messages_used, "
+            + "COALESCE(a.storage_limit, d.default_storage_limit), COALESCE(a.message_limit, d.default_message_limit)";
+    static final String USAGE_FROM = " FROM account a JOIN domain d ON d.id = a.domain_id";
+
+    static Usage usage(ResultSet rs) throws SQLException {
+        return new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2), rs.getLong(4));
+    }
 
     private Usage usage(long accountId, boolean lock) {
-        return db.one(USAGE + (lock ? " FOR UPDATE OF a" : ""),
-                rs -> new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2), rs.getLong(4)), accountId)
+        return db.one(USAGE_COLUMNS + USAGE_FROM + " WHERE a.id = ?" + (lock ? " FOR UPDATE OF a" : ""),
+                Quotas::usage, accountId)
                 .orElseThrow(() -> StoreException.notFound("no account " + accountId));
     }
 

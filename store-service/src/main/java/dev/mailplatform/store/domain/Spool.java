@@ -1,10 +1,8 @@
 package dev.mailplatform.store.domain;
 
+import com.google.protobuf.ByteString;
 import dev.mailplatform.store.error.StoreException;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -14,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Map;
 
@@ -26,15 +25,20 @@ public final class Spool implements AutoCloseable {
     private final long maxSize;
     private final int memoryLimit;
     private final MessageDigest sha256;
-    private ByteArrayOutputStream memory = new ByteArrayOutputStream(8192);
+    /** The bytes so far while they fit in memory; null once they went to the file. */
+    private byte[] memory;
     private Path file;
     private OutputStream fileOut;
     private long size;
-    private byte[] digest;
 
-    public Spool(long maxSize, int memoryLimit) {
+    /**
+     * @param expectedSize the size the client declared, 0 if unknown: a message that fits in memory is then copied
+     *     once, into an array of the right size, rather than into one that grows
+     */
+    public Spool(long maxSize, int memoryLimit, long expectedSize) {
         this.maxSize = maxSize;
         this.memoryLimit = memoryLimit;
+        this.memory = new byte[(int) Math.max(0, Math.min(memoryLimit, expectedSize > 0 ? expectedSize : 8192))];
         try {
             this.sha256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -48,34 +52,39 @@ public final class Spool implements AutoCloseable {
                 Map.of("x-max-message-size", String.valueOf(max)));
     }
 
-    public void write(byte[] data) {
-        if (size + data.length > maxSize) {
-            throw tooLarge(size + data.length, maxSize);
+    public void write(ByteString data) {
+        int n = data.size();
+        if (size + n > maxSize) {
+            throw tooLarge(size + n, maxSize);
         }
-        sha256.update(data);
-        size += data.length;
         try {
-            if (fileOut == null && memory.size() + data.length > memoryLimit) {
+            if (memory != null && size + n > memoryLimit) {
                 file = Files.createTempFile("append-", ".eml");
                 fileOut = Files.newOutputStream(file);
-                memory.writeTo(fileOut);
+                fileOut.write(memory, 0, (int) size);
                 memory = null;
             }
-            if (fileOut != null) {
-                fileOut.write(data);
+            if (memory != null) {
+                if (size + n > memory.length) {
+                    memory = Arrays.copyOf(memory, (int) Math.min(memoryLimit, Math.max(size + n, 2L * memory.length)));
+                }
+                data.copyTo(memory, (int) size);
+                sha256.update(memory, (int) size, n);
             } else {
-                memory.write(data);
+                data.writeTo(fileOut);
+                sha256.update(data.asReadOnlyByteBuffer());
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        size += n;
     }
 
     public long size() {
         return size;
     }
 
-    /** Completes the spool; afterwards it can be read any number of times. */
+    /** Completes the spool and returns the SHA-256 of its bytes, in hex; afterwards it can be read any number of times. */
     public String finish() {
         try {
             if (fileOut != null) {
@@ -85,14 +94,13 @@ public final class Spool implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        digest = sha256.digest();
-        return HexFormat.of().formatHex(digest);
+        return HexFormat.of().formatHex(sha256.digest());
     }
 
-    /** The bytes for indexing: a heap buffer for small messages, a read-only memory map for large ones. */
+    /** The bytes for indexing: the heap array itself for small messages, a read-only memory map for large ones. */
     public ByteBuffer buffer() {
-        if (file == null) {
-            return ByteBuffer.wrap(memory.toByteArray());
+        if (memory != null) {
+            return ByteBuffer.wrap(memory, 0, (int) size);
         }
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
             return ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
@@ -101,15 +109,14 @@ public final class Spool implements AutoCloseable {
         }
     }
 
-    public InputStream stream() {
-        if (file == null) {
-            return new ByteArrayInputStream(memory.toByteArray());
-        }
-        try {
-            return Files.newInputStream(file);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+    /** The bytes in memory (the first {@link #size()} of this array, not a copy: only read it), or null. */
+    public byte[] memory() {
+        return memory;
+    }
+
+    /** The temporary file that holds the bytes of a message too large for memory, or null. */
+    public Path file() {
+        return file;
     }
 
     @Override

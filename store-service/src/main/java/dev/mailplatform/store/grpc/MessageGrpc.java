@@ -298,7 +298,7 @@ public class MessageGrpc implements MessageService {
             if (req.hasHeader()) {
                 throw StoreException.invalid("only the first append request may carry a header");
             }
-            spool.write(req.getChunk().toByteArray());
+            spool.write(req.getChunk());
         }
 
         void close() {
@@ -311,10 +311,10 @@ public class MessageGrpc implements MessageService {
     @Override
     public Uni<AppendResponse> append(Multi<AppendRequest> requests) {
         AppendState st = new AppendState();
+        // emitOn also delivers the end of the stream on a worker, so the append runs there without one more hop.
         return requests.emitOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().invoke(st::accept)
                 .collect().last()
-                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(last -> {
                     if (st.target == null) {
                         throw StoreException.invalid("append stream carried no header");

@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Pattern;
 import org.apache.james.mime4j.codec.Base64InputStream;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
@@ -49,6 +50,10 @@ public final class MimeIndexer {
     private static final int MAX_DEPTH = 40;
     private static final int MAX_PARTS = 2000;
     private static final int PREVIEW_CHARS = 200;
+    // Compiled once: String.replaceAll compiles its pattern on every call, for every text part of every message.
+    private static final Pattern SCRIPT = Pattern.compile("(?s)<(script|style)[^>]*>.*?</\\1>");
+    private static final Pattern TAG = Pattern.compile("<[^>]*>");
+    private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
     private final int searchBodyLimit;
 
@@ -276,14 +281,13 @@ public final class MimeIndexer {
             }
             String decoded = decodeBody(start, end, encoding, charset, Math.max(room, PREVIEW_CHARS * 8));
             if (subtype.equals("html")) {
-                decoded = decoded.replaceAll("(?s)<(script|style)[^>]*>.*?</\\1>", " ")
-                        .replaceAll("<[^>]*>", " ").replace("&nbsp;", " ");
+                decoded = TAG.matcher(SCRIPT.matcher(decoded).replaceAll(" ")).replaceAll(" ").replace("&nbsp;", " ");
             }
             if (room > 0) {
                 text.append(decoded, 0, Math.min(decoded.length(), room)).append('\n');
             }
             if (wantPreview) {
-                String p = decoded.replaceAll("\\s+", " ").trim();
+                String p = WHITESPACE.matcher(decoded).replaceAll(" ").trim();
                 if (!p.isEmpty()) {
                     preview = p.length() > PREVIEW_CHARS ? p.substring(0, PREVIEW_CHARS) : p;
                 }

@@ -93,7 +93,7 @@ class StoreBenchmark {
             String hash = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
                     .digest(body));
             long t0 = System.nanoTime();
-            blobStore.put(hash, new java.io.ByteArrayInputStream(body), body.length);
+            blobStore.put(hash, body, body.length);
             long t1 = System.nanoTime();
             blobStore.exists(hash);
             put[i] = t1 - t0;
@@ -179,28 +179,39 @@ class StoreBenchmark {
         for (int i = 0; i < APPENDERS; i++) {
             channels.add(io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
         }
+        // The clients' threads live through both phases, so that the CPU report counts them by name.
+        ExecutorService pool = Executors.newFixedThreadPool(APPENDERS, r -> new Thread(r, "bench-client"));
         // Warm-up with the same load, not counted: the JIT needs tens of seconds on two cores.
-        appendLoad(ref, channels, WARMUP_SECONDS, 0);
+        appendLoad(pool, ref, channels, WARMUP_SECONDS, 0, new AtomicInteger(), new AtomicLong());
         AtomicInteger count = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
+        CpuMeter cpu = new CpuMeter(postmasterPid());
+        cpu.start();
         long start = System.nanoTime();
-        appendLoad(ref, channels, APPEND_SECONDS, 1, count, bytes);
-        channels.forEach(io.grpc.ManagedChannel::shutdownNow);
+        appendLoad(pool, ref, channels, APPEND_SECONDS, 1, count, bytes);
         double secs = (System.nanoTime() - start) / 1e9;
+        String cpuReport = cpu.report(count.get());
+        pool.shutdown();
+        channels.forEach(io.grpc.ManagedChannel::shutdownNow);
         report.append(String.format("APPEND: %d messages (avg %.1f KB) by %d clients in %.1f s = %.0f msgs/s, %.1f MB/s"
                 + " (after %d s of warm-up)%n", count.get(), bytes.get() / 1024.0 / count.get(), APPENDERS, secs,
                 count.get() / secs, bytes.get() / secs / 1e6, WARMUP_SECONDS));
+        report.append(cpuReport);
     }
 
-    private void appendLoad(MailboxRef ref, List<io.grpc.ManagedChannel> channels, int seconds, int round)
-            throws Exception {
-        appendLoad(ref, channels, seconds, round, new AtomicInteger(), new AtomicLong());
+    /** The parent of a backend process is the postmaster. */
+    private static long postmasterPid() throws Exception {
+        try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
+                StoreInfraResource.dbPassword()); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT pg_backend_pid()")) {
+            rs.next();
+            return ProcessHandle.of(rs.getLong(1)).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L);
+        }
     }
 
-    private void appendLoad(MailboxRef ref, List<io.grpc.ManagedChannel> channels, int seconds, int round,
-            AtomicInteger count, AtomicLong bytes) throws Exception {
+    private void appendLoad(ExecutorService pool, MailboxRef ref, List<io.grpc.ManagedChannel> channels, int seconds,
+            int round, AtomicInteger count, AtomicLong bytes) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        ExecutorService pool = Executors.newFixedThreadPool(APPENDERS);
         List<Future<?>> fs = new ArrayList<>();
         for (int w = 0; w < APPENDERS; w++) {
             int seed = w + round * 1000;
@@ -230,7 +241,6 @@ class StoreBenchmark {
         for (Future<?> f : fs) {
             f.get();
         }
-        pool.shutdown();
     }
 
     private void bigMailbox(StringBuilder report) throws Exception {

@@ -3,11 +3,14 @@ package dev.mailplatform.store.contract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailplatform.store.blob.BlobStore;
+import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.jobs.BlobCollector;
 import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.AppendHeader;
 import dev.mailplatform.store.v1.ExpungeRequest;
 import dev.mailplatform.store.v1.Flags;
 import dev.mailplatform.store.v1.SectionKind;
@@ -34,6 +37,9 @@ class BlobContractTest extends StoreContract {
 
     @Inject
     BlobCollector collector;
+
+    @Inject
+    BlobStore blobs;
 
     private static MinioClient s3() {
         return MinioClient.builder().endpoint(StoreInfraResource.s3Endpoint())
@@ -76,6 +82,37 @@ class BlobContractTest extends StoreContract {
         byte[] stored = s3().getObject(GetObjectArgs.builder().bucket("mail").object(BlobStore.key(hash)).build())
                 .readAllBytes();
         assertArrayEquals(msg, stored, "the object holds exactly the message bytes");
+    }
+
+    @Test
+    void messagesOfEverySpoolPathAreStoredExactly() throws Exception {
+        Account a = newAccount();
+        // Larger than the 1 MiB memory spool: spooled to a temporary file and uploaded from it.
+        byte[] big = TestMessages.withAttachment("big " + System.nanoTime(), "spooled to a file", 2_000_000, 11);
+        int bigUid = append(a, "INBOX", big).getUid();
+        // No declared size: the in-memory spool grows as the chunks arrive.
+        byte[] undeclared = TestMessages.withAttachment("undeclared " + System.nanoTime(), "grown", 150_000, 12);
+        int undeclaredUid = append(AppendHeader.newBuilder().setMailbox(ref(a, "INBOX")).build(), undeclared,
+                7 * 1024).getUid();
+        for (byte[] msg : new byte[][] {big, undeclared}) {
+            byte[] stored = s3().getObject(GetObjectArgs.builder().bucket("mail").object(BlobStore.key(sha256(msg)))
+                    .build()).readAllBytes();
+            assertArrayEquals(msg, stored, "the object under the message's hash holds exactly its bytes");
+        }
+        assertArrayEquals(big, fetchAll(a, "INBOX", bigUid));
+        assertArrayEquals(undeclared, fetchAll(a, "INBOX", undeclaredUid));
+    }
+
+    @Test
+    void objectStorageRefusesBytesThatDoNotMatchTheirHash() throws Exception {
+        byte[] meant = ("meant " + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
+        byte[] sent = ("other " + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
+        String hash = sha256(meant);
+        StoreException e = assertThrows(StoreException.class, () -> blobs.put(hash, sent, sent.length));
+        assertEquals(StoreException.Kind.UNAVAILABLE, e.kind());
+        assertFalse(objectExists(hash), "nothing is stored under a hash its bytes do not have");
+        blobs.put(hash, meant, meant.length);
+        assertTrue(objectExists(hash));
     }
 
     @Test

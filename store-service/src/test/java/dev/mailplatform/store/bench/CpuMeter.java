@@ -1,0 +1,110 @@
+package dev.mailplatform.store.bench;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * CPU time spent during a phase, by this JVM's threads (grouped by name, JIT compiler and GC threads included) and
+ * by PostgreSQL's processes. On a shared machine the wall-clock figure depends on what else runs; CPU per message
+ * does not, so it tells whether a change made the work cheaper. Threads are read from /proc (Linux); elsewhere only
+ * the totals are printed.
+ */
+final class CpuMeter {
+
+    private static final Path TASKS = Path.of("/proc/self/task");
+    private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux
+
+    private final long postmasterPid;
+    private Map<String, Long> threadStart;
+    private long jvmStart;
+    private long postgresStart;
+
+    /** @param postmasterPid PostgreSQL's postmaster process, or -1 to leave PostgreSQL out */
+    CpuMeter(long postmasterPid) {
+        this.postmasterPid = postmasterPid;
+    }
+
+    void start() {
+        threadStart = threads();
+        jvmStart = jvmCpu();
+        postgresStart = postgresCpu();
+    }
+
+    /** One line per thread group: CPU milliseconds per unit of work. */
+    String report(int units) {
+        long jvm = jvmCpu() - jvmStart;
+        long pg = postgresCpu() - postgresStart;
+        Map<String, Long> groups = new TreeMap<>();
+        long seen = 0;
+        for (Map.Entry<String, Long> t : threads().entrySet()) {
+            long d = t.getValue() - threadStart.getOrDefault(t.getKey(), 0L);
+            seen += d;
+            String name = t.getKey().substring(t.getKey().indexOf(' ') + 1);
+            groups.merge(name.replaceAll("\\d+", "N"), d, Long::sum);
+        }
+        if (!groups.isEmpty() && jvm - seen > 0) {
+            groups.put("(threads that ended)", jvm - seen);
+        }
+        StringBuilder sb = new StringBuilder(String.format("  CPU per message: JVM %.2f ms (JIT compiler %.2f ms),"
+                + " PostgreSQL %.2f ms%n", jvm / 1e6 / units, groups.entrySet().stream()
+                        .filter(e -> e.getKey().contains("CompilerThre")).mapToLong(Map.Entry::getValue).sum() / 1e6
+                        / units, pg < 0 ? Double.NaN : pg / 1e6 / units));
+        groups.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
+                .filter(e -> e.getValue() / 1e6 / units >= 0.02)
+                .forEach(e -> sb.append(String.format("    %-28s %6.2f ms%n", e.getKey(), e.getValue() / 1e6 / units)));
+        return sb.toString();
+    }
+
+    /** "tid name" to CPU nanoseconds, for every live thread of this process. */
+    private static Map<String, Long> threads() {
+        Map<String, Long> out = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+            for (Path t : tasks) {
+                try {
+                    String stat = Files.readString(t.resolve("stat"));
+                    // "tid (name) state ...": the name may hold spaces and parentheses; utime and stime are fields
+                    // 14 and 15, counted after the closing parenthesis.
+                    int close = stat.lastIndexOf(')');
+                    String name = stat.substring(stat.indexOf('(') + 1, close);
+                    String[] f = stat.substring(close + 2).split(" ");
+                    out.put(t.getFileName() + " " + name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS);
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException e) {
+            return Map.of();
+        }
+        return out;
+    }
+
+    private static long jvmCpu() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
+    }
+
+    /** The postmaster's and its live backends' CPU time (exited backends are lost), or -1 without one. */
+    private long postgresCpu() {
+        Optional<ProcessHandle> pm = ProcessHandle.of(postmasterPid);
+        if (postmasterPid < 0 || pm.isEmpty()) {
+            return -1;
+        }
+        long total = cpu(pm.get());
+        for (ProcessHandle p : (Iterable<ProcessHandle>) pm.get().descendants()::iterator) {
+            total += cpu(p);
+        }
+        return total;
+    }
+
+    private static long cpu(ProcessHandle p) {
+        return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+}
