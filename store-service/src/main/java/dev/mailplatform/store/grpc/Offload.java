@@ -9,7 +9,12 @@ import java.util.function.Supplier;
 
 /**
  * Runs store work (JDBC, S3, Argon2) on the worker pool, never on the gRPC event loop, and streams results page by
- * page: the next page is produced only when the client asks for it, so a slow reader holds one page, not a mailbox.
+ * page: each page is read when the one before has been handed on, never a whole mailbox in one query.
+ *
+ * <p>Known limit: Quarkus's Mutiny server stubs subscribe to a response stream with unbounded demand and do not wait
+ * for the transport to be ready, so for a client that reads slowly the pages already produced wait in the server's
+ * outbound buffer. What one stream can hold is therefore what it covers (one message's content, one FetchMessages
+ * window of at most 1000 messages, one mailbox's page list), not one page.
  */
 final class Offload {
 
