@@ -35,6 +35,8 @@ import org.junit.jupiter.api.Test;
 class Pop3Benchmark {
 
     static final int SECONDS = Integer.getInteger("bench.seconds", 20);
+    /** Long enough for the JIT to settle in all three JVMs (client, pop3-service, store), as in the store benchmark. */
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 15);
     static final int MESSAGES = Integer.getInteger("bench.messages", 50);
     static final int AVERAGE_SIZE = 36 * 1024;
 
@@ -67,7 +69,7 @@ class Pop3Benchmark {
             }
             System.out.printf("POP3 benchmark: %d messages per account, %.1f KB average%n", MESSAGES,
                     bytes / 4.0 / MESSAGES / 1024);
-            run(accounts, 1, 5, false);
+            run(accounts, 1, WARMUP_SECONDS, false);
             // One RETR at a time (fetchmail, getmail), then every RETR in one write (mpop's PIPELINING).
             for (Object[] mode : new Object[][] {{1, false}, {4, false}, {1, true}}) {
                 int workers = (Integer) mode[0];
