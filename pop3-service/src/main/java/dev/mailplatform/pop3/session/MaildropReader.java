@@ -34,7 +34,7 @@ public final class MaildropReader implements MessagesStream.Receiver {
     /** The UIDs the stream has still to deliver, in order. */
     private final ArrayDeque<Integer> upcoming = new ArrayDeque<>();
     /** Responses received and not yet handed to a reader. */
-    private final ArrayDeque<Object[]> held = new ArrayDeque<>();
+    private final ArrayDeque<Piece> held = new ArrayDeque<>();
     private int outstanding;
     private Open current;
     private int lastNumber;
@@ -108,14 +108,14 @@ public final class MaildropReader implements MessagesStream.Receiver {
     @Override
     public void piece(int uid, byte[] data, boolean last) {
         outstanding--;
-        held.add(new Object[] {uid, data, last});
+        held.add(new Piece(uid, data, last));
         pump();
     }
 
     @Override
     public void gone(int uid) {
         outstanding--;
-        held.add(new Object[] {uid, null, true});
+        held.add(new Piece(uid, null, true));
         pump();
     }
 
@@ -178,10 +178,10 @@ public final class MaildropReader implements MessagesStream.Receiver {
         }
     }
 
-    private void deliver(Object[] response) {
-        int uid = (Integer) response[0];
-        byte[] data = (byte[]) response[1];
-        boolean last = (Boolean) response[2];
+    private void deliver(Piece piece) {
+        int uid = piece.uid();
+        byte[] data = piece.data();
+        boolean last = piece.last();
         Open c = current;
         if (uid != c.uid) {
             current = null;
@@ -206,6 +206,10 @@ public final class MaildropReader implements MessagesStream.Receiver {
         if (last && !c.cancelled) {
             c.receiver.end();
         }
+    }
+
+    /** A response as the stream delivered it; {@code data} is null for a message that is gone. */
+    private record Piece(int uid, byte[] data, boolean last) {
     }
 
     /** One RETR's view of the shared stream. */

@@ -16,7 +16,9 @@ import io.grpc.Status;
 import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -54,6 +56,7 @@ class TransportContractTest extends StoreContract {
         ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
         try {
             for (int round = 1; round <= 3; round++) {
+                double sentBefore = contentBytes();
                 CompletableFuture<ClientCallStreamObserver<FetchContentRequest>> firstResponse =
                         new CompletableFuture<>();
                 CompletableFuture<Status> ended = new CompletableFuture<>();
@@ -83,8 +86,9 @@ class TransportContractTest extends StoreContract {
                             }
                         });
                 ClientCallStreamObserver<FetchContentRequest> call = firstResponse.get(30, TimeUnit.SECONDS);
-                // Lets the server run ahead into the flow-control window before the client goes away.
-                Thread.sleep(300);
+                // The client goes away only once the server has read well past the one response it took, so the
+                // cancel meets a stream the server is still busy with.
+                awaitContentBytes(sentBefore + big.length / 2);
                 call.cancel("the session went away", null);
                 assertEquals(Status.Code.CANCELLED, ended.get(30, TimeUnit.SECONDS).getCode(), "round " + round);
 
@@ -96,6 +100,22 @@ class TransportContractTest extends StoreContract {
             }
         } finally {
             channel.shutdownNow();
+        }
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    /** Message bytes the store has read for content streams so far (it counts each chunk as it produces it). */
+    double contentBytes() {
+        return registry.counter("mail.store.content.bytes").count();
+    }
+
+    void awaitContentBytes(double atLeast) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (contentBytes() < atLeast) {
+            assertTrue(System.nanoTime() < deadline, "the store read " + contentBytes() + " of " + atLeast + " bytes");
+            Thread.sleep(10); // polling interval
         }
     }
 
