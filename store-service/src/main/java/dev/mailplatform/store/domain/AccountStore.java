@@ -331,20 +331,22 @@ public class AccountStore {
         } catch (StoreException e) {
             address = username == null ? "" : username.toLowerCase(Locale.ROOT);
         }
-        AccountEntity acc = address.isEmpty() ? null : findForAuth(address);
+        AuthRow acc = address.isEmpty() ? null : findForAuth(address);
         boolean ok;
         if (acc == null || password == null || password.length() > MAX_PASSWORD) {
             hasher.verifyDecoy(password == null ? "" : password);
             ok = false;
         } else {
-            ok = hasher.verify(password, acc.passwordHash);
+            ok = hasher.verify(password, acc.passwordHash());
         }
         if (ok) {
-            clearFailures(address);
-            if (acc.disabled) {
+            if (acc.failuresOnRecord()) {
+                clearFailures(address);
+            }
+            if (acc.account().getDisabled()) {
                 return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_ACCOUNT_DISABLED).build();
             }
-            return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_OK).setAccount(toProto(acc)).build();
+            return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_OK).setAccount(acc.account()).build();
         }
         int ipFailures = recordFailure("ip:" + (remoteIp == null ? "" : remoteIp));
         int userFailures = recordFailure("user:" + address);
@@ -355,13 +357,39 @@ public class AccountStore {
                 .setFailuresForIp(ipFailures).setFailuresForUser(userFailures).setDelayMs((int) delay).build();
     }
 
-    @Transactional
-    AccountEntity findForAuth(String address) {
-        AccountEntity a = AccountEntity.byAddress(address).orElse(null);
-        if (a != null) {
-            em.detach(a);
-        }
-        return a;
+    /** An account as a login sees it, and whether failed logins are on record for its name. */
+    record AuthRow(Account account, String passwordHash, boolean failuresOnRecord) {
+    }
+
+    /**
+     * One statement and no transaction: every POP3 and IMAP login runs it, and a login that succeeds after no
+     * failure (nearly all of them) then writes nothing.
+     */
+    AuthRow findForAuth(String address) {
+        return db.one("SELECT a.id, a.domain_id, a.address, a.display_name, a.password_hash, a.disabled, "
+                + "a.storage_limit, a.message_limit, a.storage_used, a.messages_used, a.pop3_retention_days, "
+                + "a.pop3_login_delay_seconds, a.created_at, EXISTS (SELECT 1 FROM auth_failure f WHERE f.key = ?) "
+                + "FROM account a WHERE a.address = ?", rs -> {
+                    Account.Builder b = Account.newBuilder().setId(rs.getLong(1)).setDomainId(rs.getLong(2))
+                            .setAddress(rs.getString(3)).setDisplayName(rs.getString(4)).setDisabled(rs.getBoolean(6))
+                            .setStorageUsed(rs.getLong(9)).setMessagesUsed(rs.getLong(10))
+                            .setPop3LoginDelaySeconds(rs.getInt(12));
+                    long storageLimit = rs.getLong(7);
+                    if (!rs.wasNull()) {
+                        b.setStorageLimit(storageLimit);
+                    }
+                    long messageLimit = rs.getLong(8);
+                    if (!rs.wasNull()) {
+                        b.setMessageLimit(messageLimit);
+                    }
+                    int retention = rs.getInt(11);
+                    if (!rs.wasNull()) {
+                        b.setPop3RetentionDays(retention);
+                    }
+                    java.time.Instant created = Db.instant(rs, "created_at");
+                    b.setCreatedAt(created == null ? 0 : created.toEpochMilli());
+                    return new AuthRow(b.build(), rs.getString(5), rs.getBoolean(14));
+                }, "user:" + address, address).orElse(null);
     }
 
     @Transactional
