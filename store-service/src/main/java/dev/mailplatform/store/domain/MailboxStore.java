@@ -42,6 +42,11 @@ public class MailboxStore {
         this.changes = changes;
     }
 
+    /** The columns {@link #row} reads, qualified by {@code alias} for a join. */
+    static String columns(String alias) {
+        return alias + "." + COLUMNS.replace(", ", ", " + alias + ".");
+    }
+
     static Row row(java.sql.ResultSet rs) throws java.sql.SQLException {
         return new Row(rs.getLong("id"), rs.getLong("account_id"), rs.getString("name"), rs.getLong("uidvalidity"),
                 rs.getLong("uidnext"), rs.getLong("highest_modseq"), rs.getInt("messages"), rs.getInt("unseen"),

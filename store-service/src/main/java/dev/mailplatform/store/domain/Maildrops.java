@@ -40,7 +40,8 @@ public class Maildrops {
         this.config = config;
     }
 
-    public record Opened(MaildropHeader header, long mailboxId, long uidnext) {
+    /** The lease and the snapshot's head; {@code firstPage} holds up to a page of entries, read in the same transaction. */
+    public record Opened(MaildropHeader header, long mailboxId, long uidnext, List<MaildropEntry> firstPage) {
     }
 
     private long leaseSeconds(int requested) {
@@ -60,16 +61,23 @@ public class Maildrops {
         db.update("SET LOCAL synchronous_commit = off");
     }
 
+    /**
+     * Takes the lease and reads the snapshot's first page in one transaction of five round trips: every POP3 login
+     * waits for it, so the account, its domain's policy and the INBOX row come in one statement.
+     */
     @Transactional
-    public Opened open(long accountId, String owner, int requestedSeconds) {
+    public Opened open(long accountId, String owner, int requestedSeconds, int pageSize) {
         long seconds = leaseSeconds(requestedSeconds);
         leaseWritesNeedNoFlush();
-        record Acc(int loginDelay, Instant lastLogin, int retention) {
+        record Acc(int loginDelay, Instant lastLogin, int retention, MailboxStore.Row inbox) {
         }
+        // The account row lock orders concurrent logins, so the login-delay check below reads the latest login.
         Acc acc = db.one("SELECT a.pop3_login_delay_seconds, a.pop3_last_login, "
-                + "COALESCE(a.pop3_retention_days, d.pop3_retention_days) FROM account a JOIN domain d ON d.id = a.domain_id "
-                + "WHERE a.id = ? FOR UPDATE OF a", rs -> new Acc(rs.getInt(1), Db.instant(rs, "pop3_last_login"),
-                        rs.getInt(3)), accountId)
+                + "COALESCE(a.pop3_retention_days, d.pop3_retention_days), " + MailboxStore.columns("mb")
+                + " FROM account a JOIN domain d ON d.id = a.domain_id "
+                + "JOIN mailbox mb ON mb.account_id = a.id AND mb.name = ? WHERE a.id = ? FOR UPDATE OF a",
+                rs -> new Acc(rs.getInt(1), Db.instant(rs, "pop3_last_login"), rs.getInt(3), MailboxStore.row(rs)),
+                MailboxName.INBOX, accountId)
                 .orElseThrow(() -> StoreException.notFound("no account " + accountId));
         String leaseId = UUID.randomUUID().toString();
         String o = owner == null ? "" : (owner.length() > 200 ? owner.substring(0, 200) : owner);
@@ -81,18 +89,21 @@ public class Maildrops {
         if (expires.isEmpty()) {
             throw new StoreException(StoreException.Kind.LOCKED, "maildrop is locked by another session");
         }
-        if (acc.loginDelay() > 0 && acc.lastLogin() != null
-                && acc.lastLogin().plusSeconds(acc.loginDelay()).isAfter(Instant.now())) {
-            throw new StoreException(StoreException.Kind.FAILED_PRECONDITION,
-                    "login-delay: wait " + acc.loginDelay() + " seconds between logins");
+        if (acc.loginDelay() > 0) {
+            if (acc.lastLogin() != null && acc.lastLogin().plusSeconds(acc.loginDelay()).isAfter(Instant.now())) {
+                throw new StoreException(StoreException.Kind.FAILED_PRECONDITION,
+                        "login-delay: wait " + acc.loginDelay() + " seconds between logins");
+            }
+            // Only LOGIN-DELAY reads the last login, so an account without one does not rewrite its row per login.
+            db.update("UPDATE account SET pop3_last_login = now() WHERE id = ?", accountId);
         }
-        db.update("UPDATE account SET pop3_last_login = now() WHERE id = ?", accountId);
-        MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, false, 0);
+        MailboxStore.Row inbox = acc.inbox();
         MaildropHeader header = MaildropHeader.newBuilder().setLeaseId(leaseId)
                 .setExpiresAt(expires.get().toEpochMilli()).setUidvalidity((int) inbox.uidvalidity())
                 .setMessages(inbox.messages()).setSize(inbox.size()).setRetentionDays(acc.retention())
                 .setLoginDelaySeconds(acc.loginDelay()).build();
-        return new Opened(header, inbox.id(), inbox.uidnext());
+        return new Opened(header, inbox.id(), inbox.uidnext(),
+                page(inbox.id(), inbox.uidvalidity(), 0, inbox.uidnext(), pageSize));
     }
 
     /** One page of the maildrop listing; UIDL is "uidvalidity.uid", stable for the life of the message. */
@@ -122,29 +133,35 @@ public class Maildrops {
 
     /**
      * The UPDATE state: all the deletions or none, the session's retrievals recorded in the same transaction (so RETR
-     * itself writes nothing), then the lease is released.
+     * itself writes nothing), then the lease is released. A session that deleted nothing and retrieved nothing new (a
+     * "leave on server" client, every time but the first) costs four round trips and no disk flush.
      */
     @Transactional
     public int commit(long accountId, String leaseId, List<Integer> uids, List<Integer> retrieved, boolean markSeen) {
-        requireLease(accountId, leaseId);
         Set<Long> gone = unsigned(uids);
         Set<Long> kept = unsigned(retrieved);
         kept.removeAll(gone);
-        int changed = kept.isEmpty() ? 0 : applyRetrievals(accountId, kept, markSeen);
-        int deleted = 0;
-        if (!gone.isEmpty()) {
-            // Read (and lock) the row after the retrievals: setting \Seen moved HIGHESTMODSEQ on.
-            MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
-            List<Object> p = new ArrayList<>();
-            p.add(gone.toArray(Long[]::new));
-            deleted = messages.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).getExpungedUidsCount();
+        // Deleting the lease row first checks the lease and locks it in one statement: a takeover waits for this
+        // transaction, and if the transaction fails the lease is still there.
+        if (db.update("DELETE FROM pop3_lease WHERE account_id = ? AND lease_id = ?", accountId, leaseId) == 0) {
+            throw StoreException.notFound("no such lease (expired and taken over, or released)");
         }
-        if (gone.isEmpty() && changed == 0) {
-            // Nothing but the lease changes (a "leave on server" client that fetched nothing new).
+        if (gone.isEmpty()) {
+            // Only the lease changes, unless a retrieval below is new.
             leaseWritesNeedNoFlush();
         }
-        db.update("DELETE FROM pop3_lease WHERE account_id = ? AND lease_id = ?", accountId, leaseId);
-        return deleted;
+        int changed = kept.isEmpty() ? 0 : applyRetrievals(accountId, kept, markSeen);
+        if (gone.isEmpty()) {
+            if (changed > 0) {
+                db.update("SET LOCAL synchronous_commit = on");
+            }
+            return 0;
+        }
+        // Read (and lock) the row after the retrievals: setting \Seen moved HIGHESTMODSEQ on.
+        MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
+        List<Object> p = new ArrayList<>();
+        p.add(gone.toArray(Long[]::new));
+        return messages.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).getExpungedUidsCount();
     }
 
     @Transactional
@@ -172,9 +189,19 @@ public class Maildrops {
      * many rows changed.
      */
     private int applyRetrievals(long accountId, Set<Long> uids, boolean markSeen) {
+        Long[] arr = uids.toArray(Long[]::new);
+        // A client that leaves mail on the server retrieves the same messages at every login: look first, without a
+        // lock, whether any of them still needs a write. (A \Seen an IMAP client removes meanwhile stays removed, as
+        // if it had come after this commit.)
+        boolean pending = db.one("SELECT EXISTS (SELECT 1 FROM message m JOIN mailbox mb ON mb.id = m.mailbox_id "
+                + "WHERE mb.account_id = ? AND mb.name = ? AND m.uid = ANY(?::bigint[]) "
+                + "AND (m.pop3_retrieved_at IS NULL OR (? AND m.system_flags & ? = 0)))", rs -> rs.getBoolean(1),
+                accountId, MailboxName.INBOX, arr, markSeen, Flags.SEEN).orElse(false);
+        if (!pending) {
+            return 0;
+        }
         // Locked: a flag change takes the next modseq of the mailbox.
         MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, markSeen, 0);
-        Long[] arr = uids.toArray(Long[]::new);
         // The IS NULL filter only spares rows already stamped a needless new version; COALESCE keeps the rule plain.
         int changed = db.update("UPDATE message SET pop3_retrieved_at = COALESCE(pop3_retrieved_at, now()) "
                 + "WHERE mailbox_id = ? AND uid = ANY(?::bigint[]) AND pop3_retrieved_at IS NULL", inbox.id(),

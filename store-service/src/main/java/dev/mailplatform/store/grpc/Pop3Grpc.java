@@ -10,6 +10,7 @@ import dev.mailplatform.store.v1.GetRetentionPolicyRequest;
 import dev.mailplatform.store.v1.LeaseRequest;
 import dev.mailplatform.store.v1.LeaseResponse;
 import dev.mailplatform.store.v1.MaildropBatch;
+import dev.mailplatform.store.v1.MaildropEntry;
 import dev.mailplatform.store.v1.OpenMaildropRequest;
 import dev.mailplatform.store.v1.OpenMaildropResponse;
 import dev.mailplatform.store.v1.Pop3Service;
@@ -38,14 +39,22 @@ public class Pop3Grpc implements Pop3Service {
     @Override
     public Multi<OpenMaildropResponse> openMaildrop(OpenMaildropRequest r) {
         int batch = config.store().streamBatchSize();
-        return Offload.call(() -> maildrops.open(r.getAccountId(), r.getOwner(), r.getLeaseSeconds()))
+        return Offload.call(() -> maildrops.open(r.getAccountId(), r.getOwner(), r.getLeaseSeconds(), batch))
                 .onFailure(t -> t.getMessage() != null && t.getMessage().contains("locked"))
                 .invoke(() -> registry.counter("mail.store.pop3.lease.conflicts").increment())
                 .onItem().transformToMulti(opened -> {
-                    Multi<OpenMaildropResponse> head = Multi.createFrom()
-                            .item(OpenMaildropResponse.newBuilder().setHeader(opened.header()).build());
-                    Multi<OpenMaildropResponse> rest = Offload.uidPages((after, n) -> maildrops.page(
-                            opened.mailboxId(), Offload.uid(opened.header().getUidvalidity()), after,
+                    List<MaildropEntry> first = opened.firstPage();
+                    OpenMaildropResponse header = OpenMaildropResponse.newBuilder().setHeader(opened.header()).build();
+                    Multi<OpenMaildropResponse> head = first.isEmpty() ? Multi.createFrom().item(header)
+                            : Multi.createFrom().items(header, OpenMaildropResponse.newBuilder()
+                                    .setBatch(MaildropBatch.newBuilder().addAllEntries(first)).build());
+                    if (first.size() < batch) {
+                        // The whole maildrop came with the lease: no second query, no second hop to a worker.
+                        return head;
+                    }
+                    long after = Offload.uid(first.get(first.size() - 1).getUid());
+                    Multi<OpenMaildropResponse> rest = Offload.uidPages((from, n) -> maildrops.page(
+                            opened.mailboxId(), Offload.uid(opened.header().getUidvalidity()), Math.max(from, after),
                             opened.uidnext(), n), e -> Offload.uid(e.getUid()), batch)
                             .map(p -> OpenMaildropResponse.newBuilder()
                             .setBatch(MaildropBatch.newBuilder().addAllEntries(p)).build());

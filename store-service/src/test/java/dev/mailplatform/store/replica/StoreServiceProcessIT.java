@@ -4,12 +4,23 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
 import dev.mailplatform.store.v1.AccountServiceGrpc;
+import dev.mailplatform.store.v1.AppendHeader;
+import dev.mailplatform.store.v1.AppendRequest;
+import dev.mailplatform.store.v1.AppendResponse;
 import dev.mailplatform.store.v1.AuthResult;
 import dev.mailplatform.store.v1.AuthenticateRequest;
+import dev.mailplatform.store.v1.AuthenticateResponse;
+import dev.mailplatform.store.v1.MailboxRef;
+import dev.mailplatform.store.v1.MessageServiceGrpc;
+import dev.mailplatform.store.v1.OpenMaildropRequest;
+import dev.mailplatform.store.v1.OpenMaildropResponse;
+import dev.mailplatform.store.v1.Pop3ServiceGrpc;
 import dev.mailplatform.testkit.StoreServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
+import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -18,12 +29,16 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
  * testkit's StoreServiceProcess, as the front ends will use it, against the store just packaged: it starts, serves
- * health on its HTTP port and gRPC on its own, applies seed accounts from its environment, and stops.
+ * health on its HTTP port and gRPC on its own, applies seed accounts and settings from its environment, and stops.
  */
 class StoreServiceProcessIT {
 
@@ -31,8 +46,9 @@ class StoreServiceProcessIT {
     void startsThePackagedStoreWithSeedAccountsAndStopsIt() throws Exception {
         Path seed = Files.createDirectories(Path.of("target", "tmp")).resolve("seed-" + System.nanoTime() + ".txt");
         Files.writeString(seed, "# test\nseeded@it.example.test:seeded-password-1\n", StandardCharsets.UTF_8);
+        // Batches of two, so that a five-message maildrop takes the paged path of OpenMaildrop.
         StoreServiceProcess store = StoreServiceProcess.start(Map.of("MAIL_SEED_ACCOUNTS",
-                seed.toAbsolutePath().toString()));
+                seed.toAbsolutePath().toString(), "MAIL_STORE_STREAM_BATCH_SIZE", "2"));
         try {
             assertEquals("127.0.0.1", store.host());
             assertNotEquals(store.port(), store.httpPort(), "gRPC has a port of its own");
@@ -44,9 +60,11 @@ class StoreServiceProcessIT {
             assertTrue(ready.body().contains("change-listener"), ready.body());
             ManagedChannel ch = NettyChannelBuilder.forAddress(store.host(), store.port()).usePlaintext().build();
             try {
-                assertEquals(AuthResult.AUTH_OK, AccountServiceGrpc.newBlockingStub(ch).authenticate(
+                AuthenticateResponse auth = AccountServiceGrpc.newBlockingStub(ch).authenticate(
                         AuthenticateRequest.newBuilder().setUsername("seeded@it.example.test")
-                                .setPassword("seeded-password-1").setRemoteIp("127.0.0.1").build()).getResult());
+                                .setPassword("seeded-password-1").setRemoteIp("127.0.0.1").build());
+                assertEquals(AuthResult.AUTH_OK, auth.getResult());
+                maildropSnapshotComesInPages(ch, auth.getAccount().getId());
             } finally {
                 ch.shutdownNow();
             }
@@ -56,5 +74,46 @@ class StoreServiceProcessIT {
         String log = Files.readString(store.logFile());
         assertTrue(log.contains("seed accounts: 1 created"), log);
         assertTrue(!log.contains("seeded-password-1"), "the log never holds a password");
+    }
+
+    /** The first page comes with the lease, the rest from the pages after it: every UID once, in order. */
+    private static void maildropSnapshotComesInPages(ManagedChannel ch, long accountId) throws Exception {
+        for (int i = 1; i <= 5; i++) {
+            byte[] m = ("Subject: page " + i + "\r\n\r\nbody " + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            CompletableFuture<AppendResponse> done = new CompletableFuture<>();
+            StreamObserver<AppendRequest> up = MessageServiceGrpc.newStub(ch).append(new StreamObserver<>() {
+                @Override
+                public void onNext(AppendResponse r) {
+                    done.complete(r);
+                }
+
+                @Override
+                public void onError(Throwable t) {
+                    done.completeExceptionally(t);
+                }
+
+                @Override
+                public void onCompleted() {
+                }
+            });
+            up.onNext(AppendRequest.newBuilder().setHeader(AppendHeader.newBuilder().setMailbox(MailboxRef.newBuilder()
+                    .setAccountId(accountId).setMailbox("INBOX")).setDeclaredSize(m.length)).build());
+            up.onNext(AppendRequest.newBuilder().setChunk(ByteString.copyFrom(m)).build());
+            up.onCompleted();
+            assertEquals(i, done.get(30, TimeUnit.SECONDS).getUid());
+        }
+        List<OpenMaildropResponse> parts = new ArrayList<>();
+        Pop3ServiceGrpc.newBlockingStub(ch).openMaildrop(OpenMaildropRequest.newBuilder().setAccountId(accountId)
+                .setOwner("it").build()).forEachRemaining(parts::add);
+        assertTrue(parts.get(0).hasHeader());
+        assertEquals(5, parts.get(0).getHeader().getMessages());
+        List<Integer> uids = new ArrayList<>();
+        List<Integer> batchSizes = new ArrayList<>();
+        for (OpenMaildropResponse p : parts.subList(1, parts.size())) {
+            batchSizes.add(p.getBatch().getEntriesCount());
+            p.getBatch().getEntriesList().forEach(e -> uids.add(e.getUid()));
+        }
+        assertEquals(List.of(1, 2, 3, 4, 5), uids);
+        assertEquals(List.of(2, 2, 1), batchSizes);
     }
 }
