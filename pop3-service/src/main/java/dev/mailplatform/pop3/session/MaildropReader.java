@@ -12,10 +12,12 @@ import java.util.List;
 /**
  * Reads a maildrop's messages for RETR, ahead of the client. Clients RETR in order (fetchmail, mpop, getmail, phones
  * alike), so once a RETR follows the one before it, the reader asks the store for that message and the ones after it
- * in one FetchMessages stream and keeps one response in hand: the next RETR starts writing at once instead of
- * waiting for a call and a query. A RETR out of order just starts a new stream.
+ * in one FetchMessages stream and keeps {@value #AHEAD} responses in hand: the next RETR starts writing at once
+ * instead of waiting for a call and a query, even when the client asks faster than the store answers one response
+ * at a time. A RETR out of order just starts a new stream.
  *
- * <p>What it holds is bounded: one response (at most 64 KB) beyond what the client's socket has taken, and each
+ * <p>What it holds is bounded: {@value #AHEAD} responses (each at most 64 KB) beyond what the client's socket has
+ * taken, and each
  * stream covers at most {@value #WINDOW_MESSAGES} messages or {@value #WINDOW_BYTES} bytes. A stream nobody reads
  * for {@value #IDLE_MS} ms is cancelled. Everything runs on the connection's event loop.
  */
@@ -24,6 +26,8 @@ public final class MaildropReader implements MessagesStream.Receiver {
     static final int WINDOW_MESSAGES = 100;
     static final long WINDOW_BYTES = 4L * 1024 * 1024;
     static final long IDLE_MS = 2_000;
+    /** Responses asked for ahead of the reader: one was often still on its way when the next RETR came. */
+    static final int AHEAD = 3;
 
     private final StoreClient store;
     private final Pop3Connection conn;
@@ -138,7 +142,7 @@ public final class MaildropReader implements MessagesStream.Receiver {
         }
     }
 
-    /** Hands held responses to the open message as it asks for them, and keeps one more requested. */
+    /** Hands held responses to the open message as it asks for them, and keeps {@link #AHEAD} more requested. */
     private void pump() {
         if (pumping) {
             return;
@@ -157,7 +161,7 @@ public final class MaildropReader implements MessagesStream.Receiver {
                         .withDescription("FetchMessages ended before UID " + c.uid).asRuntimeException()));
             }
             if (stream != null && !upcoming.isEmpty()) {
-                int want = (current == null ? 0 : current.demand) + 1;
+                int want = (current == null ? 0 : current.demand) + AHEAD;
                 int missing = want - held.size() - outstanding;
                 if (missing > 0) {
                     outstanding += missing;
