@@ -25,6 +25,12 @@ public final class ByteSink {
         bytes[size++] = b;
     }
 
+    void put(byte[] b, int offset, int length) {
+        ensure(length);
+        System.arraycopy(b, offset, bytes, size, length);
+        size += length;
+    }
+
     public int size() {
         return size;
     }

@@ -45,7 +45,23 @@ public final class DotStuffingEncoder {
     /** Encodes {@code data[offset, offset+count)} into {@code out}; returns {@link #complete()}. */
     public boolean encode(byte[] data, int offset, int count, ByteSink out) {
         out.ensure(count + count / 8 + 16);
-        for (int i = offset; i < offset + count && !complete; i++) {
+        int end = offset + count;
+        for (int i = offset; i < end && !complete; i++) {
+            if (!atLineStart && !pendingCr) {
+                // Inside a line only CR and LF matter: copy the run before the next one whole. Byte by byte, the
+                // bookkeeping of every octet cost more than the rest of RETR together.
+                int run = i;
+                while (run < end && data[run] != '\r' && data[run] != '\n') {
+                    run++;
+                }
+                if (run > i) {
+                    out.put(data, i, run - i);
+                    i = run;
+                    if (i == end) {
+                        break;
+                    }
+                }
+            }
             byte b = data[i];
             if (pendingCr) {
                 pendingCr = false;

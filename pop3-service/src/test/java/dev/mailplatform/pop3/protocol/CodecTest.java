@@ -153,4 +153,53 @@ class CodecTest {
         e.finish(out);
         assertArrayEquals(b(expected), out.toByteArray());
     }
+
+    /** The encoder copies whole runs inside a line; on any input, split anywhere, it must still say what the rule says. */
+    @Test
+    void matchesThePlainRuleOnRandomInputSplitAnywhere() {
+        java.util.Random r = new java.util.Random(7);
+        byte[] alphabet = {'.', '\r', '\n', 'a', 'b'};
+        for (int round = 0; round < 3000; round++) {
+            byte[] msg = new byte[r.nextInt(48)];
+            for (int i = 0; i < msg.length; i++) {
+                msg[i] = alphabet[r.nextInt(alphabet.length)];
+            }
+            DotStuffingEncoder e = DotStuffingEncoder.whole();
+            ByteSink out = new ByteSink(1);
+            for (int at = 0; at < msg.length; ) {
+                int n = 1 + r.nextInt(msg.length - at);
+                e.encode(msg, at, n, out);
+                at += n;
+            }
+            e.finish(out);
+            assertEquals(plainRule(msg), new String(out.toByteArray(), StandardCharsets.ISO_8859_1),
+                    "input " + java.util.Arrays.toString(msg));
+        }
+    }
+
+    /** RFC 1939 said plainly: a line ends at LF, CRLF or a final CR; it goes out with CRLF, a leading "." doubled. */
+    private static String plainRule(byte[] m) {
+        StringBuilder out = new StringBuilder();
+        StringBuilder line = new StringBuilder();
+        boolean open = false;
+        for (int i = 0; i < m.length; i++) {
+            char c = (char) m[i];
+            boolean lineEnd = c == '\n' || (c == '\r' && (i + 1 == m.length || m[i + 1] == '\n'));
+            if (lineEnd) {
+                if (c == '\r' && i + 1 < m.length) {
+                    i++;
+                }
+                out.append(line.length() > 0 && line.charAt(0) == '.' ? "." : "").append(line).append("\r\n");
+                line.setLength(0);
+                open = false;
+            } else {
+                line.append(c);
+                open = true;
+            }
+        }
+        if (open) {
+            out.append(line.charAt(0) == '.' ? "." : "").append(line).append("\r\n");
+        }
+        return out.append(".\r\n").toString();
+    }
 }
