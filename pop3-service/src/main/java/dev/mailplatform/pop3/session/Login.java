@@ -7,8 +7,8 @@ import dev.mailplatform.pop3.store.StoreCallException;
 import dev.mailplatform.protocol.StoreFailure;
 
 /**
- * The end of PASS and AUTH PLAIN: check the password with the store (which counts failures cluster-wide), hold back
- * a refusal by the store's delay on a timer, close after too many, then take the maildrop's lease.
+ * The end of PASS and AUTH PLAIN: one call to the store checks the password (counting failures cluster-wide) and, if
+ * it passes, takes the maildrop's lease. A refusal is held back by the store's delay on a timer; too many close.
  */
 public final class Login {
 
@@ -17,22 +17,17 @@ public final class Login {
 
     public static void attempt(Pop3Session s, String user, String password) {
         Pop3Connection conn = s.connection();
-        s.services().store().authenticate(user, password, conn.remoteIp())
+        s.services().store().login(user, password, conn.remoteIp(), s.leaseOwner(), s.services().config().leaseSeconds())
                 .emitOn(conn.eventLoop())
-                .subscribe().with(outcome -> authenticated(s, outcome), s::fail);
-    }
-
-    private static void authenticated(Pop3Session s, AuthOutcome outcome) {
-        if (s.isClosed()) {
-            return;
-        }
-        if (outcome.result() != AuthOutcome.Result.OK) {
-            refuse(s, outcome);
-            return;
-        }
-        s.services().store().openMaildrop(outcome.accountId(), s.leaseOwner(), s.services().config().leaseSeconds())
-                .emitOn(s.connection().eventLoop())
-                .subscribe().with(snapshot -> opened(s, outcome, snapshot), t -> {
+                .subscribe().with(login -> {
+                    if (login.snapshot() == null) {
+                        if (!s.isClosed()) {
+                            refuse(s, login.auth());
+                        }
+                        return;
+                    }
+                    opened(s, login.auth(), login.snapshot());
+                }, t -> {
                     if (t instanceof StoreCallException e && e.failure() == StoreFailure.IN_USE) {
                         s.services().metrics().lockConflict();
                     }

@@ -1,8 +1,8 @@
 package dev.mailplatform.pop3.store;
 
-import dev.mailplatform.store.v1.AccountService;
 import dev.mailplatform.store.v1.AuthResult;
 import dev.mailplatform.store.v1.AuthenticateRequest;
+import dev.mailplatform.store.v1.AuthenticateResponse;
 import dev.mailplatform.store.v1.CommitMaildropRequest;
 import dev.mailplatform.store.v1.FetchContentRequest;
 import dev.mailplatform.store.v1.FetchContentResponse;
@@ -10,16 +10,16 @@ import dev.mailplatform.store.v1.FetchMessagesRequest;
 import dev.mailplatform.store.v1.FetchMessagesResponse;
 import dev.mailplatform.store.v1.GetRetentionPolicyRequest;
 import dev.mailplatform.store.v1.LeaseRequest;
+import dev.mailplatform.store.v1.LoginRequest;
 import dev.mailplatform.store.v1.MailboxRef;
 import dev.mailplatform.store.v1.MaildropEntry;
 import dev.mailplatform.store.v1.MaildropHeader;
 import dev.mailplatform.store.v1.MessageServiceGrpc;
-import dev.mailplatform.store.v1.OpenMaildropRequest;
-import dev.mailplatform.store.v1.OpenMaildropResponse;
 import dev.mailplatform.store.v1.Pop3Service;
 import dev.mailplatform.store.v1.RecordRetrievalRequest;
 import dev.mailplatform.store.v1.Section;
 import dev.mailplatform.store.v1.SectionKind;
+import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.grpc.GrpcClient;
@@ -40,9 +40,6 @@ public class StoreClient {
     private static final long CALL_SECONDS = 15;
 
     @GrpcClient("store")
-    AccountService accounts;
-
-    @GrpcClient("store")
     Pop3Service pop3;
 
     /**
@@ -54,35 +51,50 @@ public class StoreClient {
 
     private volatile MessageServiceGrpc.MessageServiceStub messages;
 
-    public Uni<AuthOutcome> authenticate(String user, String password, String remoteIp) {
-        return accounts.authenticate(AuthenticateRequest.newBuilder().setUsername(user).setPassword(password)
-                .setRemoteIp(remoteIp).setProtocol("pop3").build())
-                .ifNoItem().after(java.time.Duration.ofSeconds(CALL_SECONDS)).fail()
-                .map(r -> new AuthOutcome(switch (r.getResult()) {
-                    case AUTH_OK -> AuthOutcome.Result.OK;
-                    case AUTH_ACCOUNT_DISABLED -> AuthOutcome.Result.ACCOUNT_DISABLED;
-                    default -> AuthOutcome.Result.INVALID_CREDENTIALS;
-                }, r.getResult() == AuthResult.AUTH_OK ? r.getAccount().getId() : 0,
-                        r.getResult() == AuthResult.AUTH_OK ? r.getAccount().getAddress() : "", r.getDelayMs()))
-                .onFailure().transform(StoreCallException::wrap);
-    }
-
-    /** Takes the lease and reads the snapshot; fails with IN_USE, or CANNOT for LOGIN-DELAY (see the proto). */
-    public Uni<MaildropSnapshot> openMaildrop(long accountId, String owner, int leaseSeconds) {
-        record Acc(MaildropHeader header, List<MaildropEntry> entries) {
+    /**
+     * A POP3 login in one call: the password check (the store counts failures cluster-wide) and, when it passes,
+     * the lease and the snapshot. The snapshot is null when the login was refused. Fails with IN_USE, or CANNOT for
+     * LOGIN-DELAY (see the proto).
+     */
+    public Uni<LoginOutcome> login(String user, String password, String remoteIp, String owner, int leaseSeconds) {
+        final class Parts {
+            AuthenticateResponse auth;
+            MaildropHeader header;
+            final List<MaildropEntry> entries = new ArrayList<>();
         }
-        return pop3.openMaildrop(OpenMaildropRequest.newBuilder().setAccountId(accountId).setOwner(owner)
+        return pop3.login(LoginRequest.newBuilder().setCredentials(AuthenticateRequest.newBuilder().setUsername(user)
+                .setPassword(password).setRemoteIp(remoteIp).setProtocol("pop3")).setOwner(owner)
                 .setLeaseSeconds(leaseSeconds).build())
-                .collect().in(() -> new Acc[] {new Acc(null, new ArrayList<>())}, (acc, part) -> {
-                    if (part.getPartCase() == OpenMaildropResponse.PartCase.HEADER) {
-                        acc[0] = new Acc(part.getHeader(), acc[0].entries());
-                    } else {
-                        acc[0].entries().addAll(part.getBatch().getEntriesList());
+                .collect().in(Parts::new, (acc, part) -> {
+                    switch (part.getPartCase()) {
+                        case AUTH -> acc.auth = part.getAuth();
+                        case HEADER -> acc.header = part.getHeader();
+                        case BATCH -> acc.entries.addAll(part.getBatch().getEntriesList());
+                        default -> {
+                        }
                     }
                 })
+                .ifNoItem().after(java.time.Duration.ofSeconds(CALL_SECONDS)).fail()
                 .map(acc -> {
-                    MaildropHeader h = acc[0].header();
-                    List<MaildropEntry> e = acc[0].entries();
+                    AuthenticateResponse r = acc.auth;
+                    if (r == null) {
+                        throw Status.INTERNAL.withDescription("Login answered without an authentication outcome")
+                                .asRuntimeException();
+                    }
+                    boolean ok = r.getResult() == AuthResult.AUTH_OK;
+                    AuthOutcome outcome = new AuthOutcome(switch (r.getResult()) {
+                        case AUTH_OK -> AuthOutcome.Result.OK;
+                        case AUTH_ACCOUNT_DISABLED -> AuthOutcome.Result.ACCOUNT_DISABLED;
+                        default -> AuthOutcome.Result.INVALID_CREDENTIALS;
+                    }, ok ? r.getAccount().getId() : 0, ok ? r.getAccount().getAddress() : "", r.getDelayMs());
+                    if (!ok) {
+                        return new LoginOutcome(outcome, null);
+                    }
+                    if (acc.header == null) {
+                        throw Status.INTERNAL.withDescription("Login accepted without a maildrop").asRuntimeException();
+                    }
+                    MaildropHeader h = acc.header;
+                    List<MaildropEntry> e = acc.entries;
                     int[] uids = new int[e.size()];
                     long[] sizes = new long[e.size()];
                     String[] ids = new String[e.size()];
@@ -91,8 +103,8 @@ public class StoreClient {
                         sizes[i] = e.get(i).getSize();
                         ids[i] = e.get(i).getUniqueId();
                     }
-                    return new MaildropSnapshot(h.getLeaseId(), h.getRetentionDays(), h.getLoginDelaySeconds(), uids,
-                            sizes, ids);
+                    return new LoginOutcome(outcome, new MaildropSnapshot(h.getLeaseId(), h.getRetentionDays(),
+                            h.getLoginDelaySeconds(), uids, sizes, ids));
                 })
                 .onFailure().transform(StoreCallException::wrap);
     }

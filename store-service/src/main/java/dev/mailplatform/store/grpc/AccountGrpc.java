@@ -41,12 +41,15 @@ public class AccountGrpc implements AccountService {
 
     @Override
     public Uni<AuthenticateResponse> authenticate(AuthenticateRequest r) {
-        return Offload.call(() -> {
-            AuthenticateResponse resp = accounts.authenticate(r.getUsername(), r.getPassword(), r.getRemoteIp());
-            registry.counter("mail.store.auth", "result", resp.getResult() == AuthResult.AUTH_OK ? "ok" : "failed",
-                    "protocol", r.getProtocol().isEmpty() ? "unknown" : r.getProtocol()).increment();
-            return resp;
-        });
+        return Offload.call(() -> authenticate(accounts, registry, r));
+    }
+
+    /** Authenticate, counted by result and protocol; POP3's Login runs it too. Call it on a worker. */
+    static AuthenticateResponse authenticate(AccountStore accounts, MeterRegistry registry, AuthenticateRequest r) {
+        AuthenticateResponse resp = accounts.authenticate(r.getUsername(), r.getPassword(), r.getRemoteIp());
+        registry.counter("mail.store.auth", "result", resp.getResult() == AuthResult.AUTH_OK ? "ok" : "failed",
+                "protocol", r.getProtocol().isEmpty() ? "unknown" : r.getProtocol()).increment();
+        return resp;
     }
 
     @Override

@@ -1,16 +1,22 @@
 package dev.mailplatform.store.grpc;
 
 import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.domain.AccountStore;
 import dev.mailplatform.store.domain.Maildrops;
 import dev.mailplatform.store.error.StoreException;
+import dev.mailplatform.store.v1.AuthResult;
+import dev.mailplatform.store.v1.AuthenticateResponse;
 import dev.mailplatform.store.v1.CommitMaildropRequest;
 import dev.mailplatform.store.v1.CommitMaildropResponse;
 import dev.mailplatform.store.v1.Empty;
 import dev.mailplatform.store.v1.GetRetentionPolicyRequest;
 import dev.mailplatform.store.v1.LeaseRequest;
 import dev.mailplatform.store.v1.LeaseResponse;
+import dev.mailplatform.store.v1.LoginRequest;
+import dev.mailplatform.store.v1.LoginResponse;
 import dev.mailplatform.store.v1.MaildropBatch;
 import dev.mailplatform.store.v1.MaildropEntry;
+import dev.mailplatform.store.v1.MaildropHeader;
 import dev.mailplatform.store.v1.OpenMaildropRequest;
 import dev.mailplatform.store.v1.OpenMaildropResponse;
 import dev.mailplatform.store.v1.Pop3Service;
@@ -22,16 +28,19 @@ import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import java.util.List;
+import java.util.function.Function;
 
 @GrpcService
 public class Pop3Grpc implements Pop3Service {
 
     private final Maildrops maildrops;
+    private final AccountStore accounts;
     private final StoreConfig config;
     private final MeterRegistry registry;
 
-    public Pop3Grpc(Maildrops maildrops, StoreConfig config, MeterRegistry registry) {
+    public Pop3Grpc(Maildrops maildrops, AccountStore accounts, StoreConfig config, MeterRegistry registry) {
         this.maildrops = maildrops;
+        this.accounts = accounts;
         this.config = config;
         this.registry = registry;
     }
@@ -39,27 +48,57 @@ public class Pop3Grpc implements Pop3Service {
     @Override
     public Multi<OpenMaildropResponse> openMaildrop(OpenMaildropRequest r) {
         int batch = config.store().streamBatchSize();
-        return Offload.call(() -> maildrops.open(r.getAccountId(), r.getOwner(), r.getLeaseSeconds(), batch))
-                .onFailure(t -> t.getMessage() != null && t.getMessage().contains("locked"))
-                .invoke(() -> registry.counter("mail.store.pop3.lease.conflicts").increment())
-                .onItem().transformToMulti(opened -> {
-                    List<MaildropEntry> first = opened.firstPage();
-                    OpenMaildropResponse header = OpenMaildropResponse.newBuilder().setHeader(opened.header()).build();
-                    Multi<OpenMaildropResponse> head = first.isEmpty() ? Multi.createFrom().item(header)
-                            : Multi.createFrom().items(header, OpenMaildropResponse.newBuilder()
-                                    .setBatch(MaildropBatch.newBuilder().addAllEntries(first)).build());
-                    if (first.size() < batch) {
-                        // The whole maildrop came with the lease: no second query, no second hop to a worker.
-                        return head;
-                    }
-                    long after = Offload.uid(first.get(first.size() - 1).getUid());
-                    Multi<OpenMaildropResponse> rest = Offload.uidPages((from, n) -> maildrops.page(
-                            opened.mailboxId(), Offload.uid(opened.header().getUidvalidity()), Math.max(from, after),
-                            opened.uidnext(), n), e -> Offload.uid(e.getUid()), batch)
-                            .map(p -> OpenMaildropResponse.newBuilder()
-                            .setBatch(MaildropBatch.newBuilder().addAllEntries(p)).build());
-                    return Multi.createBy().concatenating().streams(head, rest);
-                });
+        return counted(Offload.call(() -> maildrops.open(r.getAccountId(), r.getOwner(), r.getLeaseSeconds(), batch)))
+                .onItem().transformToMulti(opened -> snapshot(opened, batch,
+                        h -> OpenMaildropResponse.newBuilder().setHeader(h).build(),
+                        b -> OpenMaildropResponse.newBuilder().setBatch(b).build()));
+    }
+
+    @Override
+    public Multi<LoginResponse> login(LoginRequest r) {
+        int batch = config.store().streamBatchSize();
+        record Step(AuthenticateResponse auth, Maildrops.Opened opened) {
+        }
+        // One hop to a worker for both: the password check, then (only if it passed) the lease.
+        return counted(Offload.call(() -> {
+            AuthenticateResponse auth = AccountGrpc.authenticate(accounts, registry, r.getCredentials());
+            if (auth.getResult() != AuthResult.AUTH_OK) {
+                return new Step(auth, null);
+            }
+            return new Step(auth, maildrops.open(auth.getAccount().getId(), r.getOwner(), r.getLeaseSeconds(), batch));
+        })).onItem().transformToMulti(step -> {
+            Multi<LoginResponse> auth = Multi.createFrom().item(LoginResponse.newBuilder().setAuth(step.auth()).build());
+            if (step.opened() == null) {
+                return auth;
+            }
+            return Multi.createBy().concatenating().streams(auth, snapshot(step.opened(), batch,
+                    h -> LoginResponse.newBuilder().setHeader(h).build(),
+                    b -> LoginResponse.newBuilder().setBatch(b).build()));
+        });
+    }
+
+    private <T> Uni<T> counted(Uni<T> open) {
+        return open.onFailure(t -> t.getMessage() != null && t.getMessage().contains("locked"))
+                .invoke(() -> registry.counter("mail.store.pop3.lease.conflicts").increment());
+    }
+
+    /** The header, the first page read with the lease, then the pages after it (only for a maildrop that fills one). */
+    private <R> Multi<R> snapshot(Maildrops.Opened opened, int batch, Function<MaildropHeader, R> header,
+            Function<MaildropBatch, R> entries) {
+        List<MaildropEntry> first = opened.firstPage();
+        Multi<R> head = first.isEmpty() ? Multi.createFrom().item(header.apply(opened.header()))
+                : Multi.createFrom().items(header.apply(opened.header()),
+                        entries.apply(MaildropBatch.newBuilder().addAllEntries(first).build()));
+        if (first.size() < batch) {
+            // The whole maildrop came with the lease: no second query, no second hop to a worker.
+            return head;
+        }
+        long after = Offload.uid(first.get(first.size() - 1).getUid());
+        Multi<R> rest = Offload.uidPages((from, n) -> maildrops.page(opened.mailboxId(),
+                Offload.uid(opened.header().getUidvalidity()), Math.max(from, after), opened.uidnext(), n),
+                e -> Offload.uid(e.getUid()), batch)
+                .map(p -> entries.apply(MaildropBatch.newBuilder().addAllEntries(p).build()));
+        return Multi.createBy().concatenating().streams(head, rest);
     }
 
     @Override

@@ -5,12 +5,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailplatform.store.jobs.RetentionJob;
 import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.AuthResult;
+import dev.mailplatform.store.v1.AuthenticateRequest;
 import dev.mailplatform.store.v1.CommitMaildropRequest;
 import dev.mailplatform.store.v1.FetchMetadataRequest;
 import dev.mailplatform.store.v1.Flags;
 import dev.mailplatform.store.v1.GetRetentionPolicyRequest;
 import dev.mailplatform.store.v1.GetStatusRequest;
 import dev.mailplatform.store.v1.LeaseRequest;
+import dev.mailplatform.store.v1.LoginRequest;
+import dev.mailplatform.store.v1.LoginResponse;
 import dev.mailplatform.store.v1.MaildropEntry;
 import dev.mailplatform.store.v1.MaildropHeader;
 import dev.mailplatform.store.v1.OpenMaildropRequest;
@@ -88,6 +92,41 @@ class Pop3ContractTest extends StoreContract {
         pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(second.header().getLeaseId())
                 .build());
         open(a, 60);
+    }
+
+    @Test
+    void loginChecksThePasswordThenTakesTheLeaseInOneCall() {
+        Account a = newAccount();
+        append(a, "INBOX", TestMessages.simple("l1", "one"));
+        append(a, "INBOX", TestMessages.simple("l2", "two"));
+        // A wrong password: the refusal as Authenticate gives it (counted), nothing more, and no lease is taken.
+        List<LoginResponse> refused = drain(pop3.login(login(a, "wrong password")));
+        assertEquals(1, refused.size());
+        assertEquals(AuthResult.AUTH_INVALID_CREDENTIALS, refused.get(0).getAuth().getResult());
+        assertTrue(refused.get(0).getAuth().getFailuresForUser() >= 1);
+        String held = open(a, 60).header().getLeaseId();
+        pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(held).build());
+        // The right one: the account, then the snapshot OpenMaildrop would give, under a lease of its own.
+        List<LoginResponse> ok = drain(pop3.login(login(a, PASSWORD)));
+        assertEquals(AuthResult.AUTH_OK, ok.get(0).getAuth().getResult());
+        assertEquals(a.getId(), ok.get(0).getAuth().getAccount().getId());
+        MaildropHeader h = ok.get(1).getHeader();
+        assertEquals(2, h.getMessages());
+        List<Integer> uids = new ArrayList<>();
+        ok.stream().skip(2).forEach(x -> x.getBatch().getEntriesList().forEach(e -> uids.add(e.getUid())));
+        assertEquals(List.of(1, 2), uids);
+        String msg = assertStatus(Status.Code.ABORTED, () -> drain(pop3.login(login(a, PASSWORD))));
+        assertTrue(msg.contains("locked"), msg);
+        assertStatus(Status.Code.ABORTED, () -> open(a, 60));
+        pop3.commitMaildrop(CommitMaildropRequest.newBuilder().setAccountId(a.getId()).setLeaseId(h.getLeaseId())
+                .build());
+        open(a, 60);
+    }
+
+    private static LoginRequest login(Account a, String password) {
+        return LoginRequest.newBuilder().setOwner("test").setCredentials(AuthenticateRequest.newBuilder()
+                .setUsername(a.getAddress()).setPassword(password).setRemoteIp("192.0.2.9").setProtocol("pop3"))
+                .build();
     }
 
     @Test
