@@ -56,7 +56,7 @@ class StoreBenchmark {
 
     static final int APPENDERS = Integer.getInteger("bench.appenders", 8);
     static final int APPEND_SECONDS = Integer.getInteger("bench.append.seconds", 60);
-    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 15);
+    static final int WARMUP_SECONDS = Integer.getInteger("bench.warmup.seconds", 60);
     static final int BIG_MAILBOX = Integer.getInteger("bench.mailbox.size", 100_000);
 
     @GrpcClient("store")
