@@ -69,9 +69,10 @@ public class MessageGrpc implements MessageService {
 
     @Override
     public Multi<SelectResponse> select(SelectRequest r) {
+        Readiness ready = Readiness.current();
         return Offload.call(() -> messages.selectHeader(r.getMailbox())).onItem().transformToMulti(h -> {
             long before = Integer.toUnsignedLong(h.getUidnext());
-            Multi<SelectResponse> rest = Offload.uidPages(
+            Multi<SelectResponse> rest = Offload.uidPages(ready,
                     (after, n) -> messages.statePage(h.getMailboxId(), after, before, n),
                     s -> Offload.uid(s.getUid()), batch).map(p -> SelectResponse.newBuilder().setBatch(MessageStateBatch.newBuilder().addAllMessages(p)).build());
             return Multi.createBy().concatenating()
@@ -83,10 +84,11 @@ public class MessageGrpc implements MessageService {
     public Multi<FetchMetadataResponse> fetchMetadata(FetchMetadataRequest r) {
         boolean heavy = r.getEnvelope() || r.getBodyStructure() || r.getHeaderFieldsCount() > 0;
         int size = heavy ? Math.max(1, batch / 10) : batch;
+        Readiness ready = Readiness.current();
         return Offload.call(() -> {
             dev.mailplatform.store.domain.UidSets.validate(r.getUids());
             return messages.mailboxId(r.getMailbox());
-        }).onItem().transformToMulti(id -> Offload.uidPages(
+        }).onItem().transformToMulti(id -> Offload.uidPages(ready,
                 (after, n) -> messages.metadataPage(id, r, after, n), m -> Offload.uid(m.getUid()), size)).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());
     }
 
@@ -109,6 +111,7 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<FetchContentResponse> fetchContent(FetchContentRequest r) {
         ContentCursor cur = new ContentCursor();
+        Readiness ready = Readiness.current();
         return Offload.call(() -> {
             MessageStore.ContentPlan plan = r.getSetSeen() ? messages.planContent(r) : messages.planRead(r);
             cur.plan = plan;
@@ -126,7 +129,7 @@ public class MessageGrpc implements MessageService {
             if (cur.single != null) {
                 return Multi.createFrom().item(List.of(cur.single));
             }
-            return Offload.<ContentCursor, FetchContentResponse>pages(() -> cur, MessageGrpc.this::nextContent);
+            return Offload.<ContentCursor, FetchContentResponse>pages(ready, () -> cur, MessageGrpc.this::nextContent);
         }).onItem().transformToIterable(l -> l).onTermination().invoke(cur::close);
     }
 
@@ -215,11 +218,12 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<FetchMessagesResponse> fetchMessages(FetchMessagesRequest r) {
         MessagesCursor cur = new MessagesCursor();
+        Readiness ready = Readiness.current();
         return Offload.call(() -> {
             cur.uids = r.getUidsList();
             cur.blobs = messages.planMessages(r.getMailbox(), cur.uids);
             return cur;
-        }).onItem().transformToMulti(c -> Offload.pages(() -> c, this::nextMessages))
+        }).onItem().transformToMulti(c -> Offload.pages(ready, () -> c, this::nextMessages))
                 .onItem().transformToIterable(l -> l).onTermination().invoke(cur::close);
     }
 
@@ -369,14 +373,15 @@ public class MessageGrpc implements MessageService {
 
     @Override
     public Multi<GetChangesResponse> getChanges(GetChangesRequest r) {
+        Readiness ready = Readiness.current();
         return Offload.call(() -> messages.mailbox(r.getMailbox())).onItem().transformToMulti(mb -> {
             GetChangesResponse head = GetChangesResponse.newBuilder().setHighestModseq(mb.highestModseq())
                     .setUidnext((int) mb.uidnext()).setMessages(mb.messages()).build();
-            Multi<GetChangesResponse> changed = Offload.uidPages(
+            Multi<GetChangesResponse> changed = Offload.uidPages(ready,
                     (after, n) -> messages.changedPage(mb.id(), r.getSinceModseq(), after, n),
                     s -> Offload.uid(s.getUid()), batch).map(p -> GetChangesResponse.newBuilder().addAllChanged(p).build());
             Multi<GetChangesResponse> vanished = !r.getIncludeVanished() ? Multi.createFrom().empty()
-                    : Offload.uidPages((after, n) -> messages.vanishedPage(mb.id(), r.getSinceModseq(), after, n),
+                    : Offload.uidPages(ready, (after, n) -> messages.vanishedPage(mb.id(), r.getSinceModseq(), after, n),
                             Long::longValue, batch).map(p -> {
                         GetChangesResponse.Builder b = GetChangesResponse.newBuilder();
                         p.forEach(u -> b.addVanished(u.intValue()));

@@ -9,12 +9,8 @@ import java.util.function.Supplier;
 
 /**
  * Runs store work (JDBC, S3, Argon2) on the worker pool, never on the gRPC event loop, and streams results page by
- * page: each page is read when the one before has been handed on, never a whole mailbox in one query.
- *
- * <p>Known limit: Quarkus's Mutiny server stubs subscribe to a response stream with unbounded demand and do not wait
- * for the transport to be ready, so for a client that reads slowly the pages already produced wait in the server's
- * outbound buffer. What one stream can hold is therefore what it covers (one message's content, one FetchMessages
- * window of at most 1000 messages, one mailbox's page list), not one page.
+ * page: each page is read only when the transport can take it ({@link Readiness}: Quarkus's stubs themselves would
+ * read on with unbounded demand), never a whole mailbox in one query.
  */
 final class Offload {
 
@@ -26,11 +22,14 @@ final class Offload {
                 .onFailure().transform(GrpcErrors::map);
     }
 
-    /** Emits next(state) until it returns an empty list. */
-    static <S, T> Multi<List<T>> pages(Supplier<S> state, Function<S, List<T>> next) {
+    /**
+     * Emits next(state) until it returns an empty list, each page once the call's transport is ready for it.
+     * {@code ready} is {@link Readiness#current()}, taken on entry to the service method.
+     */
+    static <S, T> Multi<List<T>> pages(Readiness ready, Supplier<S> state, Function<S, List<T>> next) {
         return Multi.createBy().repeating()
-                .uni(state, s -> Uni.createFrom().item(() -> next.apply(s))
-                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool()))
+                .uni(state, s -> ready.await().chain(() -> Uni.createFrom().item(() -> next.apply(s))
+                        .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())))
                 .until(List::isEmpty)
                 .onFailure().transform(GrpcErrors::map);
     }
@@ -45,12 +44,13 @@ final class Offload {
      * Keyset paging by UID: each page starts after the last UID of the one before, and a short page is the last
      * (no query is made to find out that the next one is empty).
      */
-    static <T> Multi<List<T>> uidPages(UidPage<T> page, java.util.function.ToLongFunction<T> uidOf, int pageSize) {
+    static <T> Multi<List<T>> uidPages(Readiness ready, UidPage<T> page, java.util.function.ToLongFunction<T> uidOf,
+            int pageSize) {
         final class Cursor {
             long after;
             boolean done;
         }
-        return pages(Cursor::new, c -> {
+        return pages(ready, Cursor::new, c -> {
             if (c.done) {
                 return List.of();
             }

@@ -48,8 +48,9 @@ public class Pop3Grpc implements Pop3Service {
     @Override
     public Multi<OpenMaildropResponse> openMaildrop(OpenMaildropRequest r) {
         int batch = config.store().streamBatchSize();
+        Readiness ready = Readiness.current();
         return counted(Offload.call(() -> maildrops.open(r.getAccountId(), r.getOwner(), r.getLeaseSeconds(), batch)))
-                .onItem().transformToMulti(opened -> snapshot(opened, batch,
+                .onItem().transformToMulti(opened -> snapshot(ready, opened, batch,
                         h -> OpenMaildropResponse.newBuilder().setHeader(h).build(),
                         b -> OpenMaildropResponse.newBuilder().setBatch(b).build()));
     }
@@ -57,6 +58,7 @@ public class Pop3Grpc implements Pop3Service {
     @Override
     public Multi<LoginResponse> login(LoginRequest r) {
         int batch = config.store().streamBatchSize();
+        Readiness ready = Readiness.current();
         record Step(AuthenticateResponse auth, Maildrops.Opened opened) {
         }
         // One hop to a worker for both: the password check, then (only if it passed) the lease.
@@ -71,7 +73,7 @@ public class Pop3Grpc implements Pop3Service {
             if (step.opened() == null) {
                 return auth;
             }
-            return Multi.createBy().concatenating().streams(auth, snapshot(step.opened(), batch,
+            return Multi.createBy().concatenating().streams(auth, snapshot(ready, step.opened(), batch,
                     h -> LoginResponse.newBuilder().setHeader(h).build(),
                     b -> LoginResponse.newBuilder().setBatch(b).build()));
         });
@@ -83,7 +85,7 @@ public class Pop3Grpc implements Pop3Service {
     }
 
     /** The header, the first page read with the lease, then the pages after it (only for a maildrop that fills one). */
-    private <R> Multi<R> snapshot(Maildrops.Opened opened, int batch, Function<MaildropHeader, R> header,
+    private <R> Multi<R> snapshot(Readiness ready, Maildrops.Opened opened, int batch, Function<MaildropHeader, R> header,
             Function<MaildropBatch, R> entries) {
         List<MaildropEntry> first = opened.firstPage();
         Multi<R> head = first.isEmpty() ? Multi.createFrom().item(header.apply(opened.header()))
@@ -94,7 +96,7 @@ public class Pop3Grpc implements Pop3Service {
             return head;
         }
         long after = Offload.uid(first.get(first.size() - 1).getUid());
-        Multi<R> rest = Offload.uidPages((from, n) -> maildrops.page(opened.mailboxId(),
+        Multi<R> rest = Offload.uidPages(ready, (from, n) -> maildrops.page(opened.mailboxId(),
                 Offload.uid(opened.header().getUidvalidity()), Math.max(from, after), opened.uidnext(), n),
                 e -> Offload.uid(e.getUid()), batch)
                 .map(p -> entries.apply(MaildropBatch.newBuilder().addAllEntries(p).build()));

@@ -103,6 +103,81 @@ class TransportContractTest extends StoreContract {
         }
     }
 
+    /**
+     * Quarkus's Mutiny stubs ask a response stream for everything at once; the store must still not read a message
+     * faster than its client takes it, or every slow IMAP or POP3 reader of a large message would hold all of it in
+     * the store's memory. A client that took one response has the store stop at its HTTP/2 window (1 MiB here).
+     */
+    @Test
+    void aSlowReaderHoldsTheStoreToItsFlowControlWindow() throws Exception {
+        Account a = newAccount();
+        byte[] big = TestMessages.withAttachment("slow", "read slowly", 3_400_000, 13);
+        assertTrue(big.length > 4 * 1024 * 1024, "size " + big.length);
+        int uid = append(AppendHeader.newBuilder().setMailbox(ref(a, "INBOX")).setDeclaredSize(big.length).build(), big,
+                256 * 1024).getUid();
+        FetchContentRequest request = FetchContentRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUid(uid)
+                .setSection(Section.newBuilder().setKind(SectionKind.SECTION_FULL)).build();
+        int port = ConfigProvider.getConfig().getValue("quarkus.grpc.clients.store.port", Integer.class);
+        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+                .flowControlWindow(1024 * 1024).build();
+        try {
+            double before = contentBytes();
+            ByteArrayOutputStream received = new ByteArrayOutputStream();
+            CompletableFuture<ClientCallStreamObserver<FetchContentRequest>> started = new CompletableFuture<>();
+            CompletableFuture<Status> ended = new CompletableFuture<>();
+            MessageServiceGrpc.newStub(channel).fetchContent(request,
+                    new ClientResponseObserver<FetchContentRequest, FetchContentResponse>() {
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<FetchContentRequest> call) {
+                            call.disableAutoRequestWithInitial(1);
+                            started.complete(call);
+                        }
+
+                        @Override
+                        public void onNext(FetchContentResponse value) {
+                            received.writeBytes(value.getData().toByteArray());
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            ended.complete(Status.fromThrowable(t));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            ended.complete(Status.OK);
+                        }
+                    });
+            ClientCallStreamObserver<FetchContentRequest> call = started.get(30, TimeUnit.SECONDS);
+            double read = awaitContentBytesSettle() - before;
+            assertTrue(read > 0 && read < 2.5 * 1024 * 1024,
+                    "with one response taken the store read " + read + " of " + big.length + " bytes");
+            call.request(Integer.MAX_VALUE);
+            assertEquals(Status.Code.OK, ended.get(60, TimeUnit.SECONDS).getCode());
+            assertArrayEquals(big, received.toByteArray(), "the paced stream still brings every byte");
+        } finally {
+            channel.shutdownNow();
+        }
+    }
+
+    /** Waits until the store has read nothing more for a second (at most 15 s), and returns its count then. */
+    double awaitContentBytesSettle() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        double last = contentBytes();
+        long stableSince = System.nanoTime();
+        while (System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling interval
+            double now = contentBytes();
+            if (now != last) {
+                last = now;
+                stableSince = System.nanoTime();
+            } else if (System.nanoTime() - stableSince > TimeUnit.SECONDS.toNanos(1)) {
+                break;
+            }
+        }
+        return last;
+    }
+
     @Inject
     MeterRegistry registry;
 
