@@ -15,6 +15,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
 import jakarta.transaction.Transactional;
 import java.net.IDN;
+import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -386,7 +387,7 @@ public class AccountStore {
                     if (!rs.wasNull()) {
                         b.setPop3RetentionDays(retention);
                     }
-                    java.time.Instant created = Db.instant(rs, "created_at");
+                    Instant created = Db.instant(rs, "created_at");
                     b.setCreatedAt(created == null ? 0 : created.toEpochMilli());
                     return new AuthRow(b.build(), rs.getString(5), rs.getBoolean(14));
                 }, "user:" + address, address).orElse(null);

@@ -146,14 +146,11 @@ public class Maildrops {
         if (db.update("DELETE FROM pop3_lease WHERE account_id = ? AND lease_id = ?", accountId, leaseId) == 0) {
             throw StoreException.notFound("no such lease (expired and taken over, or released)");
         }
-        if (gone.isEmpty()) {
-            // Only the lease changes, unless a retrieval below is new.
-            leaseWritesNeedNoFlush();
-        }
         int changed = kept.isEmpty() ? 0 : applyRetrievals(accountId, kept, markSeen);
         if (gone.isEmpty()) {
-            if (changed > 0) {
-                db.update("SET LOCAL synchronous_commit = on");
+            if (changed == 0) {
+                // Only the lease changed.
+                leaseWritesNeedNoFlush();
             }
             return 0;
         }

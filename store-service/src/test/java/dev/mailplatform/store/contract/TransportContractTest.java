@@ -28,6 +28,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
@@ -57,40 +58,15 @@ class TransportContractTest extends StoreContract {
         try {
             for (int round = 1; round <= 3; round++) {
                 double sentBefore = contentBytes();
-                CompletableFuture<ClientCallStreamObserver<FetchContentRequest>> firstResponse =
-                        new CompletableFuture<>();
-                CompletableFuture<Status> ended = new CompletableFuture<>();
-                MessageServiceGrpc.newStub(channel).fetchContent(request,
-                        new ClientResponseObserver<FetchContentRequest, FetchContentResponse>() {
-                            private ClientCallStreamObserver<FetchContentRequest> call;
-
-                            @Override
-                            public void beforeStart(ClientCallStreamObserver<FetchContentRequest> call) {
-                                this.call = call;
-                                call.disableAutoRequestWithInitial(1);
-                            }
-
-                            @Override
-                            public void onNext(FetchContentResponse value) {
-                                firstResponse.complete(call);
-                            }
-
-                            @Override
-                            public void onError(Throwable t) {
-                                ended.complete(Status.fromThrowable(t));
-                            }
-
-                            @Override
-                            public void onCompleted() {
-                                ended.complete(Status.OK);
-                            }
-                        });
-                ClientCallStreamObserver<FetchContentRequest> call = firstResponse.get(30, TimeUnit.SECONDS);
+                OneAtATime fetch = OneAtATime.start(channel, request, r -> {
+                });
+                fetch.firstResponse().get(30, TimeUnit.SECONDS);
                 // The client goes away only once the server has read well past the one response it took, so the
                 // cancel meets a stream the server is still busy with.
                 awaitContentBytes(sentBefore + big.length / 2);
-                call.cancel("the session went away", null);
-                assertEquals(Status.Code.CANCELLED, ended.get(30, TimeUnit.SECONDS).getCode(), "round " + round);
+                fetch.call().cancel("the session went away", null);
+                assertEquals(Status.Code.CANCELLED, fetch.ended().get(30, TimeUnit.SECONDS).getCode(),
+                        "round " + round);
 
                 Iterator<FetchContentResponse> next = MessageServiceGrpc.newBlockingStub(channel)
                         .withDeadlineAfter(60, TimeUnit.SECONDS).fetchContent(request);
@@ -123,37 +99,12 @@ class TransportContractTest extends StoreContract {
         try {
             double before = contentBytes();
             ByteArrayOutputStream received = new ByteArrayOutputStream();
-            CompletableFuture<ClientCallStreamObserver<FetchContentRequest>> started = new CompletableFuture<>();
-            CompletableFuture<Status> ended = new CompletableFuture<>();
-            MessageServiceGrpc.newStub(channel).fetchContent(request,
-                    new ClientResponseObserver<FetchContentRequest, FetchContentResponse>() {
-                        @Override
-                        public void beforeStart(ClientCallStreamObserver<FetchContentRequest> call) {
-                            call.disableAutoRequestWithInitial(1);
-                            started.complete(call);
-                        }
-
-                        @Override
-                        public void onNext(FetchContentResponse value) {
-                            received.writeBytes(value.getData().toByteArray());
-                        }
-
-                        @Override
-                        public void onError(Throwable t) {
-                            ended.complete(Status.fromThrowable(t));
-                        }
-
-                        @Override
-                        public void onCompleted() {
-                            ended.complete(Status.OK);
-                        }
-                    });
-            ClientCallStreamObserver<FetchContentRequest> call = started.get(30, TimeUnit.SECONDS);
+            OneAtATime fetch = OneAtATime.start(channel, request, r -> received.writeBytes(r.getData().toByteArray()));
             double read = awaitContentBytesSettle() - before;
             assertTrue(read > 0 && read < 2.5 * 1024 * 1024,
                     "with one response taken the store read " + read + " of " + big.length + " bytes");
-            call.request(Integer.MAX_VALUE);
-            assertEquals(Status.Code.OK, ended.get(60, TimeUnit.SECONDS).getCode());
+            fetch.call().request(Integer.MAX_VALUE);
+            assertEquals(Status.Code.OK, fetch.ended().get(60, TimeUnit.SECONDS).getCode());
             assertArrayEquals(big, received.toByteArray(), "the paced stream still brings every byte");
         } finally {
             channel.shutdownNow();
@@ -176,6 +127,44 @@ class TransportContractTest extends StoreContract {
             }
         }
         return last;
+    }
+
+    /** A FetchContent that asks for one response, as a front end whose client stopped reading; more on request. */
+    record OneAtATime(ClientCallStreamObserver<FetchContentRequest> call,
+            CompletableFuture<FetchContentResponse> firstResponse, CompletableFuture<Status> ended) {
+
+        static OneAtATime start(ManagedChannel channel, FetchContentRequest request,
+                Consumer<FetchContentResponse> each) {
+            CompletableFuture<ClientCallStreamObserver<FetchContentRequest>> started = new CompletableFuture<>();
+            CompletableFuture<FetchContentResponse> first = new CompletableFuture<>();
+            CompletableFuture<Status> ended = new CompletableFuture<>();
+            MessageServiceGrpc.newStub(channel).fetchContent(request,
+                    new ClientResponseObserver<FetchContentRequest, FetchContentResponse>() {
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<FetchContentRequest> call) {
+                            call.disableAutoRequestWithInitial(1);
+                            started.complete(call);
+                        }
+
+                        @Override
+                        public void onNext(FetchContentResponse value) {
+                            each.accept(value);
+                            first.complete(value);
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                            ended.complete(Status.fromThrowable(t));
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                            ended.complete(Status.OK);
+                        }
+                    });
+            // beforeStart runs inside fetchContent(), so the call is there.
+            return new OneAtATime(started.join(), first, ended);
+        }
     }
 
     @Inject

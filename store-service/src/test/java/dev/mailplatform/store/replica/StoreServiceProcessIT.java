@@ -4,23 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.google.protobuf.ByteString;
 import dev.mailplatform.store.v1.AccountServiceGrpc;
-import dev.mailplatform.store.v1.AppendHeader;
-import dev.mailplatform.store.v1.AppendRequest;
-import dev.mailplatform.store.v1.AppendResponse;
 import dev.mailplatform.store.v1.AuthResult;
 import dev.mailplatform.store.v1.AuthenticateRequest;
 import dev.mailplatform.store.v1.AuthenticateResponse;
 import dev.mailplatform.store.v1.MailboxRef;
-import dev.mailplatform.store.v1.MessageServiceGrpc;
 import dev.mailplatform.store.v1.OpenMaildropRequest;
 import dev.mailplatform.store.v1.OpenMaildropResponse;
 import dev.mailplatform.store.v1.Pop3ServiceGrpc;
 import dev.mailplatform.testkit.StoreServiceProcess;
 import io.grpc.ManagedChannel;
 import io.grpc.netty.NettyChannelBuilder;
-import io.grpc.stub.StreamObserver;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -32,8 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -80,27 +72,8 @@ class StoreServiceProcessIT {
     private static void maildropSnapshotComesInPages(ManagedChannel ch, long accountId) throws Exception {
         for (int i = 1; i <= 5; i++) {
             byte[] m = ("Subject: page " + i + "\r\n\r\nbody " + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            CompletableFuture<AppendResponse> done = new CompletableFuture<>();
-            StreamObserver<AppendRequest> up = MessageServiceGrpc.newStub(ch).append(new StreamObserver<>() {
-                @Override
-                public void onNext(AppendResponse r) {
-                    done.complete(r);
-                }
-
-                @Override
-                public void onError(Throwable t) {
-                    done.completeExceptionally(t);
-                }
-
-                @Override
-                public void onCompleted() {
-                }
-            });
-            up.onNext(AppendRequest.newBuilder().setHeader(AppendHeader.newBuilder().setMailbox(MailboxRef.newBuilder()
-                    .setAccountId(accountId).setMailbox("INBOX")).setDeclaredSize(m.length)).build());
-            up.onNext(AppendRequest.newBuilder().setChunk(ByteString.copyFrom(m)).build());
-            up.onCompleted();
-            assertEquals(i, done.get(30, TimeUnit.SECONDS).getUid());
+            assertEquals(i, CrossReplicaIT.append(ch, MailboxRef.newBuilder().setAccountId(accountId)
+                    .setMailbox("INBOX").build(), m).getUid());
         }
         List<OpenMaildropResponse> parts = new ArrayList<>();
         Pop3ServiceGrpc.newBlockingStub(ch).openMaildrop(OpenMaildropRequest.newBuilder().setAccountId(accountId)
