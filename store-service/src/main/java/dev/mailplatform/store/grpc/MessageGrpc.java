@@ -39,7 +39,6 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -95,17 +94,10 @@ public class MessageGrpc implements MessageService {
     /** Reads the planned byte range from S3 in chunks, one chunk per client demand. */
     private static final class ContentCursor {
         MessageStore.ContentPlan plan;
-        InputStream in;
+        final BlobSource source = new BlobSource();
         long remaining;
         FetchContentResponse single;
         boolean first = true;
-        /** Set when the stream is over, possibly by the client's cancel while a worker is reading. */
-        volatile boolean closed;
-
-        void close() {
-            closed = true;
-            closeQuietly(in);
-        }
     }
 
     @Override
@@ -130,7 +122,7 @@ public class MessageGrpc implements MessageService {
                 return Multi.createFrom().item(List.of(cur.single));
             }
             return Offload.<ContentCursor, FetchContentResponse>pages(ready, () -> cur, MessageGrpc.this::nextContent);
-        }).onItem().transformToIterable(l -> l).onTermination().invoke(cur::close);
+        }).onItem().transformToIterable(l -> l).onTermination().invoke(cur.source::cancel);
     }
 
     /** The next response of a FetchContent stream; an empty list at the end. Runs on a worker thread. */
@@ -156,23 +148,21 @@ public class MessageGrpc implements MessageService {
             }
             return List.of();
         }
-        if (c.in == null) {
-            c.in = blobs.read(c.plan.hash(), c.plan.blobSize(), c.plan.offset(), c.plan.length());
-        }
         byte[] buf = new byte[(int) Math.min(CHUNK, c.remaining)];
         int n;
         try {
-            n = c.in.readNBytes(buf, 0, buf.length);
+            n = c.source.read(() -> blobs.read(c.plan.hash(), c.plan.blobSize(), c.plan.offset(), c.plan.length()),
+                    buf, buf.length);
         } catch (IOException e) {
-            if (c.closed) {
+            if (c.source.isCancelled()) {
                 return List.of(); // cancelled (TOP has its lines, the client left): not a storage failure
             }
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
         }
-        if (n <= 0) {
-            if (c.closed) {
-                return List.of();
-            }
+        if (n < 0 || c.source.isCancelled()) {
+            return List.of();
+        }
+        if (n == 0) {
             throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage returned a short read");
         }
         c.remaining -= n;
@@ -186,33 +176,8 @@ public class MessageGrpc implements MessageService {
         List<Integer> uids;
         java.util.Map<Long, MessageStore.MessageBlob> blobs;
         int next;
-        InputStream in;
+        final BlobSource source = new BlobSource();
         long remaining;
-        /** Set from the gRPC side when the client cancels; a read it interrupts then ends the stream quietly. */
-        volatile boolean closed;
-
-        /** The message is done: close its source on the worker thread. */
-        void finishMessage() {
-            InputStream i = in;
-            in = null;
-            closeQuietly(i);
-        }
-
-        /** The stream is over (end, error or the client's cancel); may run while a worker is reading. */
-        void close() {
-            closed = true;
-            closeQuietly(in);
-        }
-    }
-
-    private static void closeQuietly(InputStream in) {
-        if (in != null) {
-            try {
-                in.close();
-            } catch (IOException e) {
-                // nothing to do: the connection is discarded
-            }
-        }
     }
 
     @Override
@@ -224,7 +189,7 @@ public class MessageGrpc implements MessageService {
             cur.blobs = messages.planMessages(r.getMailbox(), cur.uids);
             return cur;
         }).onItem().transformToMulti(c -> Offload.pages(ready, () -> c, this::nextMessages))
-                .onItem().transformToIterable(l -> l).onTermination().invoke(cur::close);
+                .onItem().transformToIterable(l -> l).onTermination().invoke(cur.source::cancel);
     }
 
     /**
@@ -236,12 +201,13 @@ public class MessageGrpc implements MessageService {
         int bytes = 0;
         while (bytes < CHUNK) {
             FetchMessagesResponse.Builder b = FetchMessagesResponse.newBuilder();
-            if (c.in == null) {
+            MessageStore.MessageBlob blob;
+            if (!c.source.isOpen()) {
                 if (c.next >= c.uids.size()) {
                     break;
                 }
                 int uid = c.uids.get(c.next);
-                MessageStore.MessageBlob blob = c.blobs.get(Integer.toUnsignedLong(uid));
+                blob = c.blobs.get(Integer.toUnsignedLong(uid));
                 b.setUid(uid);
                 if (blob == null) {
                     out.add(b.setGone(true).setLast(true).build());
@@ -249,25 +215,25 @@ public class MessageGrpc implements MessageService {
                     continue;
                 }
                 b.setSize(blob.size());
-                c.in = blobs.read(blob.hash(), blob.blobSize(), 0, blob.size());
                 c.remaining = blob.size();
             } else {
+                blob = c.blobs.get(Integer.toUnsignedLong(c.uids.get(c.next)));
                 b.setUid(c.uids.get(c.next));
             }
             byte[] buf = new byte[(int) Math.min(CHUNK - bytes, c.remaining)];
             int n;
             try {
-                n = c.in.readNBytes(buf, 0, buf.length);
+                n = c.source.read(() -> blobs.read(blob.hash(), blob.blobSize(), 0, blob.size()), buf, buf.length);
             } catch (IOException e) {
-                if (c.closed) {
+                if (c.source.isCancelled()) {
                     return List.of();
                 }
                 throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage read failed");
             }
+            if (n < 0 || c.source.isCancelled()) {
+                return List.of();
+            }
             if (n < buf.length) {
-                if (c.closed) {
-                    return List.of();
-                }
                 throw new StoreException(StoreException.Kind.UNAVAILABLE, "object storage returned a short read");
             }
             c.remaining -= n;
@@ -276,7 +242,7 @@ public class MessageGrpc implements MessageService {
             b.setData(ByteString.copyFrom(buf, 0, n));
             if (c.remaining == 0) {
                 b.setLast(true);
-                c.finishMessage();
+                c.source.finish();
                 c.next++;
             }
             out.add(b.build());
