@@ -210,19 +210,37 @@ public class BlobStore {
         });
     }
 
-    /** Streams every blob key older than the cutoff to the consumer, as (hash, lastModified). */
-    public void forEachOlderThan(Instant cutoff, java.util.function.BiConsumer<String, Instant> consumer) {
+    /**
+     * One page of the bucket's blob keys in key order: at most {@code max} keys after {@code startAfter} (null for
+     * the beginning). {@code last} is the last key listed, or null when the listing reached the end.
+     */
+    public record Listing(List<String> olderHashes, String last) {
+    }
+
+    /** Lists the next page of blob keys; only those last written before the cutoff are returned as hashes. */
+    public Listing listOlderThan(String startAfter, int max, Instant cutoff) {
         ensureBucket();
-        call(() -> {
-            for (Result<Item> r : client.listObjects(ListObjectsArgs.builder().bucket(bucket).prefix("blobs/")
-                    .recursive(true).build())) {
+        return call(() -> {
+            ListObjectsArgs.Builder args = ListObjectsArgs.builder().bucket(bucket).prefix("blobs/").recursive(true)
+                    .maxKeys(Math.min(max, 1000));
+            if (startAfter != null) {
+                args.startAfter(startAfter);
+            }
+            List<String> older = new ArrayList<>();
+            String last = null;
+            int n = 0;
+            for (Result<Item> r : client.listObjects(args.build())) {
                 Item item = r.get();
                 Instant modified = item.lastModified() == null ? Instant.EPOCH : item.lastModified().toInstant();
                 if (modified.isBefore(cutoff)) {
-                    consumer.accept(hashOf(item.objectName()), modified);
+                    older.add(hashOf(item.objectName()));
+                }
+                last = item.objectName();
+                if (++n >= max) {
+                    return new Listing(older, last);
                 }
             }
-            return null;
+            return new Listing(older, null);
         });
     }
 

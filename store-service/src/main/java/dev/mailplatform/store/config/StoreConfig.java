@@ -116,5 +116,12 @@ public interface StoreConfig {
 
         @WithDefault("10m")
         String interval();
+
+        /**
+         * How many S3 keys one pass of the orphan sweep lists. Each pass goes on from where the last one stopped,
+         * so a pass costs the same however big the bucket is, and the sweep covers it over several passes.
+         */
+        @WithDefault("10000")
+        int scanBatch();
     }
 }

@@ -10,7 +10,6 @@ import io.quarkus.scheduler.Scheduled;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
 
@@ -29,6 +28,8 @@ public class BlobCollector {
     private final BlobStore blobs;
     private final StoreConfig config;
     private final Counter collected;
+    /** The last key the orphan sweep listed; null: the next pass starts at the beginning of the bucket. */
+    private String sweepAfter;
 
     public BlobCollector(Db db, BlobStore blobs, StoreConfig config, MeterRegistry registry) {
         this.db = db;
@@ -87,14 +88,26 @@ public class BlobCollector {
         return true;
     }
 
+    /** What one pass of the orphan sweep did. {@code wrapped}: it reached the end of the bucket. */
+    public record Sweep(int deleted, boolean wrapped) {
+    }
+
     private int collectOrphanObjects(Duration grace) {
+        return sweepOrphans(grace, config.blobGc().scanBatch()).deleted();
+    }
+
+    /**
+     * Lists the next {@code maxKeys} keys of the bucket, from where the last pass stopped, and deletes those with no
+     * blob row that were last written before the grace period. Listing the whole bucket on every pass would cost
+     * more with every message stored; this way each pass costs the same, and the sweep goes round the bucket.
+     */
+    public synchronized Sweep sweepOrphans(Duration grace, int maxKeys) {
         Instant cutoff = Instant.now().minus(grace);
-        List<String> orphans = new ArrayList<>();
-        blobs.forEachOlderThan(cutoff, (hash, modified) -> {
-            if (orphans.size() < 10_000) {
-                orphans.add(hash);
-            }
-        });
+        BlobStore.Listing page = blobs.listOlderThan(sweepAfter, maxKeys, cutoff);
+        sweepAfter = page.last();
+        List<String> orphans = page.olderHashes().isEmpty() ? List.of() : db.list(
+                "SELECT h FROM unnest(?) AS h WHERE NOT EXISTS (SELECT 1 FROM blob b WHERE b.hash = h)",
+                rs -> rs.getString(1), (Object) page.olderHashes().toArray(new String[0]));
         int n = 0;
         for (String hash : orphans) {
             // A tombstone row (size -1) claims the hash while the object goes, and stays for the grace period: an
@@ -119,9 +132,8 @@ public class BlobCollector {
                 n++;
             }
         }
-        QuarkusTransaction.requiringNew().run(() -> db.update(
-                "DELETE FROM blob WHERE size < 0 AND created_at < now() - make_interval(secs => ?)",
-                Math.max(grace.toSeconds(), 60) * 1.0));
-        return n;
+        db.update("DELETE FROM blob WHERE size < 0 AND created_at < now() - make_interval(secs => ?)",
+                Math.max(grace.toSeconds(), 60) * 1.0);
+        return new Sweep(n, sweepAfter == null);
     }
 }

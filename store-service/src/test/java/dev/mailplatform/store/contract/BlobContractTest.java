@@ -178,4 +178,46 @@ class BlobContractTest extends StoreContract {
         int again = append(a, "INBOX", drop).getUid();
         assertArrayEquals(drop, fetchAll(a, "INBOX", again));
     }
+
+    @Test
+    void theOrphanSweepGoesRoundTheBucketAFewKeysAtATime() throws Exception {
+        Account a = newAccount();
+        byte[] keep = TestMessages.simple("swept past " + System.nanoTime(), "kept");
+        int keepUid = append(a, "INBOX", keep).getUid();
+        byte[] orphan = ("orphan of a round " + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
+        String orphanHash = sha256(orphan);
+        s3().putObject(PutObjectArgs.builder().bucket("mail").object(BlobStore.key(orphanHash))
+                .stream(new ByteArrayInputStream(orphan), (long) orphan.length, null).build());
+        awaitWallClock(java.time.Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS)
+                .plusSeconds(1).plusMillis(50));
+        // Finish the round in progress (nothing is old enough to go), so that the next pass starts at the beginning.
+        while (!collector.sweepOrphans(Duration.ofHours(1), 1000).wrapped()) {
+            // next page
+        }
+        int objects = 0;
+        for (var r : s3().listObjects(io.minio.ListObjectsArgs.builder().bucket("mail").prefix("blobs/")
+                .recursive(true).build())) {
+            r.get();
+            objects++;
+        }
+        assertTrue(objects > 4, "enough objects for several passes: " + objects);
+
+        int passes = 0;
+        int deleted = 0;
+        BlobCollector.Sweep sweep;
+        do {
+            sweep = collector.sweepOrphans(Duration.ofMillis(1), 2);
+            passes++;
+            deleted += sweep.deleted();
+            if (passes == 1) {
+                assertFalse(sweep.wrapped(), "one pass lists two keys, not the whole bucket");
+            }
+        } while (!sweep.wrapped() && passes <= objects);
+        // Two keys a pass, each key listed once, and one empty pass at the end when the count is even.
+        assertEquals(objects / 2 + 1, passes, "passes over " + objects + " objects");
+        assertTrue(deleted >= 1, "deleted " + deleted);
+        assertFalse(objectExists(orphanHash), "the orphan went in the round");
+        assertTrue(objectExists(sha256(keep)), "a referenced blob stays");
+        assertArrayEquals(keep, fetchAll(a, "INBOX", keepUid));
+    }
 }
