@@ -320,20 +320,31 @@ public class MessageStore {
         return new Spool(max, config.store().memorySpoolLimit(), header.getDeclaredSize());
     }
 
-    /** Where an append goes and with which flags, checked once, before any byte of the message is read. */
+    /**
+     * Where an append goes and with which flags, checked once, before any byte of the message is read. The mailbox
+     * is null until {@link #append} has looked it up.
+     */
     public record AppendTarget(AppendHeader header, MailboxStore.Row mailbox, int system, String[] keywords) {
     }
 
-    /** Fails early (before the bytes are read) for bad flags or an unknown account or mailbox; one autocommit read. */
+    /**
+     * Fails early (before the bytes are read) for bad flags or a malformed mailbox name. A message that will be
+     * spooled to a file (over {@code memory-spool-limit}, or of unknown size) has its mailbox looked up now too, one
+     * autocommit read, so that an unknown mailbox fails before megabytes are spooled. A small one has it looked up
+     * by {@link #append}, in the same round trip as the blob and the quota: one round trip of three per append.
+     */
     public AppendTarget validateAppend(AppendHeader h) {
         Flags.validateSystem(h.getFlags().getSystem());
         String[] keywords = Flags.keywords(h.getFlags().getKeywordsList());
-        return new AppendTarget(h, mailboxes.find(h.getMailbox(), false), h.getFlags().getSystem(), keywords);
+        MailboxName.normalize(h.getMailbox().getMailbox());
+        boolean small = h.getDeclaredSize() > 0 && h.getDeclaredSize() <= config.store().memorySpoolLimit();
+        return new AppendTarget(h, small ? null : mailboxes.find(h.getMailbox(), false), h.getFlags().getSystem(),
+                keywords);
     }
 
     /**
-     * Stores a spooled message. The S3 object is written before the transaction that makes it visible, and that
-     * transaction is the only one of the append. It also claims the blob row: if the row vanished since we looked
+     * Stores a spooled message. The S3 object is written before the statement that makes it visible, and that
+     * statement is the only write of the append. It also claims the blob row: if the row vanished since we looked
      * (the collector took it), the object may be gone too, so the append starts over and uploads.
      */
     public AppendResponse append(AppendTarget target, Spool spool) {
@@ -345,14 +356,31 @@ public class MessageStore {
         record Seen(boolean stored, boolean tombstone) {
         }
         // Quota pre-check without locks, so that an over-quota append uploads nothing, in the same round trip as
-        // the look for a blob with these bytes.
-        record Before(Quotas.Usage usage, Seen seen) {
+        // the look for a blob with these bytes (and for the mailbox, when validateAppend left it).
+        record Before(Quotas.Usage usage, Seen seen, MailboxStore.Row mailbox) {
         }
-        Before before = db.one(Quotas.USAGE_COLUMNS + ", b.stored, b.size < 0 " + Quotas.USAGE_FROM
+        MailboxRef ref = target.header().getMailbox();
+        boolean findMailbox = target.mailbox() == null;
+        String mailboxName = MailboxName.normalize(ref.getMailbox());
+        Before before = db.one(Quotas.USAGE_COLUMNS + ", b.stored, b.size < 0"
+                + (findMailbox ? ", " + MailboxStore.columns("m") : "") + Quotas.USAGE_FROM
+                + (findMailbox ? " LEFT JOIN mailbox m ON m.account_id = a.id AND m.name = ?" : "")
                 + " LEFT JOIN blob b ON b.hash = ? WHERE a.id = ?", rs -> new Before(Quotas.usage(rs),
-                        rs.getObject(5) == null ? null : new Seen(rs.getBoolean(5), rs.getBoolean(6))),
-                hash, target.mailbox().accountId())
-                .orElseThrow(() -> StoreException.notFound("no account " + target.mailbox().accountId()));
+                        rs.getObject(5) == null ? null : new Seen(rs.getBoolean(5), rs.getBoolean(6)),
+                        !findMailbox ? target.mailbox() : rs.getObject("id") == null ? null : MailboxStore.row(rs)),
+                findMailbox ? new Object[] {mailboxName, hash, ref.getAccountId()}
+                        : new Object[] {hash, ref.getAccountId()})
+                .orElseThrow(() -> StoreException.notFound("no account " + ref.getAccountId()));
+        if (before.mailbox() == null) {
+            throw StoreException.notFound("no mailbox " + mailboxName);
+        }
+        long expectedUidvalidity = Integer.toUnsignedLong(ref.getExpectedUidvalidity());
+        if (expectedUidvalidity != 0 && before.mailbox().uidvalidity() != expectedUidvalidity) {
+            throw StoreException.precondition("UIDVALIDITY of " + mailboxName + " is now "
+                    + before.mailbox().uidvalidity());
+        }
+        AppendTarget into = findMailbox
+                ? new AppendTarget(target.header(), before.mailbox(), target.system(), target.keywords()) : target;
         quotas.check(before.usage(), spool.size(), 1);
         for (int attempt = 0; ; attempt++) {
             Seen seen = attempt == 0 ? before.seen() : db.one("SELECT stored, size < 0 FROM blob WHERE hash = ?",
@@ -371,7 +399,7 @@ public class MessageStore {
                 }
             }
             boolean rowSeen = seen != null;
-            AppendResponse r = insertAppended(target, hash, idx, spool.size(), rowSeen);
+            AppendResponse r = insertAppended(into, hash, idx, spool.size(), rowSeen);
             if (r != null) {
                 return r;
             }

@@ -38,7 +38,9 @@ public class BlobCollector {
         this.collected = registry.counter("mail.store.blobs.collected");
     }
 
-    @Scheduled(every = "${mail.blob-gc.interval}", delayed = "60s",
+    // The first pass waits one interval too: nothing is collectable before the grace period anyway, and a store
+    // that restarts often should not list the bucket at every start.
+    @Scheduled(every = "${mail.blob-gc.interval}", delayed = "${mail.blob-gc.interval}",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {

@@ -10,6 +10,7 @@ import dev.mailplatform.store.v1.CopyRequest;
 import dev.mailplatform.store.v1.GetQuotaRequest;
 import dev.mailplatform.store.v1.GetQuotaRootsRequest;
 import dev.mailplatform.store.v1.GetStatusRequest;
+import dev.mailplatform.store.v1.MailboxRef;
 import dev.mailplatform.store.v1.MailboxStatus;
 import dev.mailplatform.store.v1.Quota;
 import dev.mailplatform.store.v1.SetQuotaRequest;
@@ -160,5 +161,28 @@ class ConcurrencyAndQuotaContractTest extends StoreContract {
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> append(a, "bad//name", TestMessages.simple("x", "y")));
         AppendResponse ok = append(a, "INBOX", TestMessages.simple("fine", "fine"));
         assertEquals(1, ok.getUid());
+    }
+
+    @Test
+    void anAppendToAnUnknownOrChangedMailboxFailsWhetherItIsLookedUpFirstOrWithTheBlob() {
+        Account a = newAccount();
+        byte[] msg = TestMessages.simple("where to", "nowhere");
+        int uidvalidity = mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getUidvalidity();
+        // A declared size within the memory spool: the mailbox is looked up with the blob and the quota.
+        AppendHeader.Builder small = AppendHeader.newBuilder().setDeclaredSize(msg.length);
+        // No declared size: looked up before any byte is read.
+        AppendHeader.Builder unknownSize = AppendHeader.newBuilder();
+        for (AppendHeader.Builder h : List.of(small, unknownSize)) {
+            assertStatus(Status.Code.NOT_FOUND, () -> append(h.clone().setMailbox(ref(a, "Missing")).build(), msg, 64));
+            assertStatus(Status.Code.NOT_FOUND, () -> append(h.clone().setMailbox(MailboxRef.newBuilder()
+                    .setAccountId(-7).setMailbox("INBOX")).build(), msg, 64));
+            assertStatus(Status.Code.FAILED_PRECONDITION, () -> append(h.clone().setMailbox(ref(a, "INBOX").toBuilder()
+                    .setExpectedUidvalidity(uidvalidity + 1)).build(), msg, 64));
+            assertEquals(uidvalidity, append(h.clone().setMailbox(ref(a, "INBOX").toBuilder()
+                    .setExpectedUidvalidity(uidvalidity)).build(), msg, 64).getUidvalidity());
+        }
+        assertEquals(2, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getMessages());
     }
 }
