@@ -26,6 +26,7 @@ final class CpuMeter {
     private Map<String, Long> threadStart;
     private long jvmStart;
     private long postgresStart;
+    private long[] machineStart;
 
     /** @param postmasterPid PostgreSQL's postmaster process, or -1 to leave PostgreSQL out */
     CpuMeter(long postmasterPid) {
@@ -36,6 +37,7 @@ final class CpuMeter {
         threadStart = threads();
         jvmStart = jvmCpu();
         postgresStart = postgresCpu();
+        machineStart = machine();
     }
 
     /** One line per thread group: CPU milliseconds per unit of work. */
@@ -57,6 +59,17 @@ final class CpuMeter {
                 + " PostgreSQL %.2f ms%n", jvm / 1e6 / units, groups.entrySet().stream()
                         .filter(e -> e.getKey().contains("CompilerThre")).mapToLong(Map.Entry::getValue).sum() / 1e6
                         / units, pg < 0 ? Double.NaN : pg / 1e6 / units));
+        long[] m = machine();
+        if (m.length >= 8 && machineStart.length >= 8) {
+            // The host is shared: time a hypervisor gave to other guests (steal) makes every figure here worse.
+            long user = m[0] + m[1] - machineStart[0] - machineStart[1];
+            long system = m[2] + m[5] + m[6] - machineStart[2] - machineStart[5] - machineStart[6];
+            long idle = m[3] + m[4] - machineStart[3] - machineStart[4];
+            long steal = m[7] - machineStart[7];
+            double all = Math.max(1, user + system + idle + steal);
+            sb.append(String.format("  machine: user %.0f %%, system %.0f %%, idle %.0f %%, stolen by the host %.0f %%%n",
+                    100 * user / all, 100 * system / all, 100 * idle / all, 100 * steal / all));
+        }
         groups.entrySet().stream().sorted((a, b) -> Long.compare(b.getValue(), a.getValue()))
                 .filter(e -> e.getValue() / 1e6 / units >= 0.02)
                 .forEach(e -> sb.append(String.format("    %-28s %6.2f ms%n", e.getKey(), e.getValue() / 1e6 / units)));
@@ -106,5 +119,19 @@ final class CpuMeter {
 
     private static long cpu(ProcessHandle p) {
         return p.info().totalCpuDuration().map(Duration::toNanos).orElse(0L);
+    }
+
+    /** The first line of /proc/stat: user, nice, system, idle, iowait, irq, softirq, steal (ticks); empty if absent. */
+    private static long[] machine() {
+        try {
+            String[] f = Files.readAllLines(Path.of("/proc/stat")).get(0).trim().split("\\s+");
+            long[] out = new long[Math.min(8, f.length - 1)];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = Long.parseLong(f[i + 1]);
+            }
+            return out;
+        } catch (IOException | RuntimeException e) {
+            return new long[0];
+        }
     }
 }
