@@ -28,8 +28,12 @@ public class BlobCollector {
     private final BlobStore blobs;
     private final StoreConfig config;
     private final Counter collected;
-    /** The last key the orphan sweep listed; null: the next pass starts at the beginning of the bucket. */
-    private String sweepAfter;
+    /**
+     * The last key the orphan sweep listed; null: the next pass starts at the beginning of the bucket. A replica
+     * starts at a random point (keys are hashes, spread evenly), so that a store restarted more often than one round
+     * takes still reaches every part of a large bucket.
+     */
+    private String sweepAfter = randomKey();
 
     public BlobCollector(Db db, BlobStore blobs, StoreConfig config, MeterRegistry registry) {
         this.db = db;
@@ -88,6 +92,12 @@ public class BlobCollector {
         blobs.delete(hash);
         db.update("DELETE FROM blob WHERE hash = ?", hash);
         return true;
+    }
+
+    private static String randomKey() {
+        byte[] b = new byte[32];
+        java.util.concurrent.ThreadLocalRandom.current().nextBytes(b);
+        return BlobStore.key(java.util.HexFormat.of().formatHex(b));
     }
 
     /** What one pass of the orphan sweep did. {@code wrapped}: it reached the end of the bucket. */
