@@ -62,8 +62,13 @@ public class MailboxStore {
                     requireAccount(accountId);
                     return StoreException.notFound("no mailbox " + n);
                 });
+        return requireUidvalidity(r, expectedUidvalidity);
+    }
+
+    /** The row, unless the client expected another UIDVALIDITY (0: none): its view of the mailbox is gone. */
+    static Row requireUidvalidity(Row r, long expectedUidvalidity) {
         if (expectedUidvalidity != 0 && r.uidvalidity() != expectedUidvalidity) {
-            throw StoreException.precondition("UIDVALIDITY of " + n + " is now " + r.uidvalidity());
+            throw StoreException.precondition("UIDVALIDITY of " + r.name() + " is now " + r.uidvalidity());
         }
         return r;
     }

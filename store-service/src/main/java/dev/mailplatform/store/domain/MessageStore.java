@@ -361,7 +361,7 @@ public class MessageStore {
         }
         MailboxRef ref = target.header().getMailbox();
         boolean findMailbox = target.mailbox() == null;
-        String mailboxName = MailboxName.normalize(ref.getMailbox());
+        String mailboxName = findMailbox ? MailboxName.normalize(ref.getMailbox()) : null;
         Before before = db.one(Quotas.USAGE_COLUMNS + ", b.stored, b.size < 0"
                 + (findMailbox ? ", " + MailboxStore.columns("m") : "") + Quotas.USAGE_FROM
                 + (findMailbox ? " LEFT JOIN mailbox m ON m.account_id = a.id AND m.name = ?" : "")
@@ -371,16 +371,14 @@ public class MessageStore {
                 findMailbox ? new Object[] {mailboxName, hash, ref.getAccountId()}
                         : new Object[] {hash, ref.getAccountId()})
                 .orElseThrow(() -> StoreException.notFound("no account " + ref.getAccountId()));
-        if (before.mailbox() == null) {
-            throw StoreException.notFound("no mailbox " + mailboxName);
+        AppendTarget into = target;
+        if (findMailbox) {
+            if (before.mailbox() == null) {
+                throw StoreException.notFound("no mailbox " + mailboxName);
+            }
+            into = new AppendTarget(target.header(), MailboxStore.requireUidvalidity(before.mailbox(),
+                    Integer.toUnsignedLong(ref.getExpectedUidvalidity())), target.system(), target.keywords());
         }
-        long expectedUidvalidity = Integer.toUnsignedLong(ref.getExpectedUidvalidity());
-        if (expectedUidvalidity != 0 && before.mailbox().uidvalidity() != expectedUidvalidity) {
-            throw StoreException.precondition("UIDVALIDITY of " + mailboxName + " is now "
-                    + before.mailbox().uidvalidity());
-        }
-        AppendTarget into = findMailbox
-                ? new AppendTarget(target.header(), before.mailbox(), target.system(), target.keywords()) : target;
         quotas.check(before.usage(), spool.size(), 1);
         for (int attempt = 0; ; attempt++) {
             Seen seen = attempt == 0 ? before.seen() : db.one("SELECT stored, size < 0 FROM blob WHERE hash = ?",
