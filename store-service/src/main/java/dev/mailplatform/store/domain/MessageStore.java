@@ -512,10 +512,10 @@ public class MessageStore {
         List<Object> where = new ArrayList<>();
         String uidPred = UidSets.predicate("m.uid", uids, where);
         String cond = " m.mailbox_id = ? AND " + uidPred + (unchangedSince > 0 ? " AND m.modseq <= ?" : "");
-        String sql = "WITH old AS (SELECT m.id, m.system_flags AS old_flags FROM message m WHERE " + cond
+        String sql = "WITH old AS (SELECT m.uid, m.system_flags AS old_flags FROM message m WHERE " + cond
                 + " FOR UPDATE) "
                 + "UPDATE message m SET system_flags = " + flagExpr + ", keywords = " + kwExpr + ", modseq = ? "
-                + "FROM old WHERE m.id = old.id AND (" + flagExpr + " <> m.system_flags OR "
+                + "FROM old WHERE m.mailbox_id = ? AND m.uid = old.uid AND (" + flagExpr + " <> m.system_flags OR "
                 + kwExpr + " IS DISTINCT FROM m.keywords) "
                 + "RETURNING m.uid, m.system_flags, array_to_string(m.keywords, ' ') AS keywords, m.modseq, old.old_flags";
         // Parameter order follows the placeholders: the WITH clause first.
@@ -528,6 +528,7 @@ public class MessageStore {
         ordered.add(system);
         ordered.add(keywords);
         ordered.add(modseq);
+        ordered.add(mb.id());
         ordered.add(system);
         ordered.add(keywords);
         record Changed(MessageState state, int oldFlags) {
