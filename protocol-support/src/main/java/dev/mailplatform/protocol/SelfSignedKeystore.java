@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SelfSignedKeystore {
 
+    private static final String PASSWORD_ENV = "MAIL_KEYTOOL_STOREPASS";
+
     private SelfSignedKeystore() {
     }
 
@@ -33,8 +35,13 @@ public final class SelfSignedKeystore {
         List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
                 "-genkeypair", "-alias", "mail", "-keyalg", "EC", "-groupname", "secp256r1", "-validity", "3650",
                 "-dname", "CN=localhost,O=mail platform (self-signed)", "-ext", san.toString(),
-                "-storetype", "PKCS12", "-keystore", tmp.toString(), "-storepass", password, "-keypass", password));
-        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
+                "-storetype", "PKCS12", "-keystore", tmp.toString(), "-storepass:env", PASSWORD_ENV, "-keypass:env",
+                PASSWORD_ENV));
+        // The password goes through the environment, not the command line: there every local user could read it in
+        // the process list, and the launcher took a random one that began with "-J" for a JVM option.
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put(PASSWORD_ENV, password);
+        Process p = pb.start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(60, TimeUnit.SECONDS) || p.exitValue() != 0) {
             p.destroyForcibly();

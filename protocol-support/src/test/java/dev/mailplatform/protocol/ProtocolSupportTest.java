@@ -104,6 +104,14 @@ class ProtocolSupportTest {
         assertFalse(TlsMaterial.serverOptions(TlsSettings.pkcs12(p12, "changeit"), false).isSsl());
         assertFalse(options.getEnabledSecureTransportProtocols().contains("TLSv1"));
 
+        // A random password may begin with "-J", which keytool's launcher would take for a JVM option.
+        Path dashed = SelfSignedKeystore.ensure(dir.resolve("tls/dashed.p12"), "-JE5VOSoGNQKM7tuO-GWPnd9");
+        java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(dashed)) {
+            ks.load(in, "-JE5VOSoGNQKM7tuO-GWPnd9".toCharArray());
+        }
+        assertTrue(ks.isKeyEntry("mail"), "the keystore opens with the password it was made with");
+
         Path cert = Files.writeString(dir.resolve("c.pem"), "-----BEGIN CERTIFICATE-----\n");
         Path key = Files.writeString(dir.resolve("k.pem"), "-----BEGIN PRIVATE KEY-----\n");
         assertInstanceOf(PemKeyCertOptions.class, TlsMaterial.keyCertOptions(TlsSettings.pem(cert, key)));
