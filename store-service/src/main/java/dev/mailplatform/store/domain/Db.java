@@ -70,6 +70,12 @@ public class Db {
                 ps.setArray(idx, c.createArrayOf("bigint", longs));
             } else if (p instanceof String[] strings) {
                 ps.setArray(idx, c.createArrayOf("text", strings));
+            } else if (p instanceof Integer[] ints) {
+                ps.setArray(idx, c.createArrayOf("integer", ints));
+            } else if (p instanceof Boolean[] bools) {
+                ps.setArray(idx, c.createArrayOf("boolean", bools));
+            } else if (p instanceof byte[][] byteArrays) {
+                ps.setArray(idx, c.createArrayOf("bytea", byteArrays));
             } else if (p instanceof Instant instant) {
                 ps.setTimestamp(idx, Timestamp.from(instant));
             } else if (p instanceof byte[] bytes) {

@@ -55,9 +55,10 @@ public class MessageStore {
     private final ChangeBus changes;
     private final StoreConfig config;
     private final MimeIndexer indexer;
+    private final AppendCommitter committer;
 
     public MessageStore(Db db, MailboxStore mailboxes, Quotas quotas, BlobStore blobs, ChangeBus changes,
-            StoreConfig config) {
+            StoreConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
         this.db = db;
         this.mailboxes = mailboxes;
         this.quotas = quotas;
@@ -65,6 +66,8 @@ public class MessageStore {
         this.changes = changes;
         this.config = config;
         this.indexer = new MimeIndexer(config.store().searchBodyLimit());
+        this.committer = new AppendCommitter(db, config.store().appendGroupMax(),
+                config.store().appendGroupLanes(), registry);
     }
 
     // ---- select ----
@@ -408,13 +411,10 @@ public class MessageStore {
     }
 
     /**
-     * The append's one statement, committed on its own: null when the blob row we saw before uploading was collected
-     * meanwhile, or the collector left a tombstone for these bytes (the caller uploads again and retries). Upserting
-     * the row first takes its lock, so the collector cannot start on it now. Then, only if the blob is usable: lock
-     * the mailbox (the UID counter), charge the quota only if it fits, take the next UID and modseq, insert the
-     * message and queue the event. The mailbox is locked before the account, in the same order as every other
-     * writer. A single statement needs no BEGIN or COMMIT round trip, and holds the mailbox row for no longer than
-     * it runs plus the commit.
+     * The append's rows, in one statement committed on its own or with concurrent appends ({@link AppendCommitter}):
+     * null when the blob row we saw before uploading was collected meanwhile, or the collector left a tombstone for
+     * these bytes (the caller uploads again and retries). Over quota, nothing is charged, and the blob row stays
+     * unreferenced for the collector.
      */
     private AppendResponse insertAppended(AppendTarget t, String hash, IndexedMessage idx, long size,
             boolean rowSeen) {
@@ -422,53 +422,16 @@ public class MessageStore {
         AppendHeader h = t.header();
         Instant internal = h.getInternalDate() == 0 ? Instant.now() : Instant.ofEpochMilli(h.getInternalDate());
         String emailId = newEmailId();
-        int unseen = (t.system() & Flags.SEEN) == 0 ? 1 : 0;
-        record Appended(boolean blobUsable, boolean mailboxFound, boolean inserted, long uid, long modseq,
-                long uidvalidity) {
-        }
-        Appended a = db.one("WITH bl AS (INSERT INTO blob (hash, size, header_size, header_raw, envelope, "
-                + "body_structure, sent_date, preview, search_header, search_body, stored) "
-                + "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, TRUE) "
-                + "ON CONFLICT (hash) DO UPDATE SET last_used = now(), stored = TRUE WHERE blob.size >= 0 "
-                + "RETURNING (xmax = 0) AS fresh), "
-                + "usable AS (SELECT 1 FROM bl WHERE NOT (bl.fresh AND ?)), "
-                + "lk AS (SELECT id FROM mailbox WHERE id = ? AND EXISTS (SELECT 1 FROM usable) FOR UPDATE), "
-                + "acc AS (UPDATE account a SET storage_used = a.storage_used + ?, messages_used = a.messages_used + 1 "
-                + "FROM domain d WHERE a.id = ? AND EXISTS (SELECT 1 FROM lk) AND d.id = a.domain_id "
-                + "AND (COALESCE(a.storage_limit, d.default_storage_limit) = 0 "
-                + "OR a.storage_used + ? <= COALESCE(a.storage_limit, d.default_storage_limit)) "
-                + "AND (COALESCE(a.message_limit, d.default_message_limit) = 0 "
-                + "OR a.messages_used + 1 <= COALESCE(a.message_limit, d.default_message_limit)) RETURNING a.id), "
-                + "mb AS (UPDATE mailbox SET uidnext = uidnext + 1, highest_modseq = highest_modseq + 1, "
-                + "messages = messages + 1, unseen = unseen + ?, size = size + ? "
-                + "WHERE id = (SELECT id FROM lk) AND EXISTS (SELECT 1 FROM acc) "
-                + "RETURNING id, account_id, name, uidvalidity, uidnext, highest_modseq, messages), "
-                + "ins AS (INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, "
-                + "internal_date, email_id) SELECT mb.id, mb.uidnext - 1, ?, ?, ?, mb.highest_modseq, ?, ?, ? FROM mb "
-                + "RETURNING uid) "
-                + "SELECT EXISTS (SELECT 1 FROM usable), EXISTS (SELECT 1 FROM lk), mb.id IS NOT NULL, "
-                + "mb.uidnext - 1, mb.highest_modseq, mb.uidvalidity, "
-                + "CASE WHEN mb.id IS NOT NULL THEN " + ChangeBus.sqlNotify(ChangeKind.MESSAGES_ADDED, "mb") + " END "
-                + "FROM (SELECT 1) AS one LEFT JOIN mb ON TRUE",
-                rs -> new Appended(rs.getBoolean(1), rs.getBoolean(2), rs.getBoolean(3), rs.getLong(4),
-                        rs.getLong(5), rs.getLong(6)),
-                hash, idx.size(), idx.headerSize(), idx.headerRaw(), idx.envelope().toByteArray(),
-                idx.structure().toByteArray(), idx.sentDate(), idx.preview(), idx.searchHeader(), idx.searchBody(),
-                rowSeen, target.id(), size, target.accountId(), size, unseen, size, hash, t.system(), t.keywords(),
-                size, internal, emailId)
-                .orElseThrow();
-        if (!a.blobUsable()) {
-            return null;
-        }
-        if (!a.mailboxFound()) {
-            throw StoreException.notFound("no mailbox " + target.name());
-        }
-        if (!a.inserted()) {
-            // Over quota: nothing was charged; the blob row stays unreferenced and goes with the collector.
-            throw Quotas.exceeded(quotas.peek(target.accountId()), size, 1);
-        }
-        return AppendResponse.newBuilder().setUidvalidity((int) a.uidvalidity()).setUid((int) a.uid())
-                .setModseq(a.modseq()).setSize(size).setEmailId(emailId).build();
+        AppendCommitter.Outcome a = committer.commit(new AppendCommitter.Item(target, hash, idx, size, rowSeen,
+                t.system(), t.keywords(), internal, emailId));
+        return switch (a.status()) {
+            case BLOB_GONE -> null;
+            case NO_MAILBOX -> throw StoreException.notFound("no mailbox " + target.name());
+            case OVER_QUOTA -> throw Quotas.exceeded(quotas.peek(target.accountId()), size, 1);
+            case INSERTED -> AppendResponse.newBuilder().setUidvalidity((int) a.uidvalidity()).setUid((int) a.uid())
+                    .setModseq(a.modseq()).setSize(size).setEmailId(emailId).build();
+            case RETRY_ALONE -> throw new IllegalStateException("the committer resolves RETRY_ALONE itself");
+        };
     }
 
     static String newEmailId() {

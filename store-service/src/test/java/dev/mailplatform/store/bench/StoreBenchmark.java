@@ -81,6 +81,9 @@ class StoreBenchmark {
     @jakarta.inject.Inject
     dev.mailplatform.store.blob.BlobStore blobStore;
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     /** The S3 server's own cost per request, for reading the APPEND figure. */
     private void s3Latency(StringBuilder report) throws Exception {
         Random rnd = new Random(9);
@@ -200,15 +203,21 @@ class StoreBenchmark {
         AtomicInteger count = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
         CpuMeter cpu = new CpuMeter(postmasterPid());
+        io.micrometer.core.instrument.DistributionSummary groups = registry.get("mail.store.append.group").summary();
+        long groups0 = groups.count();
+        double grouped0 = groups.totalAmount();
         cpu.start();
         long start = System.nanoTime();
         appendLoad(pool, refs, channels, seconds, round, count, bytes);
         double secs = (System.nanoTime() - start) / 1e9;
         String cpuReport = cpu.report(count.get());
+        long commits = groups.count() - groups0;
         report.append(String.format("APPEND, %d clients %s: %d messages (avg %.1f KB) in %.1f s = %.0f msgs/s, "
                 + "%.1f MB/s (after %d s of warm-up)%n", APPENDERS, what, count.get(),
                 bytes.get() / 1024.0 / count.get(), secs, count.get() / secs, bytes.get() / secs / 1e6,
                 WARMUP_SECONDS));
+        report.append(String.format("  appends per commit: %.2f (%d commits, groups of up to %d)%n",
+                (groups.totalAmount() - grouped0) / Math.max(1, commits), commits, (long) groups.max()));
         report.append(cpuReport);
     }
 
