@@ -44,17 +44,11 @@ public interface StoreConfig {
 
         /**
          * At most this many appends are committed in one statement: those that reach their commit while another
-         * runs wait and go together (group commit). 1 commits each append alone.
+         * runs wait and go together (group commit). 1 commits each append alone, one at a time.
          */
         @WithDefault("16")
         int appendGroupMax();
 
-        /**
-         * Groups of appends committed at the same time. More keep more commits in flight (their WAL flushes
-         * overlap) but make each group smaller. A group never waits for another transaction's mailbox lock.
-         */
-        @WithDefault("1")
-        int appendGroupLanes();
 
         /** How much decoded body text of one message is kept for SEARCH BODY/TEXT. */
         @WithDefault("262144")

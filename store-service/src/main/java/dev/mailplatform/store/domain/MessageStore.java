@@ -66,8 +66,7 @@ public class MessageStore {
         this.changes = changes;
         this.config = config;
         this.indexer = new MimeIndexer(config.store().searchBodyLimit());
-        this.committer = new AppendCommitter(db, config.store().appendGroupMax(),
-                config.store().appendGroupLanes(), registry);
+        this.committer = new AppendCommitter(db, config.store().appendGroupMax(), registry);
     }
 
     // ---- select ----

@@ -100,7 +100,7 @@ class AppendCommitterTest extends StoreContract {
         group.add(item(aInbox, TestMessages.simple("three", "3"), false, 0));
         Counters aInboxBefore = counters(aInbox);
 
-        List<Outcome> out = new AppendCommitter(db, 16, 1, new SimpleMeterRegistry()).commitGroup(group);
+        List<Outcome> out = new AppendCommitter(db, 16, new SimpleMeterRegistry()).commitGroup(group);
 
         assertEquals(List.of(Status.INSERTED, Status.INSERTED, Status.OVER_QUOTA, Status.INSERTED, Status.INSERTED,
                 Status.NO_MAILBOX, Status.BLOB_GONE, Status.INSERTED), out.stream().map(Outcome::status).toList());
@@ -152,7 +152,7 @@ class AppendCommitterTest extends StoreContract {
     void concurrentCommitsFormGroupsAndEachAppendGetsItsOwnOutcome() throws Exception {
         Account a = account("c");
         MailboxStore.Row inbox = mailboxStore.find(a.getId(), "INBOX", false, 0);
-        AppendCommitter committer = new AppendCommitter(db, 4, 2, new SimpleMeterRegistry());
+        AppendCommitter committer = new AppendCommitter(db, 4, new SimpleMeterRegistry());
         int threads = 8;
         int each = 10;
         List<Thread> ts = new ArrayList<>();
@@ -196,7 +196,7 @@ class AppendCommitterTest extends StoreContract {
         Account b = account("free");
         MailboxStore.Row locked = mailboxStore.find(a.getId(), "INBOX", false, 0);
         MailboxStore.Row free = mailboxStore.find(b.getId(), "INBOX", false, 0);
-        AppendCommitter committer = new AppendCommitter(db, 16, 1, new SimpleMeterRegistry());
+        AppendCommitter committer = new AppendCommitter(db, 16, new SimpleMeterRegistry());
         var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
         try (java.sql.Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
@@ -212,7 +212,7 @@ class AppendCommitterTest extends StoreContract {
                 assertTrue(System.nanoTime() < deadline, "the append into the locked mailbox never waited for it");
                 Thread.sleep(20);
             }
-            // ...outside the only lane: an append into another account's mailbox goes through meanwhile.
+            // ...on its own thread, not in the group: an append into another account's mailbox goes through meanwhile.
             Item otherItem = item(free, TestMessages.simple("free", "f"), false, 0);
             Outcome other = java.util.concurrent.CompletableFuture.supplyAsync(() -> committer.commit(otherItem))
                     .get(20, java.util.concurrent.TimeUnit.SECONDS);
