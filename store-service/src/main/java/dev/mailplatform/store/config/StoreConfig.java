@@ -49,6 +49,13 @@ public interface StoreConfig {
         @WithDefault("16")
         int appendGroupMax();
 
+        /**
+         * Group commits that run at once. Each account always goes to the same one, so two never wait for each
+         * other's mailbox or account locks; more overlap the commits (their WAL flushes) of different accounts.
+         */
+        @WithDefault("2")
+        int appendLanes();
+
 
         /** How much decoded body text of one message is kept for SEARCH BODY/TEXT. */
         @WithDefault("262144")

@@ -18,9 +18,10 @@ import java.util.List;
  * instead of per message, and appends into one mailbox no longer queue on its row lock one commit after another. An
  * append that finds nothing running goes at once, alone, so batching adds no latency when the store is idle.
  *
- * <p>One statement at a time, not several: two groups into the same mailbox would meet on its lock, and the second
- * would skip it (see {@link #run}), sending its appends to be committed alone. Measured, that halved the throughput
- * into one mailbox. A finishing group hands the lead to the longest waiter, which takes those queued behind it.
+ * <p>One statement at a time per committer. The store runs a few committers side by side, an account always on the
+ * same one, so that two groups never meet on a mailbox's lock: a group skips a locked mailbox (see {@link #run}) and
+ * sends its appends to be committed alone, and with groups of one mailbox racing each other that halved the
+ * throughput into it. A finishing group hands the lead to the longest waiter, which takes those queued behind it.
  * Waiters block their worker thread, never an event loop.
  */
 final class AppendCommitter {

@@ -55,7 +55,11 @@ public class MessageStore {
     private final ChangeBus changes;
     private final StoreConfig config;
     private final MimeIndexer indexer;
-    private final AppendCommitter committer;
+    /**
+     * Independent group committers, an account always on the same one: two groups running at once then never meet
+     * on a mailbox's or an account's lock, and the commits of different accounts overlap.
+     */
+    private final AppendCommitter[] committers;
 
     public MessageStore(Db db, MailboxStore mailboxes, Quotas quotas, BlobStore blobs, ChangeBus changes,
             StoreConfig config, io.micrometer.core.instrument.MeterRegistry registry) {
@@ -66,7 +70,13 @@ public class MessageStore {
         this.changes = changes;
         this.config = config;
         this.indexer = new MimeIndexer(config.store().searchBodyLimit());
-        this.committer = new AppendCommitter(db, config.store().appendGroupMax(), registry);
+        this.committers = new AppendCommitter[config.store().appendLanes()];
+        if (committers.length < 1) {
+            throw new IllegalArgumentException("mail.store.append-lanes must be at least 1");
+        }
+        for (int i = 0; i < committers.length; i++) {
+            committers[i] = new AppendCommitter(db, config.store().appendGroupMax(), registry);
+        }
     }
 
     // ---- select ----
@@ -421,6 +431,7 @@ public class MessageStore {
         AppendHeader h = t.header();
         Instant internal = h.getInternalDate() == 0 ? Instant.now() : Instant.ofEpochMilli(h.getInternalDate());
         String emailId = newEmailId();
+        AppendCommitter committer = committers[(int) Math.floorMod(target.accountId(), (long) committers.length)];
         AppendCommitter.Outcome a = committer.commit(new AppendCommitter.Item(target, hash, idx, size, rowSeen,
                 t.system(), t.keywords(), internal, emailId));
         return switch (a.status()) {
