@@ -56,7 +56,6 @@ public interface StoreConfig {
         @WithDefault("2")
         int appendLanes();
 
-
         /** How much decoded body text of one message is kept for SEARCH BODY/TEXT. */
         @WithDefault("262144")
         int searchBodyLimit();

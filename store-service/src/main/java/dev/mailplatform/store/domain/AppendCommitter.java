@@ -51,7 +51,8 @@ final class AppendCommitter {
      * against the collector; lock the mailboxes, then the accounts, each in id order, as every other writer locks a
      * mailbox before its account; admit the appends whose running total per account fits its quota, in arrival
      * order; charge the accounts, count the mailboxes, and insert the messages with consecutive UIDs and modseqs per
-     * mailbox; queue one event per mailbox. One row per append comes back, in input order.
+     * mailbox; queue one event per mailbox. One row per append comes back, in input order. The events' CTE is
+     * cross-joined into the result only so that it runs, once.
      */
     private static String sql(String lockWait) {
         return "WITH inp AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bytea[], "
@@ -97,7 +98,7 @@ final class AppendCommitter {
             + "string_to_array(i.keywords, ' '), mb.highest_modseq - mb.n + o.k, o.size, i.internal_date, i.email_id "
             + "FROM ok o JOIN inp i ON i.ord = o.ord JOIN mb ON mb.id = o.mailbox_id RETURNING email_id, uid, modseq), "
             + "ev AS (SELECT count(" + ChangeBus.sqlNotify(ChangeKind.MESSAGES_ADDED, "mb") + ") AS n FROM mb) "
-            + "SELECT u.ord IS NOT NULL, lk.id IS NOT NULL, ins.uid, ins.modseq, mb.uidvalidity, ev.n, "
+            + "SELECT u.ord IS NOT NULL, lk.id IS NOT NULL, ins.uid, ins.modseq, mb.uidvalidity, "
             + "EXISTS (SELECT 1 FROM mailbox x WHERE x.id = i.mailbox_id), "
             + "EXISTS (SELECT 1 FROM acct WHERE acct.id = i.account_id) "
             + "FROM inp i LEFT JOIN usable u ON u.ord = i.ord LEFT JOIN lk ON lk.id = i.mailbox_id "
@@ -298,9 +299,9 @@ final class AppendCommitter {
             }
             if (!rs.getBoolean(2)) {
                 // In a group, a mailbox that is there but was locked by another transaction was skipped.
-                return group && rs.getBoolean(7) ? RETRY : new Outcome(Status.NO_MAILBOX, 0, 0, 0);
+                return group && rs.getBoolean(6) ? RETRY : new Outcome(Status.NO_MAILBOX, 0, 0, 0);
             }
-            if (group && !rs.getBoolean(8)) {
+            if (group && !rs.getBoolean(7)) {
                 return RETRY; // its account was locked by another transaction
             }
             if (rs.getObject(3) == null) {

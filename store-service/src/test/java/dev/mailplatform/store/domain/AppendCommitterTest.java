@@ -190,6 +190,7 @@ class AppendCommitterTest extends StoreContract {
         assertTrue(committer.groups() < threads * each,
                 "appends that arrived while another committed went together: " + committer.groups() + " groups");
     }
+
     @Test
     void aMailboxLockedByAnotherTransactionHoldsUpOnlyTheAppendsIntoIt() throws Exception {
         Account a = account("locked");
