@@ -23,7 +23,7 @@ final class CpuMeter {
     private static final long TICK_NANOS = 10_000_000L; // USER_HZ is 100 on Linux
 
     private final long postmasterPid;
-    private Map<String, Long> threadStart;
+    private Map<String, ThreadCpu> threadStart;
     private long jvmStart;
     private long postgresStart;
     private long[] machineStart;
@@ -46,11 +46,11 @@ final class CpuMeter {
         long pg = postgresCpu() - postgresStart;
         Map<String, Long> groups = new TreeMap<>();
         long seen = 0;
-        for (Map.Entry<String, Long> t : threads().entrySet()) {
-            long d = t.getValue() - threadStart.getOrDefault(t.getKey(), 0L);
+        for (Map.Entry<String, ThreadCpu> t : threads().entrySet()) {
+            ThreadCpu before = threadStart.get(t.getKey());
+            long d = t.getValue().nanos() - (before == null ? 0 : before.nanos());
             seen += d;
-            String name = t.getKey().substring(t.getKey().indexOf(' ') + 1);
-            groups.merge(name.replaceAll("\\d+", "N"), d, Long::sum);
+            groups.merge(t.getValue().name().replaceAll("\\d+", "N"), d, Long::sum);
         }
         if (!groups.isEmpty() && jvm - seen > 0) {
             groups.put("(threads that ended)", jvm - seen);
@@ -76,9 +76,16 @@ final class CpuMeter {
         return sb.toString();
     }
 
-    /** "tid name" to CPU nanoseconds, for every live thread of this process. */
-    private static Map<String, Long> threads() {
-        Map<String, Long> out = new HashMap<>();
+    /** A live thread: its name now and its CPU time so far. */
+    private record ThreadCpu(String name, long nanos) {
+    }
+
+    /**
+     * Every live thread of this process by id. By id, not name: a thread may be renamed while it works (OkHttp
+     * names the thread that runs a call after the call's URL), and must still be matched with its start.
+     */
+    private static Map<String, ThreadCpu> threads() {
+        Map<String, ThreadCpu> out = new HashMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
             for (Path t : tasks) {
                 try {
@@ -88,7 +95,8 @@ final class CpuMeter {
                     int close = stat.lastIndexOf(')');
                     String name = stat.substring(stat.indexOf('(') + 1, close);
                     String[] f = stat.substring(close + 2).split(" ");
-                    out.put(t.getFileName() + " " + name, (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS);
+                    out.put(t.getFileName().toString(), new ThreadCpu(name,
+                            (Long.parseLong(f[11]) + Long.parseLong(f[12])) * TICK_NANOS));
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }

@@ -185,10 +185,25 @@ class StoreBenchmark {
                 .getValue("quarkus.grpc.clients.store.port", Integer.class);
         List<io.grpc.ManagedChannel> channels = new ArrayList<>();
         for (int i = 0; i < APPENDERS; i++) {
-            channels.add(io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build());
+            // Replies are handled on the channel's event loop, as the front ends' Mutiny stubs handle them on Vert.x,
+            // not handed to one more thread.
+            channels.add(io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+                    .directExecutor().build());
         }
         // The clients' threads live through every phase, so that the CPU report counts them by name.
         ExecutorService pool = Executors.newFixedThreadPool(APPENDERS, r -> new Thread(r, "bench-client"));
+        String pgSet = System.getProperty("bench.pg.set");
+        if (pgSet != null) {
+            try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
+                    StoreInfraResource.dbPassword()); Statement s = c.createStatement()) {
+                for (String kv : pgSet.split(",")) {
+                    String[] p = kv.split("=");
+                    s.execute("ALTER SYSTEM SET " + p[0] + " = '" + p[1] + "'");
+                }
+                s.execute("SELECT pg_reload_conf()");
+            }
+            report.append("PostgreSQL settings: " + pgSet + "\n");
+        }
         // Warm-up with the same load, not counted. On two cores that the load itself keeps busy, the JIT compiler
         // needs minutes to finish: after 60 s it still took a sixth of the CPU, after 150 s about 2 %.
         appendLoad(pool, own, channels, WARMUP_SECONDS, 0, new AtomicInteger(), new AtomicLong());
@@ -203,6 +218,7 @@ class StoreBenchmark {
         AtomicInteger count = new AtomicInteger();
         AtomicLong bytes = new AtomicLong();
         CpuMeter cpu = new CpuMeter(postmasterPid());
+        long[] pg0 = postgresWrites();
         io.micrometer.core.instrument.DistributionSummary groups = registry.get("mail.store.append.group").summary();
         long groups0 = groups.count();
         double grouped0 = groups.totalAmount();
@@ -219,6 +235,33 @@ class StoreBenchmark {
         report.append(String.format("  appends per commit: %.2f (%d commits, groups of up to %d)%n",
                 (groups.totalAmount() - grouped0) / Math.max(1, commits), commits, (long) groups.max()));
         report.append(cpuReport);
+        long[] pg1 = postgresWrites();
+        int n = Math.max(1, count.get());
+        report.append(String.format("  PostgreSQL per message: WAL %.1f KB in %.1f records (%.2f full pages), %.2f WAL "
+                + "flushes; buffers written by checkpoints %.2f, the background writer %.2f, backends %.2f%n",
+                (pg1[0] - pg0[0]) / 1024.0 / n, (pg1[1] - pg0[1]) / (double) n, (pg1[2] - pg0[2]) / (double) n,
+                (pg1[3] - pg0[3]) / (double) n, (pg1[4] - pg0[4]) / (double) n, (pg1[5] - pg0[5]) / (double) n,
+                (pg1[6] - pg0[6]) / (double) n));
+    }
+
+    /**
+     * PostgreSQL's write counters: WAL bytes, records, full-page images and syncs, then shared buffers written by
+     * checkpoints, the background writer and backends. Where the cost of an append is in its writes, these say which.
+     */
+    private static long[] postgresWrites() throws Exception {
+        try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
+                StoreInfraResource.dbPassword()); Statement s = c.createStatement();
+                java.sql.ResultSet rs = s.executeQuery("SELECT w.wal_bytes::bigint, w.wal_records, w.wal_fpi, w.wal_sync,"
+                        + " c.buffers_written, b.buffers_clean, (SELECT sum(writes)::bigint FROM pg_stat_io"
+                        + " WHERE backend_type = 'client backend') FROM pg_stat_wal w, pg_stat_checkpointer c,"
+                        + " pg_stat_bgwriter b")) {
+            rs.next();
+            long[] out = new long[7];
+            for (int i = 0; i < out.length; i++) {
+                out[i] = rs.getLong(i + 1);
+            }
+            return out;
+        }
     }
 
     /** The parent of a backend process is the postmaster. */
