@@ -68,13 +68,9 @@ public class BlobStore {
      * The SDK's default HTTP client allows 5 concurrent requests per host and leaves Nagle's algorithm on, so a PUT
      * whose headers and body go out in two writes waits for a delayed ACK (40 ms). Appends are concurrent and
      * latency-bound: allow many parallel requests and send segments at once.
-     *
-     * <p>The SDK sends every request asynchronously, and each caller here then blocks on its future: on a worker
-     * thread, never an event loop. With OkHttp's own pool, each request woke a dispatcher thread and then woke the
-     * caller again. Its calls now run on the thread that makes them ({@link CallerRunsExecutor}).
      */
     private static okhttp3.OkHttpClient httpClient() {
-        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher(new CallerRunsExecutor());
+        okhttp3.Dispatcher dispatcher = new okhttp3.Dispatcher();
         dispatcher.setMaxRequests(256);
         dispatcher.setMaxRequestsPerHost(128);
         javax.net.SocketFactory plain = javax.net.SocketFactory.getDefault();
