@@ -14,7 +14,14 @@ import java.nio.charset.Charset;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.text.ParsePosition;
+import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.time.temporal.ChronoField;
+import java.time.temporal.TemporalAccessor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -465,30 +472,25 @@ public final class MimeIndexer {
     /**
      * The date of a Date field in the form nearly every mail client writes ("Thu, 7 Mar 2024 09:00:00 +0000",
      * perhaps followed by a comment such as "(UTC)"), or null for any other form. mime4j's grammar-based parser took
-     * a third of the time of indexing a message's header; this form needs no grammar. Everything else (obsolete zone
-     * names, two-digit years, odd spacing) still goes to mime4j.
+     * more than a quarter of the time to index a message; this form needs no grammar. Everything else (obsolete
+     * zone names, two-digit years, odd spacing) still goes to mime4j.
      */
     static Instant rfc5322Date(String value) {
         String v = value.trim();
-        java.text.ParsePosition pos = new java.text.ParsePosition(0);
-        java.time.temporal.TemporalAccessor t = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
-                .parseUnresolved(v, pos);
+        ParsePosition pos = new ParsePosition(0);
+        TemporalAccessor t = DateTimeFormatter.RFC_1123_DATE_TIME.parseUnresolved(v, pos);
         // java.time reads a two-digit year as it stands ("24" as the year 24); mime4j maps it to 2024 or 1924.
         if (t == null || pos.getErrorIndex() >= 0 || !onlyComment(v, pos.getIndex())
-                || t.getLong(java.time.temporal.ChronoField.YEAR) < 1000) {
+                || t.getLong(ChronoField.YEAR) < 1000) {
             return null;
         }
         try {
-            return java.time.OffsetDateTime.of((int) t.getLong(java.time.temporal.ChronoField.YEAR),
-                    (int) t.getLong(java.time.temporal.ChronoField.MONTH_OF_YEAR),
-                    (int) t.getLong(java.time.temporal.ChronoField.DAY_OF_MONTH),
-                    (int) t.getLong(java.time.temporal.ChronoField.HOUR_OF_DAY),
-                    (int) t.getLong(java.time.temporal.ChronoField.MINUTE_OF_HOUR),
-                    t.isSupported(java.time.temporal.ChronoField.SECOND_OF_MINUTE)
-                            ? (int) t.getLong(java.time.temporal.ChronoField.SECOND_OF_MINUTE) : 0,
-                    0, java.time.ZoneOffset.ofTotalSeconds((int) t.getLong(java.time.temporal.ChronoField.OFFSET_SECONDS)))
-                    .toInstant();
-        } catch (java.time.DateTimeException e) {
+            return OffsetDateTime.of((int) t.getLong(ChronoField.YEAR), (int) t.getLong(ChronoField.MONTH_OF_YEAR),
+                    (int) t.getLong(ChronoField.DAY_OF_MONTH), (int) t.getLong(ChronoField.HOUR_OF_DAY),
+                    (int) t.getLong(ChronoField.MINUTE_OF_HOUR), t.isSupported(ChronoField.SECOND_OF_MINUTE)
+                            ? (int) t.getLong(ChronoField.SECOND_OF_MINUTE) : 0,
+                    0, ZoneOffset.ofTotalSeconds((int) t.getLong(ChronoField.OFFSET_SECONDS))).toInstant();
+        } catch (DateTimeException e) {
             return null; // 31 February, an hour 24, an offset out of range: mime4j decides
         }
     }
