@@ -1,6 +1,5 @@
 package dev.mailplatform.store.change;
 
-import dev.mailplatform.store.domain.Db;
 import dev.mailplatform.store.v1.ChangeEvent;
 import dev.mailplatform.store.v1.ChangeKind;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -10,13 +9,22 @@ import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.transaction.Status;
+import jakarta.transaction.Synchronization;
+import jakarta.transaction.TransactionSynchronizationRegistry;
 import java.sql.Connection;
 import java.sql.DriverManager;
+import java.sql.PreparedStatement;
 import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
@@ -24,9 +32,17 @@ import org.postgresql.PGConnection;
 import org.postgresql.PGNotification;
 
 /**
- * Change events across store replicas. Writers call {@link #publish} inside their transaction (pg_notify is delivered
- * only on commit, so nobody hears of a change that rolled back). One LISTEN connection per replica receives every
- * replica's events and fans them out to the Watch streams of that account.
+ * Change events across store replicas. Writers call {@link #publish} inside their transaction, or after a statement
+ * that committed by itself; the event goes out once the transaction has committed, so nobody hears of a change that
+ * rolled back. One LISTEN connection per replica receives every replica's events and fans them out to the Watch
+ * streams of that account.
+ *
+ * <p>The events are sent by one thread of their own, in batches, each batch in a transaction that does nothing else.
+ * They are not sent from the writers' transactions because PostgreSQL serializes the commits of every transaction
+ * that has notified, on one lock held through the commit's WAL flush: with pg_notify in each append, the commits of
+ * all appends, of every replica, waited for each other. The events are hints (a Watch client then asks GetChanges
+ * for what changed since its modseq), so one lost when a replica dies between its commit and the send costs only
+ * latency: the front end sees the change at its next sync.
  */
 @ApplicationScoped
 public class ChangeBus {
@@ -34,26 +50,35 @@ public class ChangeBus {
     private static final Logger LOG = Logger.getLogger(ChangeBus.class);
     static final String CHANNEL = "mail_changes";
 
-    private final Db db;
     private final String url;
     private final String user;
     private final String password;
+    private final TransactionSynchronizationRegistry transactions;
     private final Map<Long, Set<MultiEmitter<? super ChangeEvent>>> watchers = new ConcurrentHashMap<>();
+    /** Committed events not yet sent. Bounded: while PostgreSQL is away, the oldest are dropped (and counted). */
+    private final BlockingQueue<String> outbox = new ArrayBlockingQueue<>(OUTBOX);
+    private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private volatile boolean running;
     private volatile boolean listening;
     private Thread listener;
+    private Thread sender;
 
-    public ChangeBus(Db db, MeterRegistry registry,
+    static final int OUTBOX = 65536;
+    static final int SEND_BATCH = 512;
+
+    public ChangeBus(TransactionSynchronizationRegistry transactions, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") String password) {
-        this.db = db;
+        this.transactions = transactions;
         this.url = url.startsWith("jdbc:") ? url : "jdbc:" + url;
         this.user = user;
         this.password = password;
         registry.gauge("mail.store.watchers", watchers, w -> w.values().stream().mapToInt(Set::size).sum());
-        registry.more().counter("mail.store.change.events", java.util.List.of(), received);
+        registry.more().counter("mail.store.change.events", List.of(), received);
+        registry.more().counter("mail.store.change.dropped", List.of(), dropped);
+        registry.gauge("mail.store.change.outbox", outbox, BlockingQueue::size);
     }
 
     /**
@@ -65,18 +90,70 @@ public class ChangeBus {
         String payload = event.getKindValue() + "|" + event.getAccountId() + "|" + event.getMailboxId() + "|"
                 + event.getHighestModseq() + "|" + Integer.toUnsignedLong(event.getUidnext()) + "|"
                 + Integer.toUnsignedLong(event.getMessages()) + "|" + event.getMailbox();
-        db.one("SELECT pg_notify(?, ?)", rs -> 1, CHANNEL, payload);
+        if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+            transactions.registerInterposedSynchronization(new Synchronization() {
+                @Override
+                public void beforeCompletion() {
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    if (status == Status.STATUS_COMMITTED) {
+                        send(payload);
+                    }
+                }
+            });
+        } else {
+            send(payload);
+        }
     }
 
-    /**
-     * The same notification as {@link #publish}, as an SQL expression over a row {@code alias} that has the columns
-     * account_id, id, highest_modseq, uidnext, messages and name (a mailbox row), for statements that notify by
-     * themselves. It is the one other place that writes the payload format.
-     */
-    public static String sqlNotify(ChangeKind kind, String alias) {
-        return "pg_notify('" + CHANNEL + "', '" + kind.getNumber() + "|' || " + alias + ".account_id || '|' || "
-                + alias + ".id || '|' || " + alias + ".highest_modseq || '|' || " + alias + ".uidnext || '|' || "
-                + alias + ".messages || '|' || " + alias + ".name)";
+    /** Queues a committed change's payload for the sender; the oldest go first when the queue is full. */
+    private void send(String payload) {
+        while (!outbox.offer(payload)) {
+            if (outbox.poll() != null) {
+                dropped.incrementAndGet();
+            }
+        }
+    }
+
+    /** The sender: one transaction per batch of queued events, on a connection of its own. */
+    private void sendLoop() {
+        List<String> batch = new ArrayList<>();
+        long backoff = 200;
+        while (running) {
+            try (Connection c = DriverManager.getConnection(url, user, password); PreparedStatement ps =
+                    c.prepareStatement("SELECT count(pg_notify(?, p)) FROM unnest(?::text[]) p")) {
+                backoff = 200;
+                while (running) {
+                    if (batch.isEmpty()) {
+                        String first = outbox.poll(1, TimeUnit.SECONDS);
+                        if (first == null) {
+                            continue;
+                        }
+                        batch.add(first);
+                        outbox.drainTo(batch, SEND_BATCH - 1);
+                    }
+                    ps.setString(1, CHANNEL);
+                    ps.setArray(2, c.createArrayOf("text", batch.toArray()));
+                    ps.executeQuery().close();
+                    batch.clear();
+                }
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                if (running) {
+                    // The batch is kept and sent once PostgreSQL is back; the queue meanwhile stays bounded.
+                    LOG.warnf("change sender disconnected (%s); retrying in %d ms", e.getMessage(), backoff);
+                    try {
+                        Thread.sleep(backoff);
+                    } catch (InterruptedException ie) {
+                        return;
+                    }
+                    backoff = Math.min(backoff * 2, 5000);
+                }
+            }
+        }
     }
 
     public void publish(long accountId, long mailboxId, String mailbox, ChangeKind kind, long highestModseq,
@@ -114,12 +191,18 @@ public class ChangeBus {
         listener = new Thread(this::listenLoop, "store-change-listener");
         listener.setDaemon(true);
         listener.start();
+        sender = new Thread(this::sendLoop, "store-change-sender");
+        sender.setDaemon(true);
+        sender.start();
     }
 
     void onStop(@Observes ShutdownEvent ev) {
         running = false;
         if (listener != null) {
             listener.interrupt();
+        }
+        if (sender != null) {
+            sender.interrupt();
         }
         watchers.values().forEach(s -> s.forEach(MultiEmitter::complete));
     }

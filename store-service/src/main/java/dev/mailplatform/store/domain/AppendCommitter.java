@@ -9,7 +9,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Group commit for appends. The rows of an append are one statement (see {@link #sql}), and one such statement runs
@@ -51,8 +53,8 @@ final class AppendCommitter {
      * against the collector; lock the mailboxes, then the accounts, each in id order, as every other writer locks a
      * mailbox before its account; admit the appends whose running total per account fits its quota, in arrival
      * order; charge the accounts, count the mailboxes, and insert the messages with consecutive UIDs and modseqs per
-     * mailbox; queue one event per mailbox. One row per append comes back, in input order. The events' CTE is
-     * cross-joined into the result only so that it runs, once.
+     * mailbox. One row per append comes back, in input order, with its mailbox's counters after the group for
+     * the change event, which is sent after the commit ({@link ChangeBus}).
      */
     private static String sql(String lockWait) {
         return "WITH inp AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bytea[], "
@@ -96,13 +98,13 @@ final class AppendCommitter {
             + "ins AS (INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, "
             + "internal_date, email_id) SELECT o.mailbox_id, mb.uidnext - mb.n + o.k - 1, i.hash, i.system_flags, "
             + "string_to_array(i.keywords, ' '), mb.highest_modseq - mb.n + o.k, o.size, i.internal_date, i.email_id "
-            + "FROM ok o JOIN inp i ON i.ord = o.ord JOIN mb ON mb.id = o.mailbox_id RETURNING email_id, uid, modseq), "
-            + "ev AS (SELECT count(" + ChangeBus.sqlNotify(ChangeKind.MESSAGES_ADDED, "mb") + ") AS n FROM mb) "
+            + "FROM ok o JOIN inp i ON i.ord = o.ord JOIN mb ON mb.id = o.mailbox_id RETURNING email_id, uid, modseq) "
             + "SELECT u.ord IS NOT NULL, lk.id IS NOT NULL, ins.uid, ins.modseq, mb.uidvalidity, "
             + "EXISTS (SELECT 1 FROM mailbox x WHERE x.id = i.mailbox_id), "
-            + "EXISTS (SELECT 1 FROM acct WHERE acct.id = i.account_id) "
+            + "EXISTS (SELECT 1 FROM acct WHERE acct.id = i.account_id), "
+            + "mb.account_id, mb.id, mb.name, mb.highest_modseq, mb.uidnext, mb.messages "
             + "FROM inp i LEFT JOIN usable u ON u.ord = i.ord LEFT JOIN lk ON lk.id = i.mailbox_id "
-            + "LEFT JOIN ins ON ins.email_id = i.email_id LEFT JOIN mb ON mb.id = i.mailbox_id CROSS JOIN ev "
+            + "LEFT JOIN ins ON ins.email_id = i.email_id LEFT JOIN mb ON mb.id = i.mailbox_id "
             + "ORDER BY i.ord";
     }
 
@@ -113,6 +115,7 @@ final class AppendCommitter {
     static final String ALONE_SQL = sql("");
 
     private final Db db;
+    private final ChangeBus changes;
     private final int maxGroup;
     private final DistributionSummary groupSizes;
     private final Object lock = new Object();
@@ -120,11 +123,12 @@ final class AppendCommitter {
     /** Whether a group runs now; while none runs, the queue is empty. */
     private boolean running;
 
-    AppendCommitter(Db db, int maxGroup, MeterRegistry registry) {
+    AppendCommitter(Db db, ChangeBus changes, int maxGroup, MeterRegistry registry) {
         if (maxGroup < 1) {
             throw new IllegalArgumentException("mail.store.append-group-max must be at least 1, not " + maxGroup);
         }
         this.db = db;
+        this.changes = changes;
         this.maxGroup = maxGroup;
         this.groupSizes = DistributionSummary.builder("mail.store.append.group")
                 .description("Appends committed together in one statement").register(registry);
@@ -293,7 +297,15 @@ final class AppendCommitter {
             internal[i] = it.internalDate().toString();
             emailId[i] = it.emailId();
         }
-        return db.list(group ? GROUP_SQL : ALONE_SQL, rs -> {
+        /** A mailbox the statement appended to, with its counters after it. */
+        record Added(long accountId, long mailboxId, String name, long highestModseq, long uidnext, long messages) {
+        }
+        Map<Long, Added> added = new LinkedHashMap<>();
+        List<Outcome> outcomes = db.list(group ? GROUP_SQL : ALONE_SQL, rs -> {
+            if (rs.getObject(9) != null) {
+                added.putIfAbsent(rs.getLong(9), new Added(rs.getLong(8), rs.getLong(9), rs.getString(10),
+                        rs.getLong(11), rs.getLong(12), rs.getLong(13)));
+            }
             if (!rs.getBoolean(1)) {
                 return new Outcome(Status.BLOB_GONE, 0, 0, 0);
             }
@@ -310,5 +322,11 @@ final class AppendCommitter {
             return new Outcome(Status.INSERTED, rs.getLong(3), rs.getLong(4), rs.getLong(5));
         }, hash, blobSize, headerSize, headerRaw, envelope, structure, sentDate, preview, searchHeader, searchBody,
                 rowSeen, mailboxId, accountId, size, unseen, system, keywords, internal, emailId);
+        // The statement committed by itself: its events go now.
+        for (Added a : added.values()) {
+            changes.publish(a.accountId(), a.mailboxId(), a.name(), ChangeKind.MESSAGES_ADDED, a.highestModseq(),
+                    a.uidnext(), a.messages());
+        }
+        return outcomes;
     }
 }

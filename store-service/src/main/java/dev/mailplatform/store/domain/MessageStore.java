@@ -75,7 +75,7 @@ public class MessageStore {
             throw new IllegalArgumentException("mail.store.append-lanes must be at least 1");
         }
         for (int i = 0; i < committers.length; i++) {
-            committers[i] = new AppendCommitter(db, config.store().appendGroupMax(), registry);
+            committers[i] = new AppendCommitter(db, changes, config.store().appendGroupMax(), registry);
         }
     }
 

@@ -67,7 +67,7 @@ public abstract class StoreContract {
     static final String PASSWORD = "correct horse battery";
 
     /** A fresh account in a fresh domain. */
-    Account newAccount() {
+    protected Account newAccount() {
         int n = SEQ.incrementAndGet();
         String domain = "d" + n + "-" + System.nanoTime() % 100000 + ".example.test";
         return accounts.createAccount(CreateAccountRequest.newBuilder().setAddress("user" + n + "@" + domain)

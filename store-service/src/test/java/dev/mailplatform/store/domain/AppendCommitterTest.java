@@ -43,6 +43,9 @@ class AppendCommitterTest extends StoreContract {
     Db db;
 
     @Inject
+    dev.mailplatform.store.change.ChangeBus changes;
+
+    @Inject
     MailboxStore mailboxStore;
 
     @Inject
@@ -100,7 +103,7 @@ class AppendCommitterTest extends StoreContract {
         group.add(item(aInbox, TestMessages.simple("three", "3"), false, 0));
         Counters aInboxBefore = counters(aInbox);
 
-        List<Outcome> out = new AppendCommitter(db, 16, new SimpleMeterRegistry()).commitGroup(group);
+        List<Outcome> out = new AppendCommitter(db, changes, 16, new SimpleMeterRegistry()).commitGroup(group);
 
         assertEquals(List.of(Status.INSERTED, Status.INSERTED, Status.OVER_QUOTA, Status.INSERTED, Status.INSERTED,
                 Status.NO_MAILBOX, Status.BLOB_GONE, Status.INSERTED), out.stream().map(Outcome::status).toList());
@@ -152,7 +155,7 @@ class AppendCommitterTest extends StoreContract {
     void concurrentCommitsFormGroupsAndEachAppendGetsItsOwnOutcome() throws Exception {
         Account a = account("c");
         MailboxStore.Row inbox = mailboxStore.find(a.getId(), "INBOX", false, 0);
-        AppendCommitter committer = new AppendCommitter(db, 4, new SimpleMeterRegistry());
+        AppendCommitter committer = new AppendCommitter(db, changes, 4, new SimpleMeterRegistry());
         int threads = 8;
         int each = 10;
         List<Thread> ts = new ArrayList<>();
@@ -197,7 +200,7 @@ class AppendCommitterTest extends StoreContract {
         Account b = account("free");
         MailboxStore.Row locked = mailboxStore.find(a.getId(), "INBOX", false, 0);
         MailboxStore.Row free = mailboxStore.find(b.getId(), "INBOX", false, 0);
-        AppendCommitter committer = new AppendCommitter(db, 16, new SimpleMeterRegistry());
+        AppendCommitter committer = new AppendCommitter(db, changes, 16, new SimpleMeterRegistry());
         var pool = java.util.concurrent.Executors.newSingleThreadExecutor();
         try (java.sql.Connection c = dataSource.getConnection()) {
             c.setAutoCommit(false);
