@@ -82,30 +82,33 @@ public class ChangeBus {
     }
 
     /**
-     * Queues an event; must run inside the transaction that made the change. The payload is plain text,
-     * "kind|account|mailbox id|highest modseq|uidnext|messages|name", so SQL can build it too; the name goes last
-     * because it may contain the separator.
+     * Queues an event: inside the transaction that made the change, to go out if it commits; outside any, after a
+     * statement that committed by itself, to go out now. The payload is plain text,
+     * "kind|account|mailbox id|highest modseq|uidnext|messages|name"; the name goes last because it may contain the
+     * separator.
      */
     public void publish(ChangeEvent event) {
         String payload = event.getKindValue() + "|" + event.getAccountId() + "|" + event.getMailboxId() + "|"
                 + event.getHighestModseq() + "|" + Integer.toUnsignedLong(event.getUidnext()) + "|"
                 + Integer.toUnsignedLong(event.getMessages()) + "|" + event.getMailbox();
-        if (transactions.getTransactionStatus() == Status.STATUS_ACTIVE) {
+        int status = transactions.getTransactionStatus();
+        if (status == Status.STATUS_NO_TRANSACTION) {
+            send(payload);
+        } else if (status == Status.STATUS_ACTIVE) {
             transactions.registerInterposedSynchronization(new Synchronization() {
                 @Override
                 public void beforeCompletion() {
                 }
 
                 @Override
-                public void afterCompletion(int status) {
-                    if (status == Status.STATUS_COMMITTED) {
+                public void afterCompletion(int outcome) {
+                    if (outcome == Status.STATUS_COMMITTED) {
                         send(payload);
                     }
                 }
             });
-        } else {
-            send(payload);
         }
+        // Otherwise the transaction is marked for rollback, or ending: its change will not be seen, nor its event.
     }
 
     /** Queues a committed change's payload for the sender; the oldest go first when the queue is full. */
