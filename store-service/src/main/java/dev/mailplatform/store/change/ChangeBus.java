@@ -145,15 +145,10 @@ public class ChangeBus {
             } catch (InterruptedException e) {
                 return;
             } catch (Exception e) {
-                if (running) {
-                    // The batch is kept and sent once PostgreSQL is back; the queue meanwhile stays bounded.
-                    LOG.warnf("change sender disconnected (%s); retrying in %d ms", e.getMessage(), backoff);
-                    try {
-                        Thread.sleep(backoff);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                    backoff = Math.min(backoff * 2, 5000);
+                // The batch is kept and sent once PostgreSQL is back; the queue meanwhile stays bounded.
+                backoff = pauseBeforeRetry("change sender", e, backoff);
+                if (backoff < 0) {
+                    return;
                 }
             }
         }
@@ -235,18 +230,30 @@ public class ChangeBus {
                 }
             } catch (Exception e) {
                 listening = false;
-                if (running) {
-                    LOG.warnf("change listener disconnected (%s); retrying in %d ms", e.getMessage(), backoff);
-                    try {
-                        Thread.sleep(backoff);
-                    } catch (InterruptedException ie) {
-                        return;
-                    }
-                    backoff = Math.min(backoff * 2, 5000);
+                backoff = pauseBeforeRetry("change listener", e, backoff);
+                if (backoff < 0) {
+                    return;
                 }
             }
         }
         listening = false;
+    }
+
+    /**
+     * The listener's and the sender's wait before they reconnect, on their own threads: the next, doubled backoff
+     * (at most 5 s), or -1 when the bus stops (shut down, or interrupted while waiting).
+     */
+    private long pauseBeforeRetry(String who, Exception e, long backoff) {
+        if (!running) {
+            return -1;
+        }
+        LOG.warnf("%s disconnected (%s); retrying in %d ms", who, e.getMessage(), backoff);
+        try {
+            Thread.sleep(backoff);
+        } catch (InterruptedException ie) {
+            return -1;
+        }
+        return Math.min(backoff * 2, 5000);
     }
 
     private void dispatch(String payload) {
