@@ -180,6 +180,38 @@ class BlobContractTest extends StoreContract {
     }
 
     @Test
+    void anAppendThatMeetsTheCollectorsTombstoneWaitsForItAndStoresTheBytesAgain() throws Exception {
+        Account a = newAccount();
+        byte[] msg = TestMessages.simple("tombstone " + System.nanoTime(), "deleted under the append");
+        String hash = sha256(msg);
+        try (Connection collector = DriverManager.getConnection(StoreInfraResource.jdbcUrl(),
+                StoreInfraResource.dbUser(), StoreInfraResource.dbPassword())) {
+            // The orphan sweep claims these bytes' old object with a tombstone, in a transaction still open...
+            collector.setAutoCommit(false);
+            collector.createStatement().executeUpdate("INSERT INTO blob (hash, size, header_size, header_raw, "
+                    + "envelope, body_structure) VALUES ('" + hash + "', -1, 0, ''::bytea, ''::bytea, ''::bytea)");
+            var append = java.util.concurrent.CompletableFuture.supplyAsync(() -> append(a, "INBOX", msg));
+            // ...while the append uploads and then waits on the tombstone to write its blob row.
+            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+            while (count("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'") == 0) {
+                assertTrue(System.nanoTime() < deadline, "the append never waited for the tombstone");
+                assertFalse(append.isDone(), "the append finished past an uncommitted tombstone");
+                Thread.sleep(20);
+            }
+            assertTrue(objectExists(hash), "the append uploaded before writing its blob row");
+            // The sweep deletes the object, the one the append has just written, and commits.
+            s3().removeObject(io.minio.RemoveObjectArgs.builder().bucket("mail").object(BlobStore.key(hash))
+                    .build());
+            collector.commit();
+            int uid = append.get(20, java.util.concurrent.TimeUnit.SECONDS).getUid();
+            assertArrayEquals(msg, fetchAll(a, "INBOX", uid));
+        }
+        assertTrue(objectExists(hash), "the append uploaded again after the tombstone");
+        assertEquals(1, count("SELECT count(*) FROM blob WHERE hash = '" + hash + "' AND size = " + msg.length
+                + " AND stored"));
+    }
+
+    @Test
     void theOrphanSweepGoesRoundTheBucketAFewKeysAtATime() throws Exception {
         Account a = newAccount();
         byte[] keep = TestMessages.simple("swept past " + System.nanoTime(), "kept");
