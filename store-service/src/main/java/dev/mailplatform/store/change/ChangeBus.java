@@ -1,5 +1,6 @@
 package dev.mailplatform.store.change;
 
+import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.v1.ChangeEvent;
 import dev.mailplatform.store.v1.ChangeKind;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,6 +39,8 @@ import org.postgresql.PGNotification;
  * streams of that account.
  *
  * <p>The events are sent by one thread of their own, in batches, each batch in a transaction that does nothing else.
+ * The sender waits {@code mail.store.change-batch-delay} after an event for more to come, and a batch sends one
+ * event per kind and mailbox ({@link #merge}).
  * They are not sent from the writers' transactions because PostgreSQL serializes the commits of every transaction
  * that has notified, on one lock held through the commit's WAL flush: with pg_notify in each append, the commits of
  * all appends, of every replica, waited for each other. The events are hints (a Watch client then asks GetChanges
@@ -56,7 +59,8 @@ public class ChangeBus {
     private final TransactionSynchronizationRegistry transactions;
     private final Map<Long, Set<MultiEmitter<? super ChangeEvent>>> watchers = new ConcurrentHashMap<>();
     /** Committed events not yet sent. Bounded: while PostgreSQL is away, the oldest are dropped (and counted). */
-    private final BlockingQueue<String> outbox = new ArrayBlockingQueue<>(OUTBOX);
+    private final BlockingQueue<Outgoing> outbox = new ArrayBlockingQueue<>(OUTBOX);
+    private final long batchDelayNanos;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
     private volatile boolean running;
@@ -67,11 +71,15 @@ public class ChangeBus {
     static final int OUTBOX = 65536;
     static final int SEND_BATCH = 512;
 
-    public ChangeBus(TransactionSynchronizationRegistry transactions, MeterRegistry registry,
+    public ChangeBus(TransactionSynchronizationRegistry transactions, MeterRegistry registry, StoreConfig config,
             @ConfigProperty(name = "quarkus.datasource.jdbc.url") String url,
             @ConfigProperty(name = "quarkus.datasource.username") String user,
             @ConfigProperty(name = "quarkus.datasource.password") String password) {
         this.transactions = transactions;
+        this.batchDelayNanos = config.store().changeBatchDelay().toNanos();
+        if (batchDelayNanos < 0) {
+            throw new IllegalArgumentException("mail.store.change-batch-delay must not be negative");
+        }
         this.url = url.startsWith("jdbc:") ? url : "jdbc:" + url;
         this.user = user;
         this.password = password;
@@ -88,9 +96,7 @@ public class ChangeBus {
      * separator.
      */
     public void publish(ChangeEvent event) {
-        String payload = event.getKindValue() + "|" + event.getAccountId() + "|" + event.getMailboxId() + "|"
-                + event.getHighestModseq() + "|" + Integer.toUnsignedLong(event.getUidnext()) + "|"
-                + Integer.toUnsignedLong(event.getMessages()) + "|" + event.getMailbox();
+        Outgoing payload = Outgoing.of(event);
         int status = transactions.getTransactionStatus();
         if (status == Status.STATUS_NO_TRANSACTION) {
             send(payload);
@@ -112,7 +118,7 @@ public class ChangeBus {
     }
 
     /** Queues a committed change's payload for the sender; the oldest go first when the queue is full. */
-    private void send(String payload) {
+    private void send(Outgoing payload) {
         while (!outbox.offer(payload)) {
             if (outbox.poll() != null) {
                 dropped.incrementAndGet();
@@ -122,23 +128,34 @@ public class ChangeBus {
 
     /** The sender: one transaction per batch of queued events, on a connection of its own. */
     private void sendLoop() {
-        List<String> batch = new ArrayList<>();
+        List<Outgoing> batch = new ArrayList<>();
         long backoff = 200;
         while (running) {
             try (Connection c = DriverManager.getConnection(url, user, password); PreparedStatement ps =
                     c.prepareStatement("SELECT count(pg_notify(?, p)) FROM unnest(?::text[]) p")) {
+                try (Statement s = c.createStatement()) {
+                    // Events are hints (see above): a batch lost with a crash of PostgreSQL costs watchers only
+                    // latency, so the sender does not wait for its WAL flush.
+                    s.execute("SET synchronous_commit = off");
+                }
                 backoff = 200;
                 while (running) {
                     if (batch.isEmpty()) {
-                        String first = outbox.poll(1, TimeUnit.SECONDS);
+                        Outgoing first = outbox.poll(1, TimeUnit.SECONDS);
                         if (first == null) {
                             continue;
                         }
                         batch.add(first);
+                        if (batchDelayNanos > 0 && outbox.size() < SEND_BATCH - 1) {
+                            // Under load each transaction, and each wake-up of every replica's listener, then
+                            // carries many events instead of one; sending them cost PostgreSQL about as much
+                            // per event as the rest of an append's statement.
+                            TimeUnit.NANOSECONDS.sleep(batchDelayNanos);
+                        }
                         outbox.drainTo(batch, SEND_BATCH - 1);
                     }
                     ps.setString(1, CHANNEL);
-                    ps.setArray(2, c.createArrayOf("text", batch.toArray()));
+                    ps.setArray(2, c.createArrayOf("text", merge(batch).toArray()));
                     ps.executeQuery().close();
                     batch.clear();
                 }
@@ -152,6 +169,40 @@ public class ChangeBus {
                 }
             }
         }
+    }
+
+    /** A committed event on its way: what merging needs, and the NOTIFY payload. */
+    record Outgoing(int kind, long mailboxId, long highestModseq, String payload) {
+
+        /** "kind|account|mailbox id|highest modseq|uidnext|messages|name"; the name goes last: it may hold "|". */
+        static Outgoing of(ChangeEvent e) {
+            return new Outgoing(e.getKindValue(), e.getMailboxId(), e.getHighestModseq(), e.getKindValue() + "|"
+                    + e.getAccountId() + "|" + e.getMailboxId() + "|" + e.getHighestModseq() + "|"
+                    + Integer.toUnsignedLong(e.getUidnext()) + "|" + Integer.toUnsignedLong(e.getMessages()) + "|"
+                    + e.getMailbox());
+        }
+
+        /** Messages added, flags changed, messages expunged: each tells the mailbox's state after the change. */
+        boolean mergeable() {
+            return kind == ChangeKind.MESSAGES_ADDED_VALUE || kind == ChangeKind.FLAGS_CHANGED_VALUE
+                    || kind == ChangeKind.MESSAGES_EXPUNGED_VALUE;
+        }
+    }
+
+    /**
+     * The payloads of a batch, where events of one kind for one mailbox became the one with the highest modseq: it
+     * carries the latest counters, and a watcher only learns from it that the mailbox changed up to that modseq (it
+     * then asks GetChanges). The others go as they are, in their order.
+     */
+    static List<String> merge(List<Outgoing> batch) {
+        record Key(int kind, long mailboxId) {
+        }
+        Map<Object, Outgoing> kept = new java.util.LinkedHashMap<>();
+        for (Outgoing o : batch) {
+            Object key = o.mergeable() ? new Key(o.kind(), o.mailboxId()) : new Object();
+            kept.merge(key, o, (a, b) -> b.highestModseq() >= a.highestModseq() ? b : a);
+        }
+        return kept.values().stream().map(Outgoing::payload).toList();
     }
 
     public void publish(long accountId, long mailboxId, String mailbox, ChangeKind kind, long highestModseq,

@@ -60,6 +60,14 @@ public interface StoreConfig {
         @WithDefault("262144")
         int searchBodyLimit();
 
+        /**
+         * How long the change-event sender gathers events after the first one before it sends them as one batch,
+         * in one transaction, with events of one kind for one mailbox merged into the latest. Watchers hear of a
+         * change this much later; 0 sends each event as soon as the sender is free.
+         */
+        @WithDefault("10ms")
+        Duration changeBatchDelay();
+
         /** Messages per batch in streamed replies (select snapshot, fetch, search). */
         @WithDefault("10000")
         int streamBatchSize();
