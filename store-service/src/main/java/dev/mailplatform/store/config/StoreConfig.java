@@ -52,10 +52,8 @@ public interface StoreConfig {
         /**
          * Group commits that run at once. Each account always goes to the same one, so two never wait for each
          * other's mailbox or account locks; more overlap the commits (their WAL flushes) of different accounts.
-         * With 2, 8 clients into 8 accounts left the 2-core benchmark machine 13-15 % idle, waiting on the lanes'
-         * commits; with 4 it was 4 % idle, and the groups were smaller without costing PostgreSQL more per message.
          */
-        @WithDefault("4")
+        @WithDefault("2")
         int appendLanes();
 
         /** How much decoded body text of one message is kept for SEARCH BODY/TEXT. */
