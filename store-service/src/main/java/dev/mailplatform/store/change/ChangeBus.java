@@ -148,8 +148,8 @@ public class ChangeBus {
                         batch.add(first);
                         if (batchDelayNanos > 0 && outbox.size() < SEND_BATCH - 1) {
                             // Under load each transaction, and each wake-up of every replica's listener, then
-                            // carries many events instead of one; sending them cost PostgreSQL about as much
-                            // per event as the rest of an append's statement.
+                            // carries many events instead of one: sent one group commit at a time, the sender's
+                            // and the listener's backends took about 7 % of PostgreSQL's CPU during APPEND.
                             TimeUnit.NANOSECONDS.sleep(batchDelayNanos);
                         }
                         outbox.drainTo(batch, SEND_BATCH - 1);
