@@ -50,7 +50,11 @@ final class AppendCommitter {
     /**
      * The rows of any number of appends, committed as one. Each input array has one element per append, in order.
      * In order: upsert the blob rows (ordered by hash, so two groups lock them in the same order), which claims each
-     * against the collector; lock the mailboxes, then the accounts, each in id order, as every other writer locks a
+     * against the collector. A row already stored (the same message delivered again) is locked, not updated: an
+     * update, even of one column, would write a new version of the row and, since no HOT update fits a full page, a
+     * new entry in each of its indexes, the two trigram indexes' thousands included, all inside this serial
+     * statement. Nothing needs its {@code last_used}: the message inserted here references it, and the collector
+     * takes only unreferenced rows; lock the mailboxes, then the accounts, each in id order, as every other writer locks a
      * mailbox before its account; admit the appends whose running total per account fits its quota, in arrival
      * order; charge the accounts, count the mailboxes, and insert the messages with consecutive UIDs and modseqs per
      * mailbox. One row per append comes back, in input order, with its mailbox's counters after the group for
@@ -67,10 +71,13 @@ final class AppendCommitter {
             + "preview, search_header, search_body, stored) "
             + "SELECT DISTINCT ON (hash) hash, blob_size, header_size, header_raw, envelope, body_structure, sent_date, "
             + "preview, search_header, search_body, TRUE FROM inp ORDER BY hash, ord "
-            + "ON CONFLICT (hash) DO UPDATE SET last_used = now(), stored = TRUE WHERE blob.size >= 0 "
+            + "ON CONFLICT (hash) DO UPDATE SET stored = TRUE WHERE blob.size >= 0 AND NOT blob.stored "
             + "RETURNING hash, (xmax = 0) AS fresh), "
+            + "kept AS (SELECT b.hash, FALSE AS fresh FROM blob b WHERE b.hash IN (SELECT hash FROM inp) "
+            + "AND b.hash NOT IN (SELECT hash FROM bl) AND b.size >= 0 AND b.stored FOR KEY SHARE), "
             + "usable AS (SELECT i.ord, i.mailbox_id, i.account_id, i.size, i.unseen FROM inp i "
-            + "JOIN bl ON bl.hash = i.hash WHERE NOT (bl.fresh AND i.row_seen)), "
+            + "JOIN (SELECT * FROM bl UNION ALL SELECT * FROM kept) c ON c.hash = i.hash "
+            + "WHERE NOT (c.fresh AND i.row_seen)), "
             + "lk AS (SELECT id FROM mailbox WHERE id IN (SELECT mailbox_id FROM usable) ORDER BY id FOR UPDATE"
             + lockWait + "), "
             + "acct AS (SELECT a.id, a.storage_used, a.messages_used, "

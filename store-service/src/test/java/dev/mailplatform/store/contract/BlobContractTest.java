@@ -58,6 +58,14 @@ class BlobContractTest extends StoreContract {
         }
     }
 
+    private static String text(String sql) throws Exception {
+        try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
+                StoreInfraResource.dbPassword()); ResultSet rs = c.createStatement().executeQuery(sql)) {
+            rs.next();
+            return rs.getString(1);
+        }
+    }
+
     private static boolean objectExists(String hash) {
         try {
             s3().statObject(StatObjectArgs.builder().bucket("mail").object(BlobStore.key(hash)).build());
@@ -74,8 +82,12 @@ class BlobContractTest extends StoreContract {
         byte[] msg = TestMessages.withAttachment("shared " + System.nanoTime(), "to both", 20000, 7);
         String hash = sha256(msg);
         append(a, "INBOX", msg);
+        String version = "SELECT count(*) FROM blob WHERE hash = '" + hash + "' AND (xmin::text || ctid::text) = ";
+        String first = text("SELECT xmin::text || ctid::text FROM blob WHERE hash = '" + hash + "'");
         append(b, "INBOX", msg);
         append(b, "Archive", msg);
+        // Delivered again, the blob row is only locked: no new row version, so no new index entries for its text.
+        assertEquals(1, count(version + "'" + first + "'"), "the blob row was rewritten by a later delivery");
         assertEquals(1, count("SELECT count(*) FROM blob WHERE hash = '" + hash + "'"));
         assertEquals(3, count("SELECT count(*) FROM message WHERE blob_hash = '" + hash + "'"));
         assertTrue(objectExists(hash));
