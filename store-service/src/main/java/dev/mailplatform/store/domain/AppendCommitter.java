@@ -50,15 +50,17 @@ final class AppendCommitter {
     /**
      * The rows of any number of appends, committed as one. Each input array has one element per append, in order.
      * In order: upsert the blob rows (ordered by hash, so two groups lock them in the same order), which claims each
-     * against the collector. A row already stored (the same message delivered again) is locked, not updated: an
-     * update, even of one column, would write a new version of the row and, since no HOT update fits a full page, a
-     * new entry in each of its indexes, the two trigram indexes' thousands included, all inside this serial
-     * statement. Nothing needs its {@code last_used}: the message inserted here references it, and the collector
-     * takes only unreferenced rows; lock the mailboxes, then the accounts, each in id order, as every other writer locks a
+     * against the collector; lock the mailboxes, then the accounts, each in id order, as every other writer locks a
      * mailbox before its account; admit the appends whose running total per account fits its quota, in arrival
      * order; charge the accounts, count the mailboxes, and insert the messages with consecutive UIDs and modseqs per
      * mailbox. One row per append comes back, in input order, with its mailbox's counters after the group for
      * the change event, which is sent after the commit ({@link ChangeBus}).
+     *
+     * <p>A blob row already stored (the same message delivered again) is locked, not updated ({@code kept}): an
+     * update, even of one column, would write a new version of the row and, since no HOT update fits a full page, a
+     * new entry in each of its indexes, the two trigram indexes' thousands included, all inside this serial
+     * statement. Nothing needs its {@code last_used}: the message inserted here references it, and the collector
+     * takes only unreferenced rows.
      */
     private static String sql(String lockWait) {
         return "WITH inp AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bytea[], "

@@ -51,13 +51,10 @@ class BlobContractTest extends StoreContract {
     }
 
     private static long count(String sql) throws Exception {
-        try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
-                StoreInfraResource.dbPassword()); ResultSet rs = c.createStatement().executeQuery(sql)) {
-            rs.next();
-            return rs.getLong(1);
-        }
+        return Long.parseLong(text(sql));
     }
 
+    /** The first column of the first row, as text. */
     private static String text(String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
                 StoreInfraResource.dbPassword()); ResultSet rs = c.createStatement().executeQuery(sql)) {
@@ -204,12 +201,7 @@ class BlobContractTest extends StoreContract {
                     + "envelope, body_structure) VALUES ('" + hash + "', -1, 0, ''::bytea, ''::bytea, ''::bytea)");
             var append = java.util.concurrent.CompletableFuture.supplyAsync(() -> append(a, "INBOX", msg));
             // ...while the append uploads and then waits on the tombstone to write its blob row.
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-            while (count("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype = 'transactionid'") == 0) {
-                assertTrue(System.nanoTime() < deadline, "the append never waited for the tombstone");
-                assertFalse(append.isDone(), "the append finished past an uncommitted tombstone");
-                Thread.sleep(20);
-            }
+            awaitLockWait(append, "the append into bytes under an uncommitted tombstone");
             assertTrue(objectExists(hash), "the append uploaded before writing its blob row");
             // The sweep deletes the object, the one the append has just written, and commits.
             s3().removeObject(io.minio.RemoveObjectArgs.builder().bucket("mail").object(BlobStore.key(hash))

@@ -119,6 +119,31 @@ public abstract class StoreContract {
         }
     }
 
+    /**
+     * Returns once a transaction waits for a row lock (another transaction's row or tuple lock) in the test
+     * database, failing if {@code waiter} finishes first or nothing waits within 20 s. PostgreSQL signals no event
+     * for a lock wait, so {@code pg_locks} is polled.
+     */
+    protected static void awaitLockWait(java.util.concurrent.Future<?> waiter, String what) throws Exception {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(StoreInfraResource.jdbcUrl(),
+                StoreInfraResource.dbUser(), StoreInfraResource.dbPassword());
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT count(*) FROM pg_locks "
+                        + "WHERE NOT granted AND locktype IN ('transactionid', 'tuple')")) {
+            while (true) {
+                try (java.sql.ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    if (rs.getLong(1) > 0) {
+                        return;
+                    }
+                }
+                org.junit.jupiter.api.Assertions.assertFalse(waiter.isDone(), what + ": it finished without waiting");
+                org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, what + ": it never waited");
+                Thread.sleep(20);
+            }
+        }
+    }
+
     static RuntimeException unwrap(RuntimeException e) {
         for (Throwable c = e; c != null; c = c.getCause()) {
             if (c instanceof StatusRuntimeException s) {

@@ -210,12 +210,7 @@ class AppendCommitterTest extends StoreContract {
             }
             // Another transaction (a long COPY, say) holds the mailbox: the append into it must wait for it...
             var waiting = pool.submit(() -> committer.commit(item(locked, TestMessages.simple("wait", "w"), false, 0)));
-            long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(20);
-            while (db.one("SELECT count(*) FROM pg_locks WHERE NOT granted AND locktype IN ('transactionid', 'tuple')",
-                    rs -> rs.getLong(1)).orElseThrow() == 0) {
-                assertTrue(System.nanoTime() < deadline, "the append into the locked mailbox never waited for it");
-                Thread.sleep(20);
-            }
+            awaitLockWait(waiting, "the append into the locked mailbox");
             // ...on its own thread, not in the group: an append into another account's mailbox goes through meanwhile.
             Item otherItem = item(free, TestMessages.simple("free", "f"), false, 0);
             Outcome other = java.util.concurrent.CompletableFuture.supplyAsync(() -> committer.commit(otherItem))
