@@ -50,7 +50,8 @@ final class CpuMeter {
             ThreadCpu before = threadStart.get(t.getKey());
             long d = t.getValue().nanos() - (before == null ? 0 : before.nanos());
             seen += d;
-            groups.merge(t.getValue().name().replaceAll("\\d+", "N"), d, Long::sum);
+            // Only a thread's trailing number is folded ("S3Proxy-Jetty-4", "GC Thread#1"), not digits in its name ("C2").
+            groups.merge(t.getValue().name().replaceAll("\\d+$", "N"), d, Long::sum);
         }
         if (!groups.isEmpty() && jvm - seen > 0) {
             groups.put("(threads that ended)", jvm - seen);
