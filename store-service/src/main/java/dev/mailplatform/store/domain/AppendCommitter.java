@@ -64,15 +64,15 @@ final class AppendCommitter {
      */
     private static String sql(String lockWait) {
         return "WITH inp AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bytea[], "
-            + "?::bytea[], ?::bytea[], ?::timestamptz[], ?::text[], ?::text[], ?::text[], ?::boolean[], ?::bigint[], "
-            + "?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::text[]) WITH ORDINALITY "
-            + "AS i(hash, blob_size, header_size, header_raw, envelope, body_structure, sent_date, preview, "
+            + "?::bytea[], ?::bytea[], ?::timestamptz[], ?::date[], ?::text[], ?::text[], ?::text[], ?::boolean[], "
+            + "?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::text[]) "
+            + "WITH ORDINALITY AS i(hash, blob_size, header_size, header_raw, envelope, body_structure, sent_date, sent_day, preview, "
             + "search_header, search_body, row_seen, mailbox_id, account_id, size, unseen, system_flags, keywords, "
             + "internal_date, email_id, ord)), "
             + "bl AS (INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure, sent_date, "
-            + "preview, search_header, search_body, stored) "
+            + "sent_day, preview, search_header, search_body, stored) "
             + "SELECT DISTINCT ON (hash) hash, blob_size, header_size, header_raw, envelope, body_structure, sent_date, "
-            + "preview, search_header, search_body, TRUE FROM inp ORDER BY hash, ord "
+            + "sent_day, preview, search_header, search_body, TRUE FROM inp ORDER BY hash, ord "
             + "ON CONFLICT (hash) DO UPDATE SET stored = TRUE WHERE blob.size >= 0 AND NOT blob.stored "
             + "RETURNING hash, (xmax = 0) AS fresh), "
             + "kept AS (SELECT b.hash, FALSE AS fresh FROM blob b WHERE b.hash IN (SELECT hash FROM inp) "
@@ -271,6 +271,7 @@ final class AppendCommitter {
         byte[][] envelope = new byte[n][];
         byte[][] structure = new byte[n][];
         String[] sentDate = new String[n];
+        String[] sentDay = new String[n];
         String[] preview = new String[n];
         String[] searchHeader = new String[n];
         String[] searchBody = new String[n];
@@ -293,6 +294,7 @@ final class AppendCommitter {
             envelope[i] = idx.envelope().toByteArray();
             structure[i] = idx.structure().toByteArray();
             sentDate[i] = idx.sentDate() == null ? null : idx.sentDate().toString();
+            sentDay[i] = idx.sentDay() == null ? null : idx.sentDay().toString();
             preview[i] = idx.preview();
             searchHeader[i] = idx.searchHeader();
             searchBody[i] = idx.searchBody();
@@ -329,8 +331,8 @@ final class AppendCommitter {
                 return new Outcome(Status.OVER_QUOTA, 0, 0, 0);
             }
             return new Outcome(Status.INSERTED, rs.getLong(3), rs.getLong(4), rs.getLong(5));
-        }, hash, blobSize, headerSize, headerRaw, envelope, structure, sentDate, preview, searchHeader, searchBody,
-                rowSeen, mailboxId, accountId, size, unseen, system, keywords, internal, emailId);
+        }, hash, blobSize, headerSize, headerRaw, envelope, structure, sentDate, sentDay, preview, searchHeader,
+                searchBody, rowSeen, mailboxId, accountId, size, unseen, system, keywords, internal, emailId);
         // The statement committed by itself: its events go now.
         for (Added a : added.values()) {
             changes.publish(a.accountId(), a.mailboxId(), a.name(), ChangeKind.MESSAGES_ADDED, a.highestModseq(),

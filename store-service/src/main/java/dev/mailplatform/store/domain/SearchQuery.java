@@ -39,12 +39,15 @@ final class SearchQuery {
             case NOT -> "NOT (" + translate(key.getNot(), depth + 1) + ")";
             case UID -> UidSets.predicate("m.uid", key.getUid(), params);
             case FLAGS -> flags(key.getFlags());
-            case INTERNAL_DATE -> date("m.internal_date", key.getInternalDate());
+            case INTERNAL_DATE -> date("m.internal_date", key.getInternalDate(), false);
             case SENT_DATE -> {
                 needsBlob = true;
-                yield date("COALESCE(b.sent_date, m.internal_date)", key.getSentDate());
+                // The day as the sender wrote it; a row older than that column, or a message without a usable
+                // Date (the internal date stands in), by its instant's day in UTC.
+                yield date("COALESCE(b.sent_day, (COALESCE(b.sent_date, m.internal_date) AT TIME ZONE 'UTC')::date)",
+                        key.getSentDate(), true);
             }
-            case SAVE_DATE -> date("m.save_date", key.getSaveDate());
+            case SAVE_DATE -> date("m.save_date", key.getSaveDate(), false);
             case SIZE -> {
                 params.add(key.getSize().getSize());
                 yield key.getSize().getLarger() ? "m.size > ?" : "m.size < ?";
@@ -91,15 +94,16 @@ final class SearchQuery {
         return conds.isEmpty() ? "TRUE" : String.join(" AND ", conds);
     }
 
-    private String date(String column, DateTest t) {
+    /** A day test on a timestamp column (days in UTC) or, with {@code isDay}, on a date expression. */
+    private String date(String column, DateTest t, boolean isDay) {
         LocalDate d;
         try {
             d = LocalDate.parse(t.getDate());
         } catch (DateTimeParseException e) {
             throw StoreException.invalid("search date is not yyyy-mm-dd: " + t.getDate());
         }
-        var start = d.atStartOfDay().toInstant(ZoneOffset.UTC);
-        var next = d.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
+        Object start = isDay ? d : d.atStartOfDay().toInstant(ZoneOffset.UTC);
+        Object next = isDay ? d.plusDays(1) : d.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
         return switch (t.getOp()) {
             case DATE_BEFORE -> {
                 params.add(start);

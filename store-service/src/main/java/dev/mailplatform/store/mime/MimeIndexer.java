@@ -17,6 +17,7 @@ import java.nio.charset.StandardCharsets;
 import java.text.ParsePosition;
 import java.time.DateTimeException;
 import java.time.Instant;
+import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -84,8 +85,10 @@ public final class MimeIndexer {
         }
         String body = walk.text.toString();
         String preview = walk.preview == null ? "" : walk.preview;
+        Sent sent = sentDate(header.fields);
         return new IndexedMessage(end, header.bodyStart, headerRaw, envelope, structure,
-                sentDate(header.fields), preview, sanitize(searchHeader.toString()), sanitize(body));
+                sent == null ? null : sent.instant(), sent == null ? null : sent.day(), preview,
+                sanitize(searchHeader.toString()), sanitize(body));
     }
 
     /** PostgreSQL text cannot hold NUL. */
@@ -454,32 +457,47 @@ public final class MimeIndexer {
         }
     }
 
-    private static Instant sentDate(List<HeaderField> fields) {
+    /** The sent date: its instant (SORT) and its day as written (SEARCH SENT*), or null without a usable Date. */
+    record Sent(Instant instant, LocalDate day) {
+    }
+
+    private static Sent sentDate(List<HeaderField> fields) {
         String v = fieldValue(fields, "Date");
         if (v == null) {
             return null;
         }
-        Instant common = rfc5322Date(v);
+        OffsetDateTime common = rfc5322Date(v);
         if (common != null) {
-            return common;
+            return new Sent(common.toInstant(), common.toLocalDate());
         }
         if (parse("Date", v) instanceof DateTimeField d && d.getDate() != null) {
-            return d.getDate().toInstant();
+            // mime4j keeps no zone: the day is taken in UTC.
+            Instant at = d.getDate().toInstant();
+            return new Sent(at, LocalDate.ofInstant(at, ZoneOffset.UTC));
         }
         return null;
     }
 
     /**
-     * The date of a Date field in the form nearly every mail client writes ("Thu, 7 Mar 2024 09:00:00 +0000",
-     * perhaps followed by a comment such as "(UTC)"), or null for any other form. mime4j's grammar-based parser took
-     * more than a quarter of the time to index a message; this form needs no grammar. Everything else (obsolete
-     * zone names, two-digit years, odd spacing) still goes to mime4j.
+     * RFC 5322 section 4.3: the obsolete zone names, with their offsets. Military letters and any other alphabetic zone
+     * mean "-0000" (an unknown zone, taken as UTC), as the RFC says. mime4j read all of these as +0000, which put a
+     * message sent at 21:00 EST on the wrong day.
      */
-    static Instant rfc5322Date(String value) {
-        String v = value.trim();
+    private static final Map<String, String> OBS_ZONES = Map.of("UT", "+0000", "GMT", "+0000", "EST", "-0500",
+            "EDT", "-0400", "CST", "-0600", "CDT", "-0500", "MST", "-0700", "MDT", "-0600", "PST", "-0800",
+            "PDT", "-0700");
+
+    /**
+     * The date and zone of a Date field in the forms mail clients write ("Thu, 7 Mar 2024 09:00:00 +0000", perhaps
+     * followed by a comment such as "(UTC)"), the obsolete forms of RFC 5322 section 4.3 included (a zone name, a
+     * two- or three-digit year), or null for anything else. mime4j's grammar-based parser took more than a quarter of
+     * the time to index a message; these forms need no grammar. Everything else (text after the zone, no zone, no
+     * space after the comma) goes to mime4j, which keeps no zone.
+     */
+    static OffsetDateTime rfc5322Date(String value) {
+        String v = obsolete(value.trim());
         ParsePosition pos = new ParsePosition(0);
         TemporalAccessor t = DateTimeFormatter.RFC_1123_DATE_TIME.parseUnresolved(v, pos);
-        // java.time reads a two-digit year as it stands ("24" as the year 24); mime4j maps it to 2024 or 1924.
         if (t == null || pos.getErrorIndex() >= 0 || !onlyComment(v, pos.getIndex())
                 || t.getLong(ChronoField.YEAR) < 1000) {
             return null;
@@ -489,10 +507,40 @@ public final class MimeIndexer {
                     (int) t.getLong(ChronoField.DAY_OF_MONTH), (int) t.getLong(ChronoField.HOUR_OF_DAY),
                     (int) t.getLong(ChronoField.MINUTE_OF_HOUR), t.isSupported(ChronoField.SECOND_OF_MINUTE)
                             ? (int) t.getLong(ChronoField.SECOND_OF_MINUTE) : 0,
-                    0, ZoneOffset.ofTotalSeconds((int) t.getLong(ChronoField.OFFSET_SECONDS))).toInstant();
+                    0, ZoneOffset.ofTotalSeconds((int) t.getLong(ChronoField.OFFSET_SECONDS)));
         } catch (DateTimeException e) {
             return null; // 31 February, an hour 24, an offset out of range: mime4j decides
         }
+    }
+
+    /**
+     * The obsolete parts of a date rewritten in the current syntax: a year of two digits gets 2000 added below 50 and
+     * 1900 from 50, one of three digits 1900 (RFC 5322 section 4.3); a zone name its offset. Anything else is
+     * returned as it is.
+     */
+    private static String obsolete(String v) {
+        int comment = v.indexOf('(');
+        String date = comment < 0 ? v : v.substring(0, comment).stripTrailing();
+        String rest = comment < 0 ? "" : " " + v.substring(comment);
+        String[] t = date.split("[ \t]+");
+        int time = t.length - 2; // [day-of-week,] day month year time zone
+        if (t.length < 5 || t[time].indexOf(':') < 0) {
+            return v;
+        }
+        boolean changed = false;
+        String zone = t[t.length - 1];
+        if (zone.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
+            String upper = zone.toUpperCase(Locale.ROOT);
+            t[t.length - 1] = OBS_ZONES.getOrDefault(upper, "-0000");
+            changed = !upper.equals("GMT");
+        }
+        String year = t[time - 1];
+        if ((year.length() == 2 || year.length() == 3) && year.chars().allMatch(c -> c >= '0' && c <= '9')) {
+            int y = Integer.parseInt(year);
+            t[time - 1] = Integer.toString(y + (year.length() == 3 || y >= 50 ? 1900 : 2000));
+            changed = true;
+        }
+        return changed ? String.join(" ", t) + rest : v;
     }
 
     /** Whether value[from..] is empty or one comment in parentheses. */

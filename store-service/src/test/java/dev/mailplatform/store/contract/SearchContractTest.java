@@ -15,6 +15,7 @@ import dev.mailplatform.store.v1.SearchKeyList;
 import dev.mailplatform.store.v1.SearchRequest;
 import dev.mailplatform.store.v1.SearchResponse;
 import dev.mailplatform.store.v1.SizeTest;
+import dev.mailplatform.testkit.StoreInfraResource;
 import io.grpc.Status;
 import io.quarkus.test.junit.QuarkusTest;
 import java.nio.charset.StandardCharsets;
@@ -83,6 +84,39 @@ class SearchContractTest extends StoreContract {
     static SearchKey date(boolean sent, DateOp op, String day) {
         DateTest t = DateTest.newBuilder().setOp(op).setDate(day).build();
         return sent ? SearchKey.newBuilder().setSentDate(t).build() : SearchKey.newBuilder().setInternalDate(t).build();
+    }
+
+    /**
+     * SENTON and its kin compare the Date field's day "disregarding time and timezone" (RFC 3501): the day the sender
+     * wrote, not the day in UTC. A row stored before the day was kept is still found by its day in UTC.
+     */
+    @Test
+    void sentDatesAreTheDaysAsWritten() throws Exception {
+        a = newAccount();
+        int evening = add("From: x@example.org\r\nSubject: evening\r\nDate: Thu, 07 Mar 2024 23:30:00 -0500\r\n", "e",
+                0, List.of(), "2024-03-08T04:31:00Z");
+        int morning = add("From: x@example.org\r\nSubject: morning\r\nDate: Fri, 08 Mar 2024 00:30:00 +0200\r\n",
+                "m", 0, List.of(), "2024-03-07T22:31:00Z");
+        int obsolete = add("From: x@example.org\r\nSubject: obsolete\r\nDate: Thu, 07 Mar 2024 21:00:00 EST\r\n", "o",
+                0, List.of(), "2024-03-08T02:01:00Z");
+        assertEquals(List.of(evening, obsolete), search(date(true, DateOp.DATE_ON, "2024-03-07")));
+        assertEquals(List.of(morning), search(date(true, DateOp.DATE_ON, "2024-03-08")));
+        assertEquals(List.of(evening, obsolete), search(date(true, DateOp.DATE_BEFORE, "2024-03-08")));
+        assertEquals(List.of(morning), search(date(true, DateOp.DATE_SINCE, "2024-03-08")));
+        // The internal dates are on the other side of midnight UTC.
+        assertEquals(List.of(morning), search(date(false, DateOp.DATE_ON, "2024-03-07")));
+
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(StoreInfraResource.jdbcUrl(),
+                StoreInfraResource.dbUser(), StoreInfraResource.dbPassword());
+                java.sql.PreparedStatement ps = c.prepareStatement("UPDATE blob SET sent_day = NULL WHERE hash = "
+                        + "(SELECT blob_hash FROM message m JOIN mailbox x ON x.id = m.mailbox_id "
+                        + "WHERE x.account_id = ? AND m.uid = ?)")) {
+            ps.setLong(1, a.getId());
+            ps.setLong(2, evening);
+            assertEquals(1, ps.executeUpdate());
+        }
+        assertEquals(List.of(obsolete), search(date(true, DateOp.DATE_ON, "2024-03-07")));
+        assertEquals(List.of(evening, morning), search(date(true, DateOp.DATE_ON, "2024-03-08")));
     }
 
     @Test
