@@ -27,7 +27,11 @@ class ChangeBusTest extends StoreContract {
     void anEventGoesOutWhenItsTransactionCommitsAndNeverWhenItRollsBack() throws Exception {
         Account a = newAccount();
         LinkedBlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
-        Cancellable sub = changes.watch(a.getId()).subscribe().with(events::add);
+        Cancellable sub = changes.watch(a.getId()).subscribe().with(e -> {
+            if (!accountSetup(e)) {
+                events.add(e);
+            }
+        });
         try {
             assertEquals(ChangeKind.WATCH_READY, next(events).getKind());
             assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {

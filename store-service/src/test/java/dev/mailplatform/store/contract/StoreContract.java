@@ -74,6 +74,19 @@ public abstract class StoreContract {
                 .setPassword(PASSWORD).setCreateDomain(true).build());
     }
 
+    private static final java.util.Set<String> DEFAULT_MAILBOXES = java.util.Set.of("INBOX", "Sent", "Drafts", "Trash",
+            "Junk", "Archive");
+
+    /**
+     * Whether an event only tells of a new account's default mailboxes. Events go out after their commit, batched for
+     * up to {@code mail.store.change-batch-delay}, so these may reach a watcher that subscribed after the account was
+     * created, even after its WATCH_READY. Tests that expect a particular next event leave them out.
+     */
+    public static boolean accountSetup(dev.mailplatform.store.v1.ChangeEvent e) {
+        return e.getKind() == dev.mailplatform.store.v1.ChangeKind.MAILBOX_CREATED
+                && DEFAULT_MAILBOXES.contains(e.getMailbox());
+    }
+
     static MailboxRef ref(Account a, String mailbox) {
         return MailboxRef.newBuilder().setAccountId(a.getId()).setMailbox(mailbox).build();
     }
