@@ -495,7 +495,16 @@ public final class MimeIndexer {
      * space after the comma) goes to mime4j, which keeps no zone.
      */
     static OffsetDateTime rfc5322Date(String value) {
-        String v = obsolete(value.trim());
+        String v = value.trim();
+        OffsetDateTime current = rfc1123(v);
+        if (current != null) {
+            return current;
+        }
+        String rewritten = obsolete(v);
+        return rewritten == null ? null : rfc1123(rewritten);
+    }
+
+    private static OffsetDateTime rfc1123(String v) {
         ParsePosition pos = new ParsePosition(0);
         TemporalAccessor t = DateTimeFormatter.RFC_1123_DATE_TIME.parseUnresolved(v, pos);
         if (t == null || pos.getErrorIndex() >= 0 || !onlyComment(v, pos.getIndex())
@@ -515,8 +524,8 @@ public final class MimeIndexer {
 
     /**
      * The obsolete parts of a date rewritten in the current syntax: a year of two digits gets 2000 added below 50 and
-     * 1900 from 50, one of three digits 1900 (RFC 5322 section 4.3); a zone name its offset. Anything else is
-     * returned as it is.
+     * 1900 from 50, one of three digits 1900 (RFC 5322 section 4.3); a zone name its offset. Null when there is
+     * neither: only a date that the current syntax did not read comes here, so the common form pays nothing for it.
      */
     private static String obsolete(String v) {
         int comment = v.indexOf('(');
@@ -525,14 +534,13 @@ public final class MimeIndexer {
         String[] t = date.split("[ \t]+");
         int time = t.length - 2; // [day-of-week,] day month year time zone
         if (t.length < 5 || t[time].indexOf(':') < 0) {
-            return v;
+            return null;
         }
         boolean changed = false;
         String zone = t[t.length - 1];
         if (zone.chars().allMatch(c -> (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'))) {
-            String upper = zone.toUpperCase(Locale.ROOT);
-            t[t.length - 1] = OBS_ZONES.getOrDefault(upper, "-0000");
-            changed = !upper.equals("GMT");
+            t[t.length - 1] = OBS_ZONES.getOrDefault(zone.toUpperCase(Locale.ROOT), "-0000");
+            changed = true;
         }
         String year = t[time - 1];
         if ((year.length() == 2 || year.length() == 3) && year.chars().allMatch(c -> c >= '0' && c <= '9')) {
@@ -540,7 +548,7 @@ public final class MimeIndexer {
             t[time - 1] = Integer.toString(y + (year.length() == 3 || y >= 50 ? 1900 : 2000));
             changed = true;
         }
-        return changed ? String.join(" ", t) + rest : v;
+        return changed ? String.join(" ", t) + rest : null;
     }
 
     /** Whether value[from..] is empty or one comment in parentheses. */

@@ -150,9 +150,16 @@ public abstract class StoreContract {
                         return;
                     }
                 }
-                org.junit.jupiter.api.Assertions.assertFalse(waiter.isDone(), what + ": it finished without waiting");
                 org.junit.jupiter.api.Assertions.assertTrue(System.nanoTime() < deadline, what + ": it never waited");
-                Thread.sleep(20);
+                // The poll interval is a wait for the waiter itself, so that its finishing ends the wait at once.
+                try {
+                    waiter.get(20, java.util.concurrent.TimeUnit.MILLISECONDS);
+                } catch (java.util.concurrent.TimeoutException stillRunning) {
+                    continue;
+                } catch (java.util.concurrent.ExecutionException failed) {
+                    throw new AssertionError(what + ": it failed without waiting", failed.getCause());
+                }
+                org.junit.jupiter.api.Assertions.fail(what + ": it finished without waiting");
             }
         }
     }
