@@ -3,8 +3,11 @@ package dev.mailplatform.imap.store;
 import dev.mailplatform.store.v1.ChangeEvent;
 import dev.mailplatform.store.v1.ChangeKind;
 import dev.mailplatform.store.v1.WatchRequest;
-import io.smallrye.mutiny.subscription.Cancellable;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.vertx.core.Vertx;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Map;
@@ -18,6 +21,11 @@ import org.jboss.logging.Logger;
  * One Watch stream per account on this instance, shared by every session of that account: an idle session costs a
  * listener entry, not a stream. A broken stream is reopened with backoff; its listeners then get a synthetic
  * event with mailbox id 0 ("anything may have changed"), so each re-pulls its changes.
+ *
+ * <p>The stream is opened on the plain async stub, not the Mutiny one: cancelling a subscription to the Mutiny
+ * stub's server stream does not cancel the gRPC call (quarkus-grpc-stubs' {@code ClientCalls.oneToMany} registers
+ * no cancellation), so every account whose last session ended left a live Watch in the store, and every later change
+ * of that account was fanned out to it.
  */
 @ApplicationScoped
 public class AccountWatchers {
@@ -33,26 +41,53 @@ public class AccountWatchers {
     private final class Watch {
         final long accountId;
         final Set<Consumer<ChangeEvent>> listeners = new CopyOnWriteArraySet<>();
-        volatile Cancellable stream;
-        volatile boolean closed;
-        volatile boolean hadStream;
-        int failures;
+        /** The call of the current stream; guarded by this, like {@link #closed}, so close never misses an open. */
+        private ClientCallStreamObserver<WatchRequest> call;
+        private Stream current;
+        private boolean closed;
+        private volatile boolean hadStream;
+        private int failures;
 
         Watch(long accountId) {
             this.accountId = accountId;
         }
 
-        void open() {
+        synchronized void open() {
             if (closed) {
                 return;
             }
-            stream = store.messages().watch(WatchRequest.newBuilder().setAccountId(accountId).build())
-                    .subscribe().with(this::deliver, this::failed, this::failed0);
+            current = new Stream();
+            store.watchStub().watch(WatchRequest.newBuilder().setAccountId(accountId).build(), current);
+        }
+
+        /** One attempt: only the current attempt's end may schedule the next. */
+        private final class Stream implements ClientResponseObserver<WatchRequest, ChangeEvent> {
+            @Override
+            public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
+                call = requestStream; // runs inside open(), which holds the lock
+            }
+
+            @Override
+            public void onNext(ChangeEvent e) {
+                deliver(e);
+            }
+
+            @Override
+            public void onError(Throwable t) {
+                ended(this, t);
+            }
+
+            @Override
+            public void onCompleted() {
+                ended(this, null);
+            }
         }
 
         private void deliver(ChangeEvent e) {
             if (e.getKind() == ChangeKind.WATCH_READY) {
-                failures = 0;
+                synchronized (this) {
+                    failures = 0;
+                }
                 if (hadStream) {
                     // Events may have been missed while the stream was down.
                     broadcast(ChangeEvent.newBuilder().setAccountId(accountId).setMailboxId(0)
@@ -74,24 +109,23 @@ public class AccountWatchers {
             }
         }
 
-        private void failed0() {
-            failed(null);
-        }
-
-        private void failed(Throwable t) {
-            if (closed) {
+        private synchronized void ended(Stream stream, Throwable t) {
+            if (closed || stream != current) {
                 return;
             }
+            current = null;
             long delay = Math.min(30_000, 250L << Math.min(failures++, 7));
-            LOG.debugf("watch of account %d ended (%s); reopening in %d ms", Long.valueOf(accountId), String.valueOf(t), Long.valueOf(delay));
+            LOG.debugf("watch of account %d ended (%s); reopening in %d ms", Long.valueOf(accountId),
+                    String.valueOf(t), Long.valueOf(delay));
+            call = null;
             vertx.setTimer(delay, id -> open());
         }
 
-        void close() {
+        synchronized void close() {
             closed = true;
-            Cancellable s = stream;
-            if (s != null) {
-                s.cancel();
+            if (call != null) {
+                call.cancel("no session of the account is left on this instance", null);
+                call = null;
             }
         }
     }
@@ -102,7 +136,15 @@ public class AccountWatchers {
     @Inject
     Vertx vertx;
 
+    @Inject
+    MeterRegistry meters;
+
     private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
+
+    @PostConstruct
+    void registerGauge() {
+        meters.gauge("imap.watch.streams", watches, Map::size);
+    }
 
     /** Calls {@code listener} (on a gRPC thread) for every change event of the account. */
     public Registration register(long accountId, Consumer<ChangeEvent> listener) {

@@ -55,4 +55,9 @@ public class StoreClient {
     public MessageServiceGrpc.MessageServiceStub appendStub() {
         return MessageServiceGrpc.newStub(channel);
     }
+
+    /** The plain async stub, for Watch: its call can be cancelled, which the Mutiny stub's stream cannot. */
+    public MessageServiceGrpc.MessageServiceStub watchStub() {
+        return MessageServiceGrpc.newStub(channel);
+    }
 }

@@ -20,11 +20,8 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArraySet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -57,12 +54,13 @@ public class ChangeBus {
     private final String user;
     private final String password;
     private final TransactionSynchronizationRegistry transactions;
-    private final Map<Long, Set<MultiEmitter<? super ChangeEvent>>> watchers = new ConcurrentHashMap<>();
+    private final WatchRegistry<MultiEmitter<? super ChangeEvent>> watchers = new WatchRegistry<>();
     /** Committed events not yet sent. Bounded: while PostgreSQL is away, the oldest are dropped (and counted). */
     private final BlockingQueue<Outgoing> outbox = new ArrayBlockingQueue<>(OUTBOX);
     private final long batchDelayNanos;
     private final AtomicLong dropped = new AtomicLong();
     private final AtomicLong received = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
     private volatile boolean running;
     private volatile boolean listening;
     private Thread listener;
@@ -83,8 +81,10 @@ public class ChangeBus {
         this.url = url.startsWith("jdbc:") ? url : "jdbc:" + url;
         this.user = user;
         this.password = password;
-        registry.gauge("mail.store.watchers", watchers, w -> w.values().stream().mapToInt(Set::size).sum());
+        registry.gauge("mail.store.watchers", watchers, WatchRegistry::size);
         registry.more().counter("mail.store.change.events", List.of(), received);
+        // Events handed to Watch streams: per change, the number of streams open on the account here.
+        registry.more().counter("mail.store.change.delivered", List.of(), delivered);
         registry.more().counter("mail.store.change.dropped", List.of(), dropped);
         registry.gauge("mail.store.change.outbox", outbox, BlockingQueue::size);
     }
@@ -220,13 +220,8 @@ public class ChangeBus {
 
     public Multi<ChangeEvent> watch(long accountId) {
         return Multi.createFrom().<ChangeEvent>emitter(emitter -> {
-            Set<MultiEmitter<? super ChangeEvent>> set =
-                    watchers.computeIfAbsent(accountId, k -> new CopyOnWriteArraySet<>());
-            set.add(emitter);
-            emitter.onTermination(() -> {
-                set.remove(emitter);
-                watchers.computeIfPresent(accountId, (k, s) -> s.isEmpty() ? null : s);
-            });
+            watchers.add(accountId, emitter);
+            emitter.onTermination(() -> watchers.remove(accountId, emitter));
             emitter.emit(ChangeEvent.newBuilder().setAccountId(accountId).setKind(ChangeKind.WATCH_READY).build());
         }, WATCH_BUFFER);
     }
@@ -253,7 +248,7 @@ public class ChangeBus {
         if (sender != null) {
             sender.interrupt();
         }
-        watchers.values().forEach(s -> s.forEach(MultiEmitter::complete));
+        watchers.forAll(MultiEmitter::complete);
     }
 
     /** A dedicated connection (not from the pool: LISTEN is session state). Reconnects until shutdown. */
@@ -315,12 +310,10 @@ public class ChangeBus {
                     .setHighestModseq(Long.parseLong(f[3])).setUidnext((int) Long.parseLong(f[4]))
                     .setMessages((int) Long.parseLong(f[5])).setMailbox(f[6]).build();
             received.incrementAndGet();
-            Set<MultiEmitter<? super ChangeEvent>> set = watchers.get(ev.getAccountId());
-            if (set != null) {
-                for (MultiEmitter<? super ChangeEvent> e : set) {
-                    e.emit(ev);
-                }
-            }
+            watchers.forEach(ev.getAccountId(), e -> {
+                delivered.incrementAndGet();
+                e.emit(ev);
+            });
         } catch (Exception e) {
             LOG.warnf("ignoring malformed change event: %s", e.getMessage());
         }
