@@ -2,50 +2,75 @@ package dev.mailplatform.imap.command;
 
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.protocol.command.ListCommand;
+import dev.mailplatform.imap.session.ImapException;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.store.v1.ListMailboxesRequest;
 import dev.mailplatform.store.v1.MailboxInfo;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.regex.Pattern;
+import java.util.Set;
 
 /**
- * LIST and LSUB with CHILDREN (RFC 3348) and SPECIAL-USE (RFC 6154) attributes. The account's whole mailbox list is
- * one store call: accounts have tens or hundreds of mailboxes, not millions.
+ * LIST and LSUB with CHILDREN (RFC 3348) and SPECIAL-USE (RFC 6154) attributes, and the RFC 5258 selection options
+ * SUBSCRIBED, REMOTE (no remote mailboxes here) and SPECIAL-USE, and return options SUBSCRIBED, CHILDREN and
+ * SPECIAL-USE. Any other option is answered BAD, never ignored. The account's whole mailbox list is one store call.
+ *
+ * <p>Matching and encoding run on a worker thread, not the session's event loop: their cost grows with the number
+ * of mailboxes, the length of their names and the length of the client's pattern.
  */
 public final class ListHandler implements CommandHandler<ListCommand> {
+
+    private static final Set<String> SELECT_OPTIONS = Set.of("SUBSCRIBED", "REMOTE", "SPECIAL-USE");
+    private static final Set<String> RETURN_OPTIONS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE");
 
     @Override
     public Uni<Reply> handle(ImapSession session, ListCommand command) {
         String verb = command.lsub() ? "LSUB" : "LIST";
+        for (String o : command.selectOptions()) {
+            if (!SELECT_OPTIONS.contains(o)) {
+                throw ImapException.bad("Unsupported LIST selection option " + o);
+            }
+        }
+        for (String o : command.returnOptions()) {
+            if (!RETURN_OPTIONS.contains(o)) {
+                throw ImapException.bad("Unsupported LIST return option " + o);
+            }
+        }
+        boolean subscribedOnly = command.selectOptions().contains("SUBSCRIBED");
+        boolean specialUseOnly = command.selectOptions().contains("SPECIAL-USE");
+        boolean showSubscribed = subscribedOnly || command.returnOptions().contains("SUBSCRIBED");
         if (!command.lsub() && command.pattern().isEmpty()) {
             // RFC 3501: an empty pattern asks for the delimiter and the root of the reference.
             session.send(new ResponseWriter().untagged().raw("LIST (\\Noselect) \"/\" \"\"").crlf());
             return Uni.createFrom().item(Reply.ok("LIST completed"));
         }
-        Pattern pattern = MailboxNames.pattern(command.reference(), command.pattern());
+        MailboxPattern pattern = MailboxNames.pattern(command.reference(), command.pattern());
         return session.services().store().mailboxes().listMailboxes(ListMailboxesRequest.newBuilder()
                 .setAccountId(session.accountId()).build())
-                .emitOn(session.executor())
+                .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(r -> {
                     ResponseWriter w = new ResponseWriter();
                     for (MailboxInfo m : r.getMailboxesList()) {
-                        if (!pattern.matcher(m.getName()).matches()) {
+                        boolean listed = command.lsub() || subscribedOnly ? m.getSubscribed() : !m.getNonexistent();
+                        if (!listed || specialUseOnly && m.getSpecialUse().isEmpty()
+                                || !pattern.matches(m.getName())) {
                             continue;
                         }
-                        if (command.lsub() ? !m.getSubscribed() : m.getNonexistent()) {
-                            continue;
-                        }
-                        List<String> attributes = new ArrayList<>(3);
+                        List<String> attributes = new ArrayList<>(4);
                         if (m.getNonexistent()) {
-                            attributes.add("\\Noselect");
+                            // RFC 5258: \NonExistent implies \Noselect; LSUB knows only the latter.
+                            attributes.add(command.lsub() ? "\\Noselect" : "\\NonExistent");
                         } else {
                             attributes.add(m.getHasChildren() ? "\\HasChildren" : "\\HasNoChildren");
                             if (!m.getSpecialUse().isEmpty()) {
                                 attributes.add(m.getSpecialUse());
                             }
+                        }
+                        if (showSubscribed && !command.lsub() && m.getSubscribed()) {
+                            attributes.add("\\Subscribed");
                         }
                         w.untagged().atom(verb).sp().open();
                         for (int i = 0; i < attributes.size(); i++) {
@@ -56,6 +81,10 @@ public final class ListHandler implements CommandHandler<ListCommand> {
                         }
                         w.close().sp().string("/").sp().mailbox(m.getName()).crlf();
                     }
+                    return w;
+                })
+                .emitOn(session.executor())
+                .map(w -> {
                     session.send(w);
                     return Reply.ok(verb + " completed");
                 });

@@ -1,7 +1,6 @@
 package dev.mailplatform.imap.command;
 
 import dev.mailplatform.imap.session.ImapException;
-import java.util.regex.Pattern;
 
 /** Mailbox names as clients send them: "/" is the hierarchy delimiter and INBOX is case-insensitive. */
 public final class MailboxNames {
@@ -41,10 +40,10 @@ public final class MailboxNames {
     }
 
     /**
-     * A LIST pattern (RFC 3501 §6.3.8) as a regular expression: {@code *} matches anything, {@code %} anything but
-     * the delimiter. A leading INBOX matches case-insensitively.
+     * A LIST pattern (RFC 3501 §6.3.8), reference and mailbox joined: {@code *} matches anything, {@code %} anything
+     * but the delimiter. A leading INBOX matches case-insensitively.
      */
-    public static Pattern pattern(String reference, String mailbox) {
+    public static MailboxPattern pattern(String reference, String mailbox) {
         String full = normalize(reference + mailbox);
         if (full.length() >= 5 && full.substring(0, 5).equalsIgnoreCase("INBOX")
                 && (full.length() == 5 || full.charAt(5) == DELIMITER)) {
@@ -52,23 +51,6 @@ public final class MailboxNames {
         } else if (mailbox.endsWith("/") && !full.endsWith("/")) {
             full = full + "/";
         }
-        StringBuilder re = new StringBuilder();
-        StringBuilder literal = new StringBuilder();
-        for (int i = 0; i < full.length(); i++) {
-            char c = full.charAt(i);
-            if (c == '*' || c == '%') {
-                if (literal.length() > 0) {
-                    re.append(Pattern.quote(literal.toString()));
-                    literal.setLength(0);
-                }
-                re.append(c == '*' ? ".*" : "[^/]*");
-            } else {
-                literal.append(c);
-            }
-        }
-        if (literal.length() > 0) {
-            re.append(Pattern.quote(literal.toString()));
-        }
-        return Pattern.compile(re.toString(), Pattern.DOTALL);
+        return MailboxPattern.of(full);
     }
 }
