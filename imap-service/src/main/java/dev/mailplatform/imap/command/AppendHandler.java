@@ -49,7 +49,7 @@ public final class AppendHandler {
         }
         Upload upload = new Upload(session, a.tag(), mailbox, started);
         session.appendStarted(upload);
-        session.services().store().appendStub().append(upload);
+        session.services().store().messageStub().append(upload);
         upload.send(AppendRequest.newBuilder().setHeader(header).build());
         if (a.synchronizing()) {
             session.send(new dev.mailplatform.imap.protocol.ResponseWriter().continuation("Ready for literal data"));

@@ -210,7 +210,11 @@ public final class ImapSession {
 
     private void onData(Buffer data) {
         services.metrics().bytesIn(data.length());
-        armTimer();
+        if (state != State.NOT_AUTHENTICATED) {
+            // Before login the timeout is an absolute deadline from the connect: input must not extend it, or a
+            // client trickling bytes would hold its connection (and its per-IP slot) for ever.
+            armTimer();
+        }
         byte[] bytes = data.getBytes();
         parser.feed(bytes, 0, bytes.length);
         pump();
@@ -368,6 +372,11 @@ public final class ImapSession {
 
     /** After a successful LOGIN/AUTHENTICATE: the account's session limit, then the authenticated state. */
     public Reply loggedIn(Account a) {
+        if (closed) {
+            // The client left while the store checked its password: nothing may be registered that no close
+            // will ever release (a Watch registration taken here leaked the account's store stream).
+            return Reply.no(null, "Connection closed");
+        }
         ConnectionLimits.Permit permit = services.limits().tryLogin(a.getAddress());
         if (permit == null) {
             return Reply.no("LIMIT", "Too many open sessions for this account");

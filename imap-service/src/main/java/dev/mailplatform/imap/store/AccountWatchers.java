@@ -57,7 +57,7 @@ public class AccountWatchers {
                 return;
             }
             current = new Stream();
-            store.watchStub().watch(WatchRequest.newBuilder().setAccountId(accountId).build(), current);
+            store.messageStub().watch(WatchRequest.newBuilder().setAccountId(accountId).build(), current);
         }
 
         /** One attempt: only the current attempt's end may schedule the next. */

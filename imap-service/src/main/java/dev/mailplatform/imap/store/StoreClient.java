@@ -51,13 +51,12 @@ public class StoreClient {
         return quotas;
     }
 
-    /** The plain async stub, for APPEND: its client stream needs gRPC's own flow control (isReady/onReady). */
-    public MessageServiceGrpc.MessageServiceStub appendStub() {
-        return MessageServiceGrpc.newStub(channel);
-    }
-
-    /** The plain async stub, for Watch: its call can be cancelled, which the Mutiny stub's stream cannot. */
-    public MessageServiceGrpc.MessageServiceStub watchStub() {
+    /**
+     * The plain async stub, for every stream: APPEND's client stream needs gRPC's own flow control
+     * (isReady/onReady), and FETCH's and Watch's server streams need calls that can be cancelled and are read only
+     * as fast as they are asked for ({@code PulledStream}), which the Mutiny stub's streams are not.
+     */
+    public MessageServiceGrpc.MessageServiceStub messageStub() {
         return MessageServiceGrpc.newStub(channel);
     }
 }

@@ -223,4 +223,26 @@ class ImapLimitsTest extends ImapTestBase {
             assertTrue(c.isClosedByPeer());
         }
     }
+
+    /** Hardening item 5: before login the timeout is absolute; commands sent meanwhile do not push it back. */
+    @Test
+    void commandsBeforeLoginDoNotExtendTheLoginDeadline() throws Exception {
+        long start = System.nanoTime();
+        try (ImapClient c = connect()) {
+            c.setTimeout(10_000);
+            String line = null;
+            for (int i = 0; i < 20; i++) {
+                Thread.sleep(400);
+                c.write("n" + i + " NOOP\r\n");
+                line = c.readLine();
+                if (line == null || line.startsWith("* BYE")) {
+                    break;
+                }
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            assertNotNull(line);
+            assertTrue(line.startsWith("* BYE Login timeout"), line);
+            assertTrue(ms < 4000, "input extended the 2 s deadline to " + ms + " ms");
+        }
+    }
 }

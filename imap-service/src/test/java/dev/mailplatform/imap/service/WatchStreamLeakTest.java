@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.SessionContext;
+import dev.mailplatform.imap.store.AccountWatchers;
 import dev.mailplatform.store.v1.Account;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -38,6 +39,9 @@ class WatchStreamLeakTest extends ImapTestBase {
 
     @Inject
     SessionContext sessions;
+
+    @Inject
+    AccountWatchers watchers;
 
     @Test
     void streamsReturnToTheLiveSessionsAccountsAndEventsPerAppendStayConstant() throws Exception {
@@ -78,6 +82,19 @@ class WatchStreamLeakTest extends ImapTestBase {
         }
     }
 
+    /** A client that drops while its LOGIN is being checked leaves nothing registered behind it. */
+    @Test
+    void aConnectionDroppedDuringLoginLeavesNoStream() throws Exception {
+        for (int i = 0; i < 10; i++) {
+            Account a = newAccount(); // a first login: the store runs Argon2id, so the drop lands mid-LOGIN
+            ImapClient c = connect();
+            c.write("a LOGIN " + a.getAddress() + " " + PASSWORD + "\r\n");
+            c.close();
+        }
+        Thread.sleep(1000); // the logins finish in the store after their connections are gone
+        assertEquals(0, awaitStreamsMatchSessions(), "the store's Watch streams after logins whose client left");
+    }
+
     /**
      * Waits until the store's open Watch streams equal the number of accounts with a logged-in session here (this
      * test's store serves only this front end), and returns that number.
@@ -95,7 +112,7 @@ class WatchStreamLeakTest extends ImapTestBase {
             Thread.sleep(50);
         } while (System.currentTimeMillis() < deadline);
         throw new AssertionError("the store holds " + streams + " Watch streams for " + accounts
-                + " accounts with live sessions");
+                + " accounts with live sessions (this front end holds " + watchers.openStreams() + ")");
     }
 
     private long liveAccounts() {

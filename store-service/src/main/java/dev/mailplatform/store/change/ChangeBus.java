@@ -216,14 +216,26 @@ public class ChangeBus {
      * A watcher that does not read fails once this many events wait for it, instead of holding memory without
      * bound; its front end reconnects and catches up with GetChanges.
      */
-    static final int WATCH_BUFFER = 4096;
+    public static final int WATCH_BUFFER = 4096;
 
     public Multi<ChangeEvent> watch(long accountId) {
-        return Multi.createFrom().<ChangeEvent>emitter(emitter -> {
-            watchers.add(accountId, emitter);
-            emitter.onTermination(() -> watchers.remove(accountId, emitter));
-            emitter.emit(ChangeEvent.newBuilder().setAccountId(accountId).setKind(ChangeKind.WATCH_READY).build());
-        }, WATCH_BUFFER);
+        return Multi.createFrom().emitter(emitter -> attach(accountId, emitter), WATCH_BUFFER);
+    }
+
+    /**
+     * Makes the emitter (of a Multi made with {@link #WATCH_BUFFER}) a Watch stream of the account: WATCH_READY
+     * now, then every event of the account, until it is cancelled.
+     */
+    public void attach(long accountId, MultiEmitter<? super ChangeEvent> emitter) {
+        // Mutiny runs no termination callback registered after a cancel, and a client may cancel while this runs:
+        // register first, add, then look again, or the stream stays registered for ever.
+        emitter.onTermination(() -> watchers.remove(accountId, emitter));
+        watchers.add(accountId, emitter);
+        if (emitter.isCancelled()) {
+            watchers.remove(accountId, emitter);
+            return;
+        }
+        emitter.emit(ChangeEvent.newBuilder().setAccountId(accountId).setKind(ChangeKind.WATCH_READY).build());
     }
 
     public boolean isListening() {

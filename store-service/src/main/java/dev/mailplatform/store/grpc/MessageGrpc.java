@@ -359,9 +359,17 @@ public class MessageGrpc implements MessageService {
 
     @Override
     public Multi<ChangeEvent> watch(WatchRequest r) {
-        return Offload.call(() -> {
-            messages.requireAccount(r.getAccountId());
-            return r.getAccountId();
-        }).onItem().transformToMulti(changes::watch);
+        // One emitter, no operator chain: a cancel that reached an established stream through
+        // Uni.runSubscriptionOn(...).transformToMulti(...) was lost about once in 150 calls, and the stream then
+        // stayed registered for ever.
+        return Multi.createFrom().emitter(emitter -> Infrastructure.getDefaultWorkerPool().execute(() -> {
+            try {
+                messages.requireAccount(r.getAccountId());
+            } catch (RuntimeException e) {
+                emitter.fail(GrpcErrors.map(e));
+                return;
+            }
+            changes.attach(r.getAccountId(), emitter);
+        }), ChangeBus.WATCH_BUFFER);
     }
 }

@@ -11,7 +11,13 @@ import dev.mailplatform.store.v1.ExpungeRequest;
 import dev.mailplatform.store.v1.Flags;
 import dev.mailplatform.store.v1.StoreFlagsRequest;
 import dev.mailplatform.store.v1.WatchRequest;
+import dev.mailplatform.store.v1.MessageServiceGrpc;
 import io.grpc.Status;
+import io.grpc.stub.ClientCallStreamObserver;
+import io.grpc.stub.ClientResponseObserver;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.grpc.GrpcClient;
+import jakarta.inject.Inject;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.subscription.Cancellable;
 import java.time.Duration;
@@ -55,6 +61,65 @@ class WatchContractTest extends StoreContract {
         } finally {
             sub.cancel();
         }
+    }
+
+    @Inject
+    MeterRegistry registry;
+
+    @GrpcClient("store")
+    io.grpc.Channel channel;
+
+    /**
+     * A client's cancel ends its Watch in the store, however early it comes: at once after the call starts (while
+     * the store still checks the account), or after WATCH_READY. A stream the store kept would receive every later
+     * change of the account for ever (hardening item 0).
+     */
+    @Test
+    void aCancelledWatchEndsInTheStoreHoweverEarlyItComes() throws Exception {
+        Account a = newAccount();
+        double before = registry.get("mail.store.watchers").gauge().value();
+        MessageServiceGrpc.MessageServiceStub stub = MessageServiceGrpc.newStub(channel);
+        for (int i = 0; i < 300; i++) {
+            java.util.concurrent.CountDownLatch ready = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.atomic.AtomicReference<ClientCallStreamObserver<WatchRequest>> call =
+                    new java.util.concurrent.atomic.AtomicReference<>();
+            stub.watch(WatchRequest.newBuilder().setAccountId(a.getId()).build(),
+                    new ClientResponseObserver<WatchRequest, ChangeEvent>() {
+                        @Override
+                        public void beforeStart(ClientCallStreamObserver<WatchRequest> requestStream) {
+                            call.set(requestStream);
+                        }
+
+                        @Override
+                        public void onNext(ChangeEvent value) {
+                            ready.countDown();
+                        }
+
+                        @Override
+                        public void onError(Throwable t) {
+                        }
+
+                        @Override
+                        public void onCompleted() {
+                        }
+                    });
+            if (i % 3 == 1) {
+                Thread.sleep(i % 7); // cancels at every stage of the call's start
+            } else if (i % 3 == 2) {
+                assertTrue(ready.await(10, TimeUnit.SECONDS));
+            }
+            call.get().cancel("test", null);
+        }
+        long deadline = System.currentTimeMillis() + 10_000;
+        double now;
+        do {
+            now = registry.get("mail.store.watchers").gauge().value();
+            if (now <= before) {
+                break;
+            }
+            Thread.sleep(50);
+        } while (System.currentTimeMillis() < deadline);
+        assertEquals(before, now, "Watch streams left open in the store after their clients cancelled");
     }
 
     @Test
