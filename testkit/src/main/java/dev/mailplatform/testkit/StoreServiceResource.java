@@ -18,6 +18,12 @@ public class StoreServiceResource implements QuarkusTestResourceLifecycleManager
 
     private Map<String, String> storeEnv = Map.of();
     private StoreServiceProcess store;
+    private static volatile StoreServiceProcess current;
+
+    /** The store this resource started last in this JVM (for fault proxies set up before it starts), or null. */
+    public static StoreServiceProcess current() {
+        return current;
+    }
 
     @Override
     public void init(Map<String, String> initArgs) {
@@ -34,6 +40,7 @@ public class StoreServiceResource implements QuarkusTestResourceLifecycleManager
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted while starting store-service", e);
         }
+        current = store;
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.grpc.clients.store.host", store.host());
         config.put("quarkus.grpc.clients.store.port", Integer.toString(store.port()));

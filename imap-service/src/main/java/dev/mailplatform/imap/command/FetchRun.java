@@ -8,6 +8,7 @@ import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.protocol.PulledStream;
 import dev.mailplatform.protocol.StoreFailure;
 import dev.mailplatform.store.v1.FetchContentRequest;
 import dev.mailplatform.store.v1.FetchContentResponse;
@@ -16,21 +17,24 @@ import dev.mailplatform.store.v1.FetchMetadataResponse;
 import dev.mailplatform.store.v1.MessageMetadata;
 import dev.mailplatform.store.v1.MessageState;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.MultiSubscriber;
 import io.smallrye.mutiny.subscription.UniEmitter;
 import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Flow;
+import org.jboss.logging.Logger;
 
 /**
  * One FETCH in flight. Pulls metadata one batch at a time and content one chunk at a time, and asks for more only
  * when the socket's write queue has room: a slow client slows the store reads instead of filling memory.
  */
 final class FetchRun {
+
+    private static final Logger LOG = Logger.getLogger(FetchRun.class);
 
     private final ImapSession session;
     private final SelectedMailbox mailbox;
@@ -42,7 +46,7 @@ final class FetchRun {
     private int written;
     private final ArrayDeque<MessageMetadata> queue = new ArrayDeque<>();
     private UniEmitter<? super Reply> done;
-    private Flow.Subscription subscription;
+    private PulledStream<FetchMetadataRequest, FetchMetadataResponse> subscription;
     private boolean requested;
     private boolean upstreamDone;
     private boolean writing;
@@ -61,32 +65,16 @@ final class FetchRun {
     Uni<Reply> run() {
         return Uni.createFrom().emitter(emitter -> {
             done = emitter;
-            session.services().store().messages().fetchMetadata(request).emitOn(session.executor())
-                    .subscribe().withSubscriber(new MultiSubscriber<FetchMetadataResponse>() {
-                        @Override
-                        public void onSubscribe(Flow.Subscription s) {
-                            subscription = s;
-                            requestMore();
-                        }
-
-                        @Override
-                        public void onItem(FetchMetadataResponse r) {
-                            requested = false;
-                            queue.addAll(r.getMessagesList());
-                            drain();
-                        }
-
-                        @Override
-                        public void onFailure(Throwable t) {
-                            fail(t);
-                        }
-
-                        @Override
-                        public void onCompletion() {
-                            upstreamDone = true;
-                            drain();
-                        }
-                    });
+            subscription = new PulledStream<>(session.executor(), r -> {
+                requested = false;
+                queue.addAll(r.getMessagesList());
+                drain();
+            }, () -> {
+                upstreamDone = true;
+                drain();
+            }, this::fail);
+            session.services().store().messageStub().fetchMetadata(request, subscription);
+            requestMore();
         });
     }
 
@@ -232,76 +220,67 @@ final class FetchRun {
         }
         long[] expected = {-1};
         long[] written = {0};
-        session.services().store().messages().fetchContent(r.build()).emitOn(session.executor())
-                .subscribe().withSubscriber(new MultiSubscriber<FetchContentResponse>() {
-                    private Flow.Subscription sub;
-
-                    @Override
-                    public void onSubscribe(Flow.Subscription s) {
-                        sub = s;
-                        s.request(1);
-                    }
-
-                    @Override
-                    public void onItem(FetchContentResponse chunk) {
-                        if (expected[0] < 0) {
-                            long size = chunk.getSectionSize();
-                            long available = Math.max(0, size - c.offset());
-                            expected[0] = c.length() < 0 ? size : Math.min(c.length(), available);
-                            session.send(new ResponseWriter().literalHeader(expected[0]));
-                        }
-                        int room = (int) Math.min(chunk.getData().size(), expected[0] - written[0]);
-                        if (room > 0) {
-                            session.sendBuffer(Buffer.buffer(chunk.getData().substring(0, room).toByteArray()));
-                            written[0] += room;
-                        }
-                        if (session.closed()) {
-                            sub.cancel();
-                            next.run();
-                        } else if (session.writeQueueFull()) {
-                            session.onDrain(() -> sub.request(1));
-                        } else {
-                            sub.request(1);
-                        }
-                    }
-
-                    @Override
-                    public void onFailure(Throwable t) {
-                        if (expected[0] < 0) {
-                            StoreFailure f = StoreFailure.of(t);
-                            if (f == StoreFailure.NONEXISTENT || f == StoreFailure.INVALID) {
-                                session.send(new ResponseWriter().nil());
-                                next.run();
-                                return;
-                            }
-                            // Close the open FETCH line so the protocol stays in step, then fail the command.
-                            session.send(new ResponseWriter().nil().close().crlf());
-                        } else {
-                            padAndClose(expected[0] - written[0]);
-                        }
-                        fail(t);
-                        // The remaining items of this message are abandoned; the run is over.
-                    }
-
-                    @Override
-                    public void onCompletion() {
-                        if (expected[0] < 0) {
-                            expected[0] = 0;
-                            session.send(new ResponseWriter().literalHeader(0));
-                        }
-                        if (written[0] < expected[0]) {
-                            // The store sent less than it announced: keep the literal's length honest.
-                            session.sendBuffer(Buffer.buffer(new byte[(int) (expected[0] - written[0])]));
-                        }
-                        next.run();
-                    }
-                });
+        List<PulledStream<FetchContentRequest, FetchContentResponse>> stream = new ArrayList<>(1);
+        stream.add(new PulledStream<>(session.executor(), chunk -> {
+            if (expected[0] < 0) {
+                long size = chunk.getSectionSize();
+                long available = Math.max(0, size - c.offset());
+                expected[0] = c.length() < 0 ? size : Math.min(c.length(), available);
+                session.send(new ResponseWriter().literalHeader(expected[0]));
+            }
+            int room = (int) Math.min(chunk.getData().size(), expected[0] - written[0]);
+            if (room > 0) {
+                session.sendBuffer(Buffer.buffer(chunk.getData().substring(0, room).toByteArray()));
+                written[0] += room;
+            }
+            if (session.closed()) {
+                stream.get(0).cancel();
+                next.run();
+            } else if (session.writeQueueFull()) {
+                session.onDrain(() -> stream.get(0).request(1));
+            } else {
+                stream.get(0).request(1);
+            }
+        }, () -> {
+            if (expected[0] < 0) {
+                expected[0] = 0;
+                session.send(new ResponseWriter().literalHeader(0));
+            }
+            if (written[0] < expected[0]) {
+                // The store sent less than it announced: a literal is never completed with invented bytes.
+                abandonLiteral(new IllegalStateException("the store's content ended " + (expected[0] - written[0])
+                        + " bytes short of the section's size"));
+                return;
+            }
+            next.run();
+        }, t -> {
+            if (expected[0] < 0) {
+                StoreFailure f = StoreFailure.of(t);
+                if (f == StoreFailure.NONEXISTENT || f == StoreFailure.INVALID) {
+                    session.send(new ResponseWriter().nil());
+                    next.run();
+                    return;
+                }
+                // Close the open FETCH line so the protocol stays in step, then fail the command.
+                session.send(new ResponseWriter().nil().close().crlf());
+                fail(t);
+            } else {
+                abandonLiteral(t);
+            }
+            // The remaining items of this message are abandoned; the run is over.
+        }));
+        session.services().store().messageStub().fetchContent(r.build(), stream.get(0));
+        stream.get(0).request(1);
     }
 
-    private void padAndClose(long remaining) {
-        if (remaining > 0) {
-            session.sendBuffer(Buffer.buffer(new byte[(int) Math.min(remaining, Integer.MAX_VALUE)]));
-        }
-        session.send(new ResponseWriter().close().crlf());
+    /**
+     * The content failed in the middle of a literal whose length the client already has. Padding it would make the
+     * client cache a corrupt message as if it were whole, so the connection is closed instead (as POP3 does): the
+     * client sees a broken download and fetches again.
+     */
+    private void abandonLiteral(Throwable t) {
+        LOG.warnf("closing the connection: a FETCH literal could not be completed (%s)", t.toString());
+        session.close();
+        fail(t);
     }
 }

@@ -1,5 +1,6 @@
 package dev.mailplatform.pop3.store;
 
+import dev.mailplatform.protocol.PulledStream;
 import dev.mailplatform.store.v1.AuthResult;
 import dev.mailplatform.store.v1.AuthenticateRequest;
 import dev.mailplatform.store.v1.AuthenticateResponse;
@@ -20,8 +21,6 @@ import dev.mailplatform.store.v1.RecordRetrievalRequest;
 import dev.mailplatform.store.v1.Section;
 import dev.mailplatform.store.v1.SectionKind;
 import io.grpc.Status;
-import io.grpc.stub.ClientCallStreamObserver;
-import io.grpc.stub.ClientResponseObserver;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -192,68 +191,11 @@ public class StoreClient {
         return messages;
     }
 
-    /**
-     * A server stream with manual flow control: a response is delivered only after it was requested, on the given
-     * executor, in order; nothing is delivered after cancel().
-     */
-    private static final class Pulled<Q, R> implements ClientResponseObserver<Q, R>, ContentStream, MessagesStream {
-        private final Executor executor;
-        private final java.util.function.Consumer<R> next;
-        private final Runnable end;
-        private final java.util.function.Consumer<StoreCallException> failed;
-        private volatile ClientCallStreamObserver<Q> call;
-        private volatile boolean cancelled;
-
+    /** The shared pulled stream, answering to both of this client's stream interfaces. */
+    private static final class Pulled<Q, R> extends PulledStream<Q, R> implements ContentStream, MessagesStream {
         Pulled(Executor executor, java.util.function.Consumer<R> next, Runnable end,
                 java.util.function.Consumer<StoreCallException> failed) {
-            this.executor = executor;
-            this.next = next;
-            this.end = end;
-            this.failed = failed;
-        }
-
-        @Override
-        public void beforeStart(ClientCallStreamObserver<Q> requestStream) {
-            call = requestStream;
-            requestStream.disableAutoRequestWithInitial(0);
-        }
-
-        @Override
-        public void onNext(R value) {
-            executor.execute(() -> {
-                if (!cancelled) {
-                    next.accept(value);
-                }
-            });
-        }
-
-        @Override
-        public void onError(Throwable t) {
-            executor.execute(() -> {
-                if (!cancelled) {
-                    failed.accept(new StoreCallException(t));
-                }
-            });
-        }
-
-        @Override
-        public void onCompleted() {
-            executor.execute(() -> {
-                if (!cancelled) {
-                    end.run();
-                }
-            });
-        }
-
-        @Override
-        public void request(int responses) {
-            call.request(responses);
-        }
-
-        @Override
-        public void cancel() {
-            cancelled = true;
-            call.cancel("no more content needed", null);
+            super(executor, next, end, t -> failed.accept(new StoreCallException(t)));
         }
     }
 }

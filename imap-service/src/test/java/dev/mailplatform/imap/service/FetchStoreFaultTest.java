@@ -1,0 +1,123 @@
+package dev.mailplatform.imap.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.testkit.FaultProxy;
+import dev.mailplatform.testkit.StoreServiceProcess;
+import dev.mailplatform.testkit.StoreServiceResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.QuarkusTestProfile;
+import io.quarkus.test.junit.TestProfile;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Hardening item 7: when the store fails in the middle of a FETCH literal, the client never gets invented bytes in
+ * its place. The connection to the store goes through a proxy that the test cuts while the client is reading.
+ */
+@QuarkusTest
+@TestProfile(FetchStoreFaultTest.ThroughProxy.class)
+class FetchStoreFaultTest extends ImapTestBase {
+
+    static FaultProxy proxy;
+
+    public static class ThroughProxy implements QuarkusTestProfile {
+        @Override
+        public Map<String, String> getConfigOverrides() {
+            try {
+                if (proxy == null) {
+                    proxy = FaultProxy.start(() -> {
+                        StoreServiceProcess s = StoreServiceResource.current();
+                        return new InetSocketAddress(s.host(), s.port());
+                    });
+                }
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
+            return Map.of("quarkus.grpc.clients.store.port", String.valueOf(proxy.port()),
+                    "quarkus.grpc.clients.store.test-port", String.valueOf(proxy.port()));
+        }
+    }
+
+    @Test
+    void aLiteralTheStoreCannotFinishIsNeverPaddedTheConnectionCloses() throws Exception {
+        Account a = newAccount();
+        int size = 20 * 1024 * 1024;
+        StringBuilder body = new StringBuilder(size + 100).append("Subject: big\r\n\r\n");
+        while (body.length() < size) {
+            body.append("0123456789abcdefghijklmnopqrstuvwxyz0123456789abcdefghijklmnopqrstuvwxyz012345\r\n");
+        }
+        body.setLength(size);
+        try (ImapClient c = login(a)) {
+            c.ok("APPEND INBOX {" + size + "+}\r\n" + body);
+        }
+        try (Socket s = new Socket("127.0.0.1", PORT)) {
+            s.setSoTimeout(30_000);
+            s.setReceiveBufferSize(64 * 1024);
+            InputStream in = s.getInputStream();
+            OutputStream out = s.getOutputStream();
+            line(in); // greeting
+            out.write(("a LOGIN " + a.getAddress() + " " + PASSWORD + "\r\na SELECT INBOX\r\n"
+                    + "b UID FETCH 1 BODY.PEEK[]\r\n").getBytes(StandardCharsets.US_ASCII));
+            String header;
+            do {
+                header = line(in);
+            } while (!header.startsWith("* 1 FETCH"));
+            Matcher m = Pattern.compile("\\{(\\d+)\\}$").matcher(header);
+            assertTrue(m.find(), header);
+            long announced = Long.parseLong(m.group(1));
+            assertEquals(size, announced);
+
+            byte[] buf = new byte[65536];
+            long read = 0;
+            while (read < 1024 * 1024) {
+                read += in.read(buf, 0, (int) Math.min(buf.length, 1024 * 1024 - read));
+            }
+            // The client stops reading; the front end stops pulling from the store; then the store's link breaks.
+            Thread.sleep(500);
+            proxy.cut();
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            int n;
+            boolean nul = false;
+            try {
+                while ((n = in.read(buf)) >= 0) {
+                    for (int i = 0; i < n && read + i < announced; i++) {
+                        nul |= buf[i] == 0;
+                    }
+                    read += n;
+                    if (rest.size() < 4096) {
+                        rest.write(buf, 0, Math.min(n, 4096));
+                    }
+                }
+            } catch (IOException e) {
+                // a reset is a close too
+            }
+            assertTrue(!nul, "the literal was padded with NUL bytes");
+            assertTrue(read < announced, "the literal was completed (" + read + " of " + announced
+                    + " bytes) although the store failed in its middle");
+        }
+    }
+
+    private static String line(InputStream in) throws IOException {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        int c;
+        while ((c = in.read()) >= 0 && c != '\n') {
+            b.write(c);
+        }
+        if (c < 0 && b.size() == 0) {
+            throw new IOException("connection closed");
+        }
+        return b.toString(StandardCharsets.ISO_8859_1).trim();
+    }
+}
