@@ -202,12 +202,13 @@ public class MailboxStore {
             changes.publish(accountId, r.id(), src, ChangeKind.MESSAGES_EXPUNGED, modseq, r.uidnext(), 0);
             return created;
         }
-        int offset = src.length() + 1;
+        // PostgreSQL's substr counts code points, Java's length UTF-16 units: they differ for non-BMP characters.
+        int offset = src.codePointCount(0, src.length()) + 1;
         db.update("UPDATE mailbox SET name = ? || substr(name, ?) WHERE account_id = ? AND name LIKE ? ESCAPE '\\'",
                 dst, offset, accountId, likePrefix(src));
         db.update("UPDATE mailbox SET name = ? WHERE id = ?", dst, r.id());
         db.update("UPDATE subscription SET name = ? || substr(name, ?) WHERE account_id = ? "
-                + "AND (name = ? OR name LIKE ? ESCAPE '\\')", dst, src.length() + 1, accountId, src, likePrefix(src));
+                + "AND (name = ? OR name LIKE ? ESCAPE '\\')", dst, offset, accountId, src, likePrefix(src));
         changes.publish(accountId, r.id(), dst, ChangeKind.MAILBOX_RENAMED, r.highestModseq(), r.uidnext(),
                 r.messages());
         return MailboxInfo.newBuilder().setMailboxId(r.id()).setName(dst).setSpecialUse(r.specialUse())

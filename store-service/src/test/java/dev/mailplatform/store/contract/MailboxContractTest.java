@@ -118,6 +118,21 @@ class MailboxContractTest extends StoreContract {
         assertNotEquals(old.getUidvalidity(), again.getUidvalidity());
     }
 
+    /** Java counts UTF-16 units, PostgreSQL's substr code points: a name with non-BMP characters must not shift. */
+    @Test
+    void renameWithCharactersOutsideTheBmpKeepsChildrenNamesWhole() {
+        Account a = newAccount();
+        create(a, "\uD83D\uDCEC Post \uD83D\uDE00/Kinder/\uD83C\uDF89 Party");
+        mailboxes.subscribe(SubscriptionRequest.newBuilder().setAccountId(a.getId())
+                .setName("\uD83D\uDCEC Post \uD83D\uDE00/Kinder").build());
+        mailboxes.renameMailbox(RenameMailboxRequest.newBuilder().setAccountId(a.getId())
+                .setFrom("\uD83D\uDCEC Post \uD83D\uDE00").setTo("Alt").build());
+        Map<String, MailboxInfo> m = list(a);
+        assertTrue(m.containsKey("Alt/Kinder"), m.keySet().toString());
+        assertTrue(m.containsKey("Alt/Kinder/\uD83C\uDF89 Party"), m.keySet().toString());
+        assertTrue(m.get("Alt/Kinder").getSubscribed(), "the subscription follows with its name whole");
+    }
+
     @Test
     void renamingInboxMovesItsMessagesAndLeavesItEmpty() {
         Account a = newAccount();
