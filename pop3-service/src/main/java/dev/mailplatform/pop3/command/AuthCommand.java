@@ -55,9 +55,6 @@ public final class AuthCommand implements CommandHandler {
             s.reply(Reply.err(Reply.Code.AUTH, "acting as another user is not supported"));
             return;
         }
-        if (!s.claimAccount(credentials.authcid())) {
-            return;
-        }
         Login.attempt(s, credentials.authcid(), credentials.password());
     }
 }

@@ -17,7 +17,6 @@ public final class PassCommand implements CommandHandler {
         }
         s.pendingUser(null);
         if (c.rawArguments().isEmpty()) {
-            s.releaseAccountPermit();
             s.reply(Reply.err("PASS needs a password"));
             return;
         }

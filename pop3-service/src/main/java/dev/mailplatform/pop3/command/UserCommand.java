@@ -18,9 +18,6 @@ public final class UserCommand implements CommandHandler {
             s.reply(Reply.err("USER needs exactly one user name"));
             return;
         }
-        if (!s.claimAccount(user)) {
-            return;
-        }
         s.pendingUser(user);
         s.reply(Reply.ok("send PASS"));
     }

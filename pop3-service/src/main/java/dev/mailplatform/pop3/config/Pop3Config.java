@@ -28,6 +28,13 @@ public interface Pop3Config {
     @WithDefault("4096")
     int maxSaslLineLength();
 
+    /**
+     * Time from the connect to a successful login, whatever the client sends meanwhile: an absolute deadline, so a
+     * client that never authenticates cannot hold a connection slot by trickling commands.
+     */
+    @WithDefault("60s")
+    Duration loginTimeout();
+
     /** RFC 1939's autologout timer: at least 10 minutes. */
     @WithDefault("10m")
     Duration idleTimeout();
@@ -35,10 +42,6 @@ public interface Pop3Config {
     /** Open connections from one client IP on this instance; 0 means no limit. */
     @WithDefault("20")
     int maxConnectionsPerIp();
-
-    /** Connections naming one account (USER or AUTH) on this instance; 0 means no limit. */
-    @WithDefault("5")
-    int maxConnectionsPerAccount();
 
     /** Failed logins on one connection before it is closed. */
     @WithDefault("3")

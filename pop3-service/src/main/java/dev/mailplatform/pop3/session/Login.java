@@ -31,7 +31,6 @@ public final class Login {
                     if (t instanceof StoreCallException e && e.failure() == StoreFailure.IN_USE) {
                         s.services().metrics().lockConflict();
                     }
-                    s.releaseAccountPermit();
                     s.fail(t);
                 });
     }
@@ -51,7 +50,6 @@ public final class Login {
     }
 
     private static void refuse(Pop3Session s, AuthOutcome outcome) {
-        s.releaseAccountPermit();
         boolean last = s.authFailed();
         byte[] reply = outcome.result() == AuthOutcome.Result.ACCOUNT_DISABLED
                 ? Reply.err(Reply.Code.AUTH, "account disabled")

@@ -4,7 +4,6 @@ import dev.mailplatform.pop3.protocol.Command;
 import dev.mailplatform.pop3.protocol.CommandLineParser;
 import dev.mailplatform.pop3.protocol.Reply;
 import dev.mailplatform.pop3.store.StoreCallException;
-import dev.mailplatform.protocol.ConnectionLimits;
 import dev.mailplatform.protocol.StoreFailure;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -42,7 +41,6 @@ public final class Pop3Session implements CommandLineParser.Sink {
     private Consumer<String> continuation;
 
     private String pendingUser;
-    private ConnectionLimits.Permit accountPermit;
     private int authFailures;
     private long accountId;
     private String account;
@@ -50,6 +48,7 @@ public final class Pop3Session implements CommandLineParser.Sink {
     private MaildropReader reader;
     private long renewTimer = -1;
     private long idleTimer = -1;
+    private long loginTimer = -1;
     private long lastActivity = System.nanoTime();
 
     public Pop3Session(Pop3Connection conn, SessionServices services) {
@@ -62,6 +61,14 @@ public final class Pop3Session implements CommandLineParser.Sink {
         services.metrics().sessionOpened();
         conn.write(Reply.ok("POP3 server ready"));
         armIdleTimer(services.config().idleTimeout().toMillis());
+        loginTimer = conn.setTimer(Math.max(1, services.config().loginTimeout().toMillis()), () -> {
+            loginTimer = -1;
+            if (!closed && state == SessionState.AUTHORIZATION) {
+                write(Reply.err("no login within " + services.config().loginTimeout().toSeconds()
+                        + " seconds, closing"));
+                close();
+            }
+        });
     }
 
     // ---- input ----
@@ -223,6 +230,10 @@ public final class Pop3Session implements CommandLineParser.Sink {
         this.maildrop = maildrop;
         this.reader = new MaildropReader(services.store(), conn, accountId, maildrop);
         this.state = SessionState.TRANSACTION;
+        if (loginTimer >= 0) {
+            conn.cancelTimer(loginTimer);
+            loginTimer = -1;
+        }
         scheduleRenewal();
     }
 
@@ -311,10 +322,13 @@ public final class Pop3Session implements CommandLineParser.Sink {
         if (reader != null) {
             reader.close();
         }
+        if (loginTimer >= 0) {
+            conn.cancelTimer(loginTimer);
+            loginTimer = -1;
+        }
         if (idleTimer >= 0) {
             conn.cancelTimer(idleTimer);
         }
-        releaseAccountPermit();
         if (state == SessionState.TRANSACTION) {
             recordRetrievalsAndRelease();
         }
@@ -345,25 +359,6 @@ public final class Pop3Session implements CommandLineParser.Sink {
     }
 
     // ---- authorization helpers ----
-
-    /** Takes a per-account connection slot for {@code user}; false (with the reply written) at the limit. */
-    public boolean claimAccount(String user) {
-        releaseAccountPermit();
-        ConnectionLimits.Permit p = services.limits().tryLogin(user);
-        if (p == null) {
-            reply(Reply.err(Reply.Code.IN_USE, "too many connections for this account, try again later"));
-            return false;
-        }
-        accountPermit = p;
-        return true;
-    }
-
-    public void releaseAccountPermit() {
-        if (accountPermit != null) {
-            accountPermit.close();
-            accountPermit = null;
-        }
-    }
 
     /** Counts a failed login; true when the connection has used up its attempts. */
     public boolean authFailed() {

@@ -450,36 +450,61 @@ class Pop3ServiceTest {
         }
     }
 
+    /**
+     * Hardening item 5: naming an account with USER takes nothing from its owner (only a login counts, and the
+     * maildrop lock allows one), and the per-IP limit holds at its edge.
+     */
     @Test
-    void connectionLimitsPerAccountAndPerIpAtTheirEdges() throws Exception {
+    void userWithoutPasswordLocksNobodyOutAndThePerIpLimitHoldsAtItsEdge() throws Exception {
         awaitNoSessions();
         Account a = store.newAccount("limit");
         List<Pop3Client> open = new ArrayList<>();
         try {
-            for (int i = 0; i < 3; i++) {
+            for (int i = 0; i < 6; i++) {
                 Pop3Client c = Pop3Client.connect(HOST, PORT);
                 open.add(c);
                 assertEquals("+OK send PASS", c.command("USER " + a.getAddress()), "connection " + (i + 1));
+                assertTrue(c.command("CAPA").startsWith("+OK"));
+                c.lines();
             }
-            Pop3Client fourth = Pop3Client.connect(HOST, PORT);
-            open.add(fourth);
-            assertEquals("-ERR [IN-USE] too many connections for this account, try again later",
-                    fourth.command("USER " + a.getAddress()));
-            open.get(0).close();
-            awaitSessions(open.size() - 1);
-            assertEquals("+OK send PASS", fourth.command("USER " + a.getAddress()), "a slot was given back");
-            while (open.size() < 14) {
+            try (Pop3Client owner = Pop3Client.connect(HOST, PORT)) {
+                owner.login(a.getAddress(), StoreFixture.PASSWORD);
+                assertTrue(owner.command("STAT").startsWith("+OK 0 "));
+                owner.command("QUIT");
+            }
+            awaitSessions(open.size());
+            while (open.size() < 13) {
                 open.add(Pop3Client.connect(HOST, PORT));
             }
-            // The first was closed: entries 1..12 are the 12 open connections the limit allows, the next is refused.
-            assertTrue(open.get(12).greeting.startsWith("+OK"));
+            // 12 open connections are what the test limit allows; the next is refused.
+            assertTrue(open.get(11).greeting.startsWith("+OK"));
             assertEquals("-ERR [SYS/TEMP] too many connections from your address, try again later",
-                    open.get(13).greeting);
-            assertTrue(open.get(13).closedByServer());
+                    open.get(12).greeting);
+            assertTrue(open.get(12).closedByServer());
         } finally {
             for (Pop3Client c : open) {
                 c.close();
             }
+        }
+    }
+
+    /** Hardening item 5: the time to log in is an absolute deadline; commands sent meanwhile do not extend it. */
+    @Test
+    void aClientThatNeverLogsInIsClosedAtTheLoginDeadlineWhateverItSends() throws Exception {
+        try (Pop3Client c = Pop3Client.connect(HOST, PORT)) {
+            long start = System.nanoTime();
+            String line = null;
+            while (System.nanoTime() - start < 12_000_000_000L) {
+                Thread.sleep(1000);
+                line = c.command("NOOP"); // not allowed before login, but input all the same
+                if (line == null || !line.contains("not allowed")) {
+                    break;
+                }
+            }
+            long waited = (System.nanoTime() - start) / 1_000_000;
+            assertTrue(line != null && line.startsWith("-ERR no login within 8 seconds"), String.valueOf(line));
+            assertTrue(waited >= 7000 && waited < 11_000, "closed after " + waited + " ms");
+            assertTrue(c.closedByServer());
         }
     }
 
