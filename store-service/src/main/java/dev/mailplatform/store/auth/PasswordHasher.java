@@ -1,13 +1,23 @@
 package dev.mailplatform.store.auth;
 
 import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.error.StoreException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.bouncycastle.crypto.generators.Argon2BytesGenerator;
 import org.bouncycastle.crypto.params.Argon2Parameters;
 
@@ -16,6 +26,11 @@ import org.bouncycastle.crypto.params.Argon2Parameters;
  * OWASP-recommended minimum cost. The parameters travel with each hash, so they can be raised later without
  * invalidating stored passwords. A password that passed recently is recognised by {@link VerifiedPasswords} without a
  * second Argon2id run.
+ *
+ * <p>Login checks run Argon2id (19 MiB, tens of milliseconds of CPU) on a pool of their own, of
+ * {@code mail.auth.hash-threads} threads with a queue of {@code mail.auth.hash-queue}: when both are full a check is
+ * refused at once ({@link StoreException.Kind#UNAVAILABLE}, "try later") instead of queueing memory and CPU without
+ * bound, and the rest of the store keeps its threads.
  */
 @ApplicationScoped
 public class PasswordHasher {
@@ -32,11 +47,42 @@ public class PasswordHasher {
     private final VerifiedPasswords verified;
     private final Counter fullChecks;
     private final Counter rememberedChecks;
+    private final Counter refusedChecks;
+    private final ThreadPoolExecutor checks;
 
     public PasswordHasher(StoreConfig config, MeterRegistry registry) {
         this.verified = new VerifiedPasswords(config.auth().verifiedTtl(), config.auth().verifiedMaxEntries());
         this.fullChecks = registry.counter("mail.store.password.checks", "how", "argon2id");
         this.rememberedChecks = registry.counter("mail.store.password.checks", "how", "remembered");
+        this.refusedChecks = registry.counter("mail.store.password.checks", "how", "refused-busy");
+        int threads = config.auth().hashThreads() > 0 ? config.auth().hashThreads()
+                : Runtime.getRuntime().availableProcessors();
+        if (config.auth().hashQueue() < 0) {
+            throw new IllegalArgumentException("mail.auth.hash-queue must not be negative");
+        }
+        AtomicInteger n = new AtomicInteger();
+        this.checks = new ThreadPoolExecutor(threads, threads, 0, TimeUnit.SECONDS,
+                config.auth().hashQueue() == 0 ? new java.util.concurrent.SynchronousQueue<>()
+                        : new ArrayBlockingQueue<>(config.auth().hashQueue()),
+                r -> {
+                    Thread t = new Thread(r, "store-password-check-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        registry.gauge("mail.store.password.queue", checks, e -> e.getQueue().size());
+    }
+
+    void onStop(@Observes ShutdownEvent ev) {
+        checks.shutdownNow();
+    }
+
+    /** True, without Argon2id, when this password passed for this hash recently. */
+    public boolean remembered(String password, String phc) {
+        if (verified.contains(phc, password)) {
+            rememberedChecks.increment();
+            return true;
+        }
+        return false;
     }
 
     /** A hash of a password nobody knows, so unknown users cost as much time as known ones. */
@@ -51,16 +97,37 @@ public class PasswordHasher {
     }
 
     public boolean verify(String password, String phc) {
-        if (verified.contains(phc, password)) {
-            rememberedChecks.increment();
+        if (remembered(password, phc)) {
             return true;
         }
-        fullChecks.increment();
-        if (check(password, phc)) {
+        if (onPool(() -> check(password, phc))) {
             verified.add(phc, password);
             return true;
         }
         return false;
+    }
+
+    /** Runs a full check on the bounded pool, waiting for it; refused at once when the pool and queue are full. */
+    private boolean onPool(java.util.function.BooleanSupplier check) {
+        Future<Boolean> f;
+        try {
+            f = checks.submit(() -> {
+                fullChecks.increment();
+                return check.getAsBoolean();
+            });
+        } catch (RejectedExecutionException e) {
+            refusedChecks.increment();
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "too many logins in progress, try again later");
+        }
+        try {
+            return f.get();
+        } catch (InterruptedException e) {
+            f.cancel(true);
+            Thread.currentThread().interrupt();
+            throw new StoreException(StoreException.Kind.UNAVAILABLE, "interrupted");
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 
     private boolean check(String password, String phc) {
@@ -92,7 +159,7 @@ public class PasswordHasher {
 
     /** Spends the same time as a real verification; used when the user does not exist. */
     public void verifyDecoy(String password) {
-        check(password, decoy);
+        onPool(() -> check(password, decoy));
     }
 
     private static byte[] derive(String password, byte[] salt, int memoryKib, int iterations, int parallelism, int len) {

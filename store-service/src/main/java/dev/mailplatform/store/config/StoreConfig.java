@@ -103,7 +103,7 @@ public interface StoreConfig {
         @WithDefault("PT15M")
         Duration failureWindow();
 
-        /** The delay suggested after the first failure; it doubles with each further one. */
+        /** The delay after the first failure of a user name from an IP; it doubles with each further one. */
         @WithDefault("PT0.5S")
         Duration baseDelay();
 
@@ -120,6 +120,26 @@ public interface StoreConfig {
         /** At most this many recently verified passwords are remembered (about 300 bytes each). */
         @WithDefault("20000")
         int verifiedMaxEntries();
+
+        /** Threads that run Argon2id for logins; 0 means one per core. */
+        @WithDefault("0")
+        int hashThreads();
+
+        /** Login checks that may wait for a thread; past it a login is refused with UNAVAILABLE ("try later"). */
+        @WithDefault("32")
+        int hashQueue();
+
+        /**
+         * Failed logins of one user name from one IP in a window after which its attempts are refused without
+         * checking the password, until the window ends. Below it, each attempt must wait the delay its failures
+         * earned (base-delay doubling, at most max-delay), or is refused unchecked.
+         */
+        @WithDefault("10")
+        int userIpRefuseAfter();
+
+        /** Failed logins from one IP, whatever the user names, after which its attempts are refused unchecked. */
+        @WithDefault("100")
+        int ipRefuseAfter();
     }
 
     interface Pop3 {

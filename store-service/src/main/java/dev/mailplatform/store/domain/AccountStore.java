@@ -322,8 +322,17 @@ public class AccountStore {
     // ---- authentication ----
 
     /**
-     * Checks the password (outside any transaction: Argon2 takes tens of milliseconds) and records failures per IP
-     * and per user name, so every replica throttles the same way.
+     * Checks a login, and throttles failures cluster-wide in PostgreSQL, per user name from one IP and per IP:
+     * <ul>
+     * <li>a password that passed recently here is recognised without Argon2id ({@link PasswordHasher#remembered});
+     * <li>a user name from an IP, or an IP, past its refusal threshold in the window is refused without a check;
+     * <li>otherwise a user name from an IP with failures on record may be checked only once the delay its failures
+     * earned has passed; an attempt that comes earlier is refused without a check;
+     * <li>checks of one user name from one IP run one at a time on each replica, so a burst of parallel attempts
+     * costs one Argon2id run, after which the failure's delay refuses the rest.
+     * </ul>
+     * So an attacker's guesses cost the store a bounded number of Argon2id runs per window, and the real user from
+     * another IP is never delayed or refused by them. Refused attempts get the same answer as a wrong password.
      */
     public AuthenticateResponse authenticate(String username, String password, String remoteIp) {
         String address;
@@ -332,30 +341,112 @@ public class AccountStore {
         } catch (StoreException e) {
             address = username == null ? "" : username.toLowerCase(Locale.ROOT);
         }
-        AuthRow acc = address.isEmpty() ? null : findForAuth(address);
-        boolean ok;
-        if (acc == null || password == null || password.length() > MAX_PASSWORD) {
-            hasher.verifyDecoy(password == null ? "" : password);
-            ok = false;
-        } else {
-            ok = hasher.verify(password, acc.passwordHash());
+        String ip = remoteIp == null ? "" : remoteIp;
+        String ipKey = clip("ip:" + ip);
+        String userKey = clip("user-ip:" + ip + "|" + address);
+        AuthRow acc = address.isEmpty() ? null : findForAuth(address, userKey);
+        boolean usable = acc != null && password != null && password.length() <= MAX_PASSWORD;
+        if (usable && hasher.remembered(password, acc.passwordHash())) {
+            return succeeded(acc, userKey);
         }
-        if (ok) {
-            if (acc.failuresOnRecord()) {
-                clearFailures(address);
+        java.util.concurrent.locks.Lock lock = CHECKS[Math.floorMod(userKey.hashCode(), CHECKS.length)];
+        lock.lock();
+        try {
+            Throttle t = throttle(ipKey, userKey);
+            if (t.refuse()) {
+                return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_INVALID_CREDENTIALS)
+                        .setFailuresForIp(t.ipFailures()).setFailuresForUser(t.userFailures()).setThrottled(true)
+                        .setDelayMs((int) Math.min(Integer.MAX_VALUE, t.waitMs())).build();
             }
-            if (acc.account().getDisabled()) {
-                return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_ACCOUNT_DISABLED).build();
+            boolean ok;
+            if (!usable) {
+                hasher.verifyDecoy(password == null ? "" : password);
+                ok = false;
+            } else {
+                ok = hasher.verify(password, acc.passwordHash());
             }
-            return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_OK).setAccount(acc.account()).build();
+            if (ok) {
+                return succeeded(acc, userKey);
+            }
+            int ipFailures = recordFailure(ipKey);
+            int userFailures = recordFailure(userKey);
+            return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_INVALID_CREDENTIALS)
+                    .setFailuresForIp(ipFailures).setFailuresForUser(userFailures)
+                    .setDelayMs((int) delayMs(userFailures)).build();
+        } finally {
+            lock.unlock();
         }
-        int ipFailures = recordFailure("ip:" + (remoteIp == null ? "" : remoteIp));
-        int userFailures = recordFailure("user:" + address);
-        int worst = Math.max(ipFailures, userFailures);
+    }
+
+    /** Serialises the checks of one user name from one IP on this replica (striped: memory stays fixed). */
+    private static final java.util.concurrent.locks.Lock[] CHECKS = new java.util.concurrent.locks.Lock[1024];
+
+    static {
+        for (int i = 0; i < CHECKS.length; i++) {
+            CHECKS[i] = new java.util.concurrent.locks.ReentrantLock();
+        }
+    }
+
+    private AuthenticateResponse succeeded(AuthRow acc, String userKey) {
+        if (acc.failuresOnRecord()) {
+            clearFailures(userKey);
+        }
+        if (acc.account().getDisabled()) {
+            return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_ACCOUNT_DISABLED).build();
+        }
+        return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_OK).setAccount(acc.account()).build();
+    }
+
+    private static String clip(String key) {
+        return key.length() > 300 ? key.substring(0, 300) : key;
+    }
+
+    /** The delay a user name from an IP has earned with this many failures: base, doubling, at most max. */
+    long delayMs(int failures) {
         long base = config.auth().baseDelay().toMillis();
-        long delay = Math.min(config.auth().maxDelay().toMillis(), base << Math.min(20, Math.max(0, worst - 1)));
-        return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_INVALID_CREDENTIALS)
-                .setFailuresForIp(ipFailures).setFailuresForUser(userFailures).setDelayMs((int) delay).build();
+        return Math.min(config.auth().maxDelay().toMillis(), base << Math.min(20, Math.max(0, failures - 1)));
+    }
+
+    /** What the failures on record allow: refuse (and for how long to hold the answer), or check the password. */
+    record Throttle(boolean refuse, int ipFailures, int userFailures, long waitMs) {
+    }
+
+    /**
+     * Reads both keys' failures in the current window; when the user key has some, claims its next attempt
+     * atomically (a statement that sets the next allowed time only if it has passed), so two replicas cannot both
+     * check at once.
+     */
+    Throttle throttle(String ipKey, String userKey) {
+        double window = config.auth().failureWindow().toSeconds();
+        int ipFailures = 0;
+        int userFailures = 0;
+        for (Object[] row : db.list("SELECT key, failures FROM auth_failure WHERE key IN (?, ?) "
+                + "AND window_start > now() - make_interval(secs => ?)",
+                rs -> new Object[] {rs.getString(1), rs.getInt(2)}, ipKey, userKey, window)) {
+            if (row[0].equals(ipKey)) {
+                ipFailures = (Integer) row[1];
+            } else {
+                userFailures = (Integer) row[1];
+            }
+        }
+        if (ipFailures >= config.auth().ipRefuseAfter() || userFailures >= config.auth().userIpRefuseAfter()) {
+            return new Throttle(true, ipFailures, userFailures, config.auth().maxDelay().toMillis());
+        }
+        if (userFailures == 0) {
+            return new Throttle(false, ipFailures, 0, 0);
+        }
+        long claimed = claim(userKey, delayMs(userFailures));
+        return claimed < 0 ? new Throttle(false, ipFailures, userFailures, 0)
+                : new Throttle(true, ipFailures, userFailures, Math.max(1, claimed));
+    }
+
+    /** -1 when this attempt may go ahead (its slot is taken), else the milliseconds until the next one may. */
+    long claim(String key, long delayMs) {
+        return db.one("WITH c AS (UPDATE auth_failure SET next_attempt = clock_timestamp() + make_interval(secs => ?) "
+                + "WHERE key = ? AND (next_attempt IS NULL OR next_attempt <= clock_timestamp()) RETURNING 1) "
+                + "SELECT CASE WHEN EXISTS (SELECT 1 FROM c) THEN -1 ELSE (SELECT GREATEST(1, "
+                + "ceil(extract(epoch FROM next_attempt - clock_timestamp()) * 1000))::bigint FROM auth_failure "
+                + "WHERE key = ?) END", rs -> rs.getLong(1), delayMs / 1000.0, key, key).orElse(-1L);
     }
 
     /** An account as a login sees it, and whether failed logins are on record for its name. */
@@ -366,7 +457,7 @@ public class AccountStore {
      * One statement and no transaction: every POP3 and IMAP login runs it, and a login that succeeds after no
      * failure (nearly all of them) then writes nothing.
      */
-    AuthRow findForAuth(String address) {
+    AuthRow findForAuth(String address, String userKey) {
         return db.one("SELECT a.id, a.domain_id, a.address, a.display_name, a.password_hash, a.disabled, "
                 + "a.storage_limit, a.message_limit, a.storage_used, a.messages_used, a.pop3_retention_days, "
                 + "a.pop3_login_delay_seconds, a.created_at, EXISTS (SELECT 1 FROM auth_failure f WHERE f.key = ?) "
@@ -390,25 +481,28 @@ public class AccountStore {
                     Instant created = Db.instant(rs, "created_at");
                     b.setCreatedAt(created == null ? 0 : created.toEpochMilli());
                     return new AuthRow(b.build(), rs.getString(5), rs.getBoolean(14));
-                }, "user:" + address, address).orElse(null);
+                }, userKey, address).orElse(null);
     }
 
+    /** Counts a failure of the key in its window, and sets when its next attempt may be checked. */
     @Transactional
     int recordFailure(String key) {
-        String key2 = key.length() > 300 ? key.substring(0, 300) : key;
-        long windowSeconds = config.auth().failureWindow().toSeconds();
-        return db.one("INSERT INTO auth_failure (key, failures, window_start, last_failure) VALUES (?, 1, now(), now()) "
-                + "ON CONFLICT (key) DO UPDATE SET "
+        double windowSeconds = config.auth().failureWindow().toSeconds();
+        int failures = db.one("INSERT INTO auth_failure (key, failures, window_start, last_failure) "
+                + "VALUES (?, 1, now(), now()) ON CONFLICT (key) DO UPDATE SET "
                 + "failures = CASE WHEN auth_failure.window_start < now() - make_interval(secs => ?) THEN 1 "
                 + "ELSE auth_failure.failures + 1 END, "
                 + "window_start = CASE WHEN auth_failure.window_start < now() - make_interval(secs => ?) THEN now() "
                 + "ELSE auth_failure.window_start END, last_failure = now() RETURNING failures",
-                rs -> rs.getInt(1), key2, (double) windowSeconds, (double) windowSeconds).orElse(1);
+                rs -> rs.getInt(1), key, windowSeconds, windowSeconds).orElse(1);
+        db.update("UPDATE auth_failure SET next_attempt = clock_timestamp() + make_interval(secs => ?) WHERE key = ?",
+                delayMs(failures) / 1000.0, key);
+        return failures;
     }
 
     @Transactional
-    void clearFailures(String address) {
-        db.update("DELETE FROM auth_failure WHERE key = ?", "user:" + address);
+    void clearFailures(String userKey) {
+        db.update("DELETE FROM auth_failure WHERE key = ?", userKey);
     }
 
     /** Removes failure records whose window has passed. */

@@ -146,14 +146,15 @@ class AccountContractTest extends StoreContract {
         // The old password passed twice above, so the store remembers it as verified; a new password must still end it.
         accounts.setPassword(SetPasswordRequest.newBuilder().setId(a.getId()).setPassword("a new password").build());
         assertEquals(AuthResult.AUTH_INVALID_CREDENTIALS, auth(a.getAddress(), PASSWORD, "10.1.0.2").getResult());
-        assertEquals(AuthResult.AUTH_OK, auth(a.getAddress(), "a new password", "10.1.0.2").getResult());
+        // From another IP: this one's failure holds its next check back (the front end answers after the delay).
+        assertEquals(AuthResult.AUTH_OK, auth(a.getAddress(), "a new password", "10.1.0.5").getResult());
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> accounts.setPassword(SetPasswordRequest.newBuilder()
                 .setId(a.getId()).setPassword("short").build()));
 
         accounts.setAccountDisabled(SetAccountDisabledRequest.newBuilder().setId(a.getId()).setDisabled(true).build());
-        assertEquals(AuthResult.AUTH_ACCOUNT_DISABLED, auth(a.getAddress(), "a new password", "10.1.0.2").getResult());
+        assertEquals(AuthResult.AUTH_ACCOUNT_DISABLED, auth(a.getAddress(), "a new password", "10.1.0.5").getResult());
         accounts.setAccountDisabled(SetAccountDisabledRequest.newBuilder().setId(a.getId()).setDisabled(false).build());
-        assertEquals(AuthResult.AUTH_OK, auth(a.getAddress(), "a new password", "10.1.0.2").getResult());
+        assertEquals(AuthResult.AUTH_OK, auth(a.getAddress(), "a new password", "10.1.0.5").getResult());
 
         // Passwords are stored as Argon2id hashes, never in clear.
         try (Connection c = DriverManager.getConnection(StoreInfraResource.jdbcUrl(), StoreInfraResource.dbUser(),
@@ -185,29 +186,127 @@ class AccountContractTest extends StoreContract {
         return registry.counter("mail.store.password.checks", "how", how).count();
     }
 
+    /**
+     * Hardening item 4: a user name's failures from one IP earn a delay that the store enforces before it checks
+     * another password for that name from that IP (an earlier attempt is refused unchecked, right password or not);
+     * the same name from another IP is untouched; unknown users count against the IP.
+     */
     @Test
-    void failedLoginsAreCountedPerIpAndUserWithGrowingDelay() {
+    void failuresDelayTheNextCheckOfThatUserFromThatIpOnly() throws Exception {
         Account a = newAccount();
         String ip = "192.0.2." + (System.nanoTime() % 200 + 1);
+        double full = checks("argon2id");
         AuthenticateResponse r1 = auth(a.getAddress(), "wrong-1", ip);
-        AuthenticateResponse r2 = auth(a.getAddress(), "wrong-2", ip);
-        AuthenticateResponse r3 = auth(a.getAddress(), "wrong-3", ip);
-        assertEquals(AuthResult.AUTH_INVALID_CREDENTIALS, r3.getResult());
+        assertEquals(AuthResult.AUTH_INVALID_CREDENTIALS, r1.getResult());
+        assertFalse(r1.getThrottled());
         assertEquals(1, r1.getFailuresForUser());
-        assertEquals(3, r3.getFailuresForUser());
-        assertEquals(3, r3.getFailuresForIp());
-        assertTrue(r2.getDelayMs() > r1.getDelayMs() && r3.getDelayMs() > r2.getDelayMs(),
-                r1.getDelayMs() + " " + r2.getDelayMs() + " " + r3.getDelayMs());
-        // Unknown users count against the IP too, and look the same as a wrong password.
+        assertEquals(500, r1.getDelayMs());
+        assertEquals(full + 1, checks("argon2id"));
+
+        AuthenticateResponse early = auth(a.getAddress(), PASSWORD, ip);
+        assertEquals(AuthResult.AUTH_INVALID_CREDENTIALS, early.getResult(), "too early: refused unchecked");
+        assertTrue(early.getThrottled());
+        assertTrue(early.getDelayMs() > 0 && early.getDelayMs() <= 500, "waits out the rest: " + early.getDelayMs());
+        assertEquals(full + 1, checks("argon2id"), "a refused attempt runs no Argon2id");
+
+        AuthenticateResponse elsewhere = auth(a.getAddress(), PASSWORD, "198.51.100.7");
+        assertEquals(AuthResult.AUTH_OK, elsewhere.getResult(), "the same user from another IP is not held back");
+
+        Thread.sleep(600);
+        AuthenticateResponse r2 = auth(a.getAddress(), "wrong-2", ip);
+        assertFalse(r2.getThrottled(), "checked once the delay has passed");
+        assertEquals(2, r2.getFailuresForUser());
+        assertEquals(1000, r2.getDelayMs(), "the delay doubles");
+        assertEquals(2, r2.getFailuresForIp());
+
         AuthenticateResponse unknown = auth("nobody@nowhere.example.test", "whatever-pw", ip);
         assertEquals(AuthResult.AUTH_INVALID_CREDENTIALS, unknown.getResult());
-        assertEquals(4, unknown.getFailuresForIp());
+        assertEquals(3, unknown.getFailuresForIp(), "unknown users count against the IP");
         assertFalse(unknown.hasAccount());
-        // Success resets the user's count, not the IP's.
+
+        Thread.sleep(1100);
         assertEquals(AuthResult.AUTH_OK, auth(a.getAddress(), PASSWORD, ip).getResult());
-        AuthenticateResponse after = auth(a.getAddress(), "wrong-4", ip);
-        assertEquals(1, after.getFailuresForUser());
-        assertEquals(5, after.getFailuresForIp());
+        AuthenticateResponse after = auth(a.getAddress(), "wrong-3", ip);
+        assertEquals(1, after.getFailuresForUser(), "a success clears the user's failures from that IP");
+        assertEquals(4, after.getFailuresForIp(), "but not the IP's");
+    }
+
+    /**
+     * Hardening item 4: 200 wrong passwords for one user over 50 parallel connections from one IP cost at most
+     * mail.auth.user-ip-refuse-after Argon2id runs, and the real user logs in from another IP at once.
+     */
+    @Test
+    void aParallelBruteForceCostsABoundedNumberOfArgon2RunsAndLocksNobodyOut() throws Exception {
+        Account a = newAccount();
+        String ip = "203.0.113." + (System.nanoTime() % 200 + 1);
+        double full = checks("argon2id");
+        int[] outcomes = attack(50, 4, i -> a.getAddress(), ip);
+        double runs = checks("argon2id") - full;
+        System.out.printf("brute force, one user from one IP: 200 guesses, %.0f Argon2id runs, %d UNAVAILABLE%n", runs,
+                outcomes[2]);
+        assertEquals(0, outcomes[0], "no guess may succeed");
+        assertTrue(runs >= 1 && runs <= config.auth().userIpRefuseAfter(), "Argon2id runs for 200 guesses: " + runs);
+        long start = System.nanoTime();
+        AuthenticateResponse owner = auth(a.getAddress(), PASSWORD, "198.51.100.9");
+        assertEquals(AuthResult.AUTH_OK, owner.getResult());
+        assertEquals(0, owner.getDelayMs());
+        assertTrue(System.nanoTime() - start < 5_000_000_000L);
+    }
+
+    /**
+     * Hardening items 3 and 4: guessing a different user name each time from one IP costs at most ip-refuse-after
+     * Argon2id runs plus what the check pool holds at once (its threads and queue); beyond the pool, attempts are
+     * refused at once with UNAVAILABLE instead of queueing.
+     */
+    @Test
+    void sprayingUserNamesFromOneIpIsBoundedByTheIpThresholdAndThePool() throws Exception {
+        String ip = "203.0.113." + (System.nanoTime() % 50 + 201 - 50);
+        double full = checks("argon2id");
+        double busy = checks("refused-busy");
+        int[] outcomes = attack(50, 4, i -> "spray" + i + "@nowhere.example.test", ip);
+        double runs = checks("argon2id") - full;
+        int threads = config.auth().hashThreads() > 0 ? config.auth().hashThreads()
+                : Runtime.getRuntime().availableProcessors();
+        long bound = config.auth().ipRefuseAfter() + threads + config.auth().hashQueue();
+        System.out.printf("spray, 200 user names from one IP: %.0f Argon2id runs (bound %d), %d UNAVAILABLE%n", runs,
+                bound, outcomes[2]);
+        assertEquals(0, outcomes[0]);
+        assertTrue(runs <= bound, "Argon2id runs for 200 user names from one IP: " + runs + " (bound " + bound + ")");
+        assertTrue(outcomes[2] > 0 && checks("refused-busy") - busy == outcomes[2],
+                "50 parallel first attempts overflow a pool of " + threads + " threads and a queue of "
+                        + config.auth().hashQueue() + ": " + outcomes[2] + " answered UNAVAILABLE");
+    }
+
+    @Inject
+    dev.mailplatform.store.config.StoreConfig config;
+
+    /** {successes, refusals (wrong or throttled), UNAVAILABLE} of threads x rounds parallel wrong logins. */
+    private int[] attack(int threads, int rounds, java.util.function.IntFunction<String> user, String ip)
+            throws Exception {
+        java.util.concurrent.atomic.AtomicIntegerArray counts = new java.util.concurrent.atomic.AtomicIntegerArray(3);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        for (int t = 0; t < threads; t++) {
+            done.add(pool.submit(() -> {
+                for (int r = 0; r < rounds; r++) {
+                    try {
+                        AuthenticateResponse resp = auth(user.apply(n.getAndIncrement()), "guess-" + r, ip);
+                        counts.incrementAndGet(resp.getResult() == AuthResult.AUTH_OK ? 0 : 1);
+                    } catch (io.grpc.StatusRuntimeException e) {
+                        assertEquals(Status.Code.UNAVAILABLE, e.getStatus().getCode(), e.toString());
+                        counts.incrementAndGet(2);
+                    }
+                }
+                return null;
+            }));
+        }
+        for (java.util.concurrent.Future<?> f : done) {
+            f.get(120, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(threads * rounds, counts.get(0) + counts.get(1) + counts.get(2));
+        return new int[] {counts.get(0), counts.get(1), counts.get(2)};
     }
 
     @Test
