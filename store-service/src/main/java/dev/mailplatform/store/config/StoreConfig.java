@@ -61,6 +61,25 @@ public interface StoreConfig {
         int searchBodyLimit();
 
         /**
+         * Header bytes per message (all its parts' headers together) that are parsed into fields for ENVELOPE,
+         * BODYSTRUCTURE, SEARCH and HEADER.FIELDS; fields past it stay in the stored message only.
+         */
+        @WithDefault("262144")
+        int indexHeaderBytes();
+
+        /** Header fields per message that are indexed, as {@link #indexHeaderBytes()}. */
+        @WithDefault("2000")
+        int indexHeaderFields();
+
+        /** MIME parts per message that get their own BODYSTRUCTURE entry; the rest is opaque. */
+        @WithDefault("2000")
+        int indexMaxParts();
+
+        /** MIME nesting (multiparts, attached messages) indexed; deeper parts are opaque. */
+        @WithDefault("40")
+        int indexMaxDepth();
+
+        /**
          * How long the change-event sender gathers events after the first one before it sends them as one batch,
          * in one transaction, with events of one kind for one mailbox merged into the latest. Watchers hear of a
          * change this much later; 0 sends each event as soon as the sender is free.

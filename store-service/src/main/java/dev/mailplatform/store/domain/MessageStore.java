@@ -69,7 +69,9 @@ public class MessageStore {
         this.blobs = blobs;
         this.changes = changes;
         this.config = config;
-        this.indexer = new MimeIndexer(config.store().searchBodyLimit());
+        this.indexer = new MimeIndexer(new MimeIndexer.Limits(config.store().searchBodyLimit(),
+                config.store().indexHeaderBytes(), config.store().indexHeaderFields(), config.store().indexMaxParts(),
+                config.store().indexMaxDepth()));
         this.committers = new AppendCommitter[config.store().appendLanes()];
         if (committers.length < 1) {
             throw new IllegalArgumentException("mail.store.append-lanes must be at least 1");
@@ -280,8 +282,10 @@ public class MessageStore {
                     req.getSection().getKind() == SectionKind.SECTION_HEADER_FIELDS_NOT);
         }
         long sectionSize = inline != null ? inline.length : range.end() - range.start();
-        long offset = Math.min(req.getOffset(), sectionSize);
-        long length = req.getLength() == 0 ? sectionSize - offset : Math.min(req.getLength(), sectionSize - offset);
+        // uint64 on the wire: above 2^63 a Java long is negative, and must still mean "past the end".
+        long offset = Long.compareUnsigned(req.getOffset(), sectionSize) > 0 ? sectionSize : req.getOffset();
+        long rest = sectionSize - offset;
+        long length = req.getLength() == 0 || Long.compareUnsigned(req.getLength(), rest) > 0 ? rest : req.getLength();
         if (inline != null) {
             inline = Arrays.copyOfRange(inline, (int) offset, (int) (offset + length));
             return new ContentPlan(m.hash(), m.blobSize(), 0, length, sectionSize, inline, newState);

@@ -55,18 +55,38 @@ import org.apache.james.mime4j.field.address.LenientAddressParser;
  */
 public final class MimeIndexer {
 
-    private static final int MAX_DEPTH = 40;
-    private static final int MAX_PARTS = 2000;
     private static final int PREVIEW_CHARS = 200;
-    // Compiled once: String.replaceAll compiles its pattern on every call, for every text part of every message.
-    private static final Pattern SCRIPT = Pattern.compile("(?s)<(script|style)[^>]*>.*?</\\1>");
-    private static final Pattern TAG = Pattern.compile("<[^>]*>");
     private static final Pattern WHITESPACE = Pattern.compile("\\s+");
 
+    /**
+     * What one message may cost the index, whatever it holds; the message itself is stored whole and served as it
+     * is. Header fields past the byte or field budget (counted over all the message's headers) are not indexed: not
+     * searchable, not in ENVELOPE or BODYSTRUCTURE, not seen by HEADER.FIELDS. Parts past {@code maxParts} and
+     * nesting past {@code maxDepth} are opaque.
+     */
+    public record Limits(int searchBodyChars, int headerBytes, int headerFields, int maxParts, int maxDepth) {
+
+        public Limits {
+            if (searchBodyChars < 0 || headerBytes < 1 || headerFields < 1 || maxParts < 1 || maxDepth < 1) {
+                throw new IllegalArgumentException("MIME index limits must be positive: " + this);
+            }
+        }
+
+        public static Limits of(int searchBodyChars) {
+            return new Limits(searchBodyChars, 262_144, 2_000, 2_000, 40);
+        }
+    }
+
+    private final Limits limits;
     private final int searchBodyLimit;
 
     public MimeIndexer(int searchBodyLimit) {
-        this.searchBodyLimit = searchBodyLimit;
+        this(Limits.of(searchBodyLimit));
+    }
+
+    public MimeIndexer(Limits limits) {
+        this.limits = limits;
+        this.searchBodyLimit = limits.searchBodyChars();
     }
 
     /** Indexes the message in buf[0, limit). buf may be a memory-mapped file; it is only read. */
@@ -76,7 +96,17 @@ public final class MimeIndexer {
         Header header = walk.header(0, end);
         BodyPart structure = walk.part(0, end, header, false, 0);
         Envelope envelope = envelope(header.fields);
-        byte[] headerRaw = new byte[header.bodyStart];
+        // HEADER.FIELDS is answered from these bytes: the fields that were indexed, never more than the budget.
+        int rawEnd = header.bodyStart;
+        if (rawEnd > limits.headerBytes()) {
+            rawEnd = 0;
+            for (HeaderField f : header.fields) {
+                if (f.end() <= limits.headerBytes()) {
+                    rawEnd = f.end();
+                }
+            }
+        }
+        byte[] headerRaw = new byte[rawEnd];
         walk.buf.get(0, headerRaw);
         StringBuilder searchHeader = new StringBuilder();
         for (HeaderField f : header.fields) {
@@ -103,6 +133,9 @@ public final class MimeIndexer {
         final StringBuilder text = new StringBuilder();
         String preview;
         int parts;
+        /** What is left of the message's header budget: fields and their bytes, over all its headers. */
+        long headerBytesLeft = limits.headerBytes();
+        int fieldsLeft = limits.headerFields();
 
         Walk(ByteBuffer buf) {
             this.buf = buf;
@@ -140,6 +173,11 @@ public final class MimeIndexer {
         }
 
         private void addField(List<HeaderField> fields, int start, int end) {
+            if (fieldsLeft <= 0 || end - start > headerBytesLeft) {
+                return; // over the budget: the field stays raw bytes only
+            }
+            fieldsLeft--;
+            headerBytesLeft -= end - start;
             int colon = -1;
             for (int i = start; i < end; i++) {
                 byte b = buf.get(i);
@@ -191,7 +229,7 @@ public final class MimeIndexer {
             }
             disposition(header.fields, b);
 
-            if (type.equals("multipart") && depth < MAX_DEPTH && parts < MAX_PARTS) {
+            if (type.equals("multipart") && depth < limits.maxDepth() && parts < limits.maxParts()) {
                 String boundary = params.get("boundary");
                 if (boundary != null && !boundary.isEmpty()) {
                     List<int[]> ranges = splitMultipart(bodyStart, end, boundary.getBytes(StandardCharsets.ISO_8859_1));
@@ -200,7 +238,7 @@ public final class MimeIndexer {
                         params.forEach((k, v) -> b.addParams(param(k, v)));
                         boolean digest = subtype.equals("digest");
                         for (int[] r : ranges) {
-                            if (parts >= MAX_PARTS) {
+                            if (parts >= limits.maxParts()) {
                                 break;
                             }
                             Header h = header(r[0], r[1]);
@@ -216,7 +254,7 @@ public final class MimeIndexer {
             }
             b.setType(type).setSubtype(subtype);
             params.forEach((k, v) -> b.addParams(param(k, v)));
-            if (type.equals("message") && subtype.equals("rfc822") && depth < MAX_DEPTH
+            if (type.equals("message") && subtype.equals("rfc822") && depth < limits.maxDepth()
                     && isIdentityEncoding(b.getEncoding())) {
                 Header inner = header(bodyStart, end);
                 b.setMessageEnvelope(envelope(inner.fields));
@@ -250,6 +288,9 @@ public final class MimeIndexer {
                             }
                         }
                         ranges.add(new int[] {partStart, Math.max(partStart, partEnd)});
+                        if (parts + ranges.size() >= limits.maxParts()) {
+                            return ranges; // no more parts will be indexed: the rest is not split
+                        }
                     }
                     if (close) {
                         return ranges;
@@ -291,7 +332,7 @@ public final class MimeIndexer {
             }
             String decoded = decodeBody(start, end, encoding, charset, Math.max(room, PREVIEW_CHARS * 8));
             if (subtype.equals("html")) {
-                decoded = TAG.matcher(SCRIPT.matcher(decoded).replaceAll(" ")).replaceAll(" ").replace("&nbsp;", " ");
+                decoded = HtmlText.text(decoded);
             }
             if (room > 0) {
                 text.append(decoded, 0, Math.min(decoded.length(), room)).append('\n');
@@ -305,7 +346,9 @@ public final class MimeIndexer {
         }
 
         private String decodeBody(int start, int end, String encoding, String charsetName, int maxChars) {
-            byte[] raw = new byte[end - start];
+            // Enough bytes for maxChars in any encoding and charset (base64 4/3, quoted-printable 3, UTF-32 4),
+            // not the whole part: a 50 MB text part must not be copied to index its first 256K characters.
+            byte[] raw = new byte[(int) Math.min(end - start, maxChars * 16L)];
             buf.get(start, raw);
             InputStream in = new ByteArrayInputStream(raw);
             String enc = encoding.toLowerCase(Locale.ROOT);

@@ -3,6 +3,7 @@ package dev.mailplatform.store.contract;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailplatform.store.v1.Account;
@@ -123,6 +124,34 @@ class MessageContractTest extends StoreContract {
                 .setMailbox(ref(a, "Missing")).setUids(all()).setFlags(true).build())));
     }
 
+    /**
+     * Hardening item 2: a header bomb and a body of unclosed HTML tags, at the largest size APPEND takes, are stored
+     * whole and quickly; only their index is bounded.
+     */
+    @Test
+    void headerBombsAndHostileHtmlAreStoredWholeAndQuickly() {
+        Account a = newAccount();
+        int size = 5_000_000; // under the test profile's max-message-size
+        StringBuilder bomb = new StringBuilder(size + 64).append("Subject: bomb\r\n");
+        while (bomb.length() < size) {
+            bomb.append("a:b\r\n");
+        }
+        bomb.append("\r\nbody\r\n");
+        StringBuilder html = new StringBuilder(size + 64).append("Content-Type: text/html\r\n\r\n");
+        while (html.length() < size) {
+            html.append("<<<<<<<<<<");
+        }
+        for (StringBuilder m : List.of(bomb, html)) {
+            byte[] bytes = m.toString().getBytes(StandardCharsets.US_ASCII);
+            long start = System.nanoTime();
+            int uid = assertTimeoutPreemptively(java.time.Duration.ofSeconds(30),
+                    () -> append(a, "INBOX", bytes).getUid());
+            System.out.printf("APPEND of a %d-byte hostile message: %d ms%n", bytes.length,
+                    (System.nanoTime() - start) / 1_000_000);
+            assertArrayEquals(bytes, fetchAll(a, "INBOX", uid));
+        }
+    }
+
     @Test
     void fetchContentSectionsAndPartials() {
         Account a = newAccount();
@@ -139,6 +168,9 @@ class MessageContractTest extends StoreContract {
         assertEquals("part", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), 6, 4)));
         assertEquals("", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), 100, 4)),
                 "a partial past the end is empty");
+        // uint64 offsets and lengths above 2^63 (negative as Java longs) are past the end, or the whole rest.
+        assertEquals("", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), Long.MIN_VALUE + 5, 4)));
+        assertEquals("part one", str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 1), 6, -1L)));
         assertEquals(Arrays.copyOfRange(msg, 10, msg.length).length,
                 fetch(a, "INBOX", uid, part(SectionKind.SECTION_FULL), 10, 0).length);
         String att = str(fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 2), 0, 0));
