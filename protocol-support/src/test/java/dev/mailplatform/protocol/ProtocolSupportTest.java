@@ -122,4 +122,25 @@ class ProtocolSupportTest {
                 () -> TlsSettings.of(Optional.of(cert), Optional.of(key), Optional.of(p12), Optional.empty()));
         assertThrows(IllegalArgumentException.class, () -> TlsSettings.pkcs12(dir.resolve("missing.p12"), "x"));
     }
+
+    /** Hardening item 15: the instance's connection cap holds at its edge, before the per-IP one, and frees. */
+    @Test
+    void theInstanceCapHoldsAtItsEdgeAcrossIps() {
+        ConnectionLimits limits = new ConnectionLimits(3, 2, 0);
+        ConnectionLimits.Permit a1 = limits.admit("10.0.0.1").permit();
+        ConnectionLimits.Permit a2 = limits.admit("10.0.0.1").permit();
+        assertEquals(ConnectionLimits.Refusal.IP, limits.admit("10.0.0.1").refusal());
+        ConnectionLimits.Permit b1 = limits.admit("10.0.0.2").permit();
+        assertNotNull(b1);
+        ConnectionLimits.Admission full = limits.admit("10.0.0.3");
+        assertEquals(ConnectionLimits.Refusal.INSTANCE, full.refusal());
+        assertNull(full.permit());
+        a1.close();
+        a1.close(); // once only
+        assertNotNull(limits.admit("10.0.0.3").permit());
+        assertEquals(ConnectionLimits.Refusal.INSTANCE, limits.admit("10.0.0.4").refusal());
+        assertEquals(1, limits.connectionsFrom("10.0.0.1"));
+        a2.close();
+        b1.close();
+    }
 }

@@ -47,6 +47,10 @@ public interface ImapConfig {
     @WithDefault("32")
     int maxNesting();
 
+    /** Open connections on this instance, from all clients together; 0 means no limit. Over it: BYE [UNAVAILABLE]. */
+    @WithDefault("10000")
+    int maxConnections();
+
     /** Open connections per client IP on this instance; 0 means no limit. */
     @WithDefault("50")
     int maxConnectionsPerIp();

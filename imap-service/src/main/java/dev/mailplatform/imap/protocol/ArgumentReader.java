@@ -157,11 +157,10 @@ public final class ArgumentReader {
 
     public long number() {
         String digits = run(c -> c >= '0' && c <= '9', "number");
-        if (digits.length() > 19) {
+        if (digits.length() > 19 || digits.length() == 19 && digits.compareTo("9223372036854775807") > 0) {
             throw new BadSyntaxException("number too large");
         }
-        long v = Long.parseLong(digits);
-        return v;
+        return Long.parseLong(digits);
     }
 
     /** RFC 3501 number: 32-bit unsigned. */

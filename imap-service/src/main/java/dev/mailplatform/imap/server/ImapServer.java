@@ -87,11 +87,13 @@ public class ImapServer {
 
     private void accept(NetSocket socket, boolean implicitTls) {
         String ip = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
-        ConnectionLimits.Permit permit = sessions.limits().tryConnect(ip);
+        ConnectionLimits.Admission admission = sessions.limits().admit(ip);
+        ConnectionLimits.Permit permit = admission.permit();
         if (permit == null) {
-            sessions.metrics().connectionRefused("per-ip-limit");
-            socket.write(Buffer.buffer(new ResponseWriter().statusResponse("*", "BYE", "LIMIT",
-                    "Too many connections from your address").toBytes()));
+            boolean full = admission.refusal() == ConnectionLimits.Refusal.INSTANCE;
+            sessions.metrics().connectionRefused(full ? "instance-limit" : "per-ip-limit");
+            socket.write(Buffer.buffer(new ResponseWriter().statusResponse("*", "BYE", full ? "UNAVAILABLE" : "LIMIT",
+                    full ? "Server busy, try again later" : "Too many connections from your address").toBytes()));
             socket.close();
             return;
         }

@@ -40,7 +40,8 @@ public class SessionContext {
 
     /** Called by the server before it accepts connections. */
     public void init(NetServerOptions startTlsOptions) {
-        this.limits = new ConnectionLimits(config.maxConnectionsPerIp(), config.maxConnectionsPerAccount());
+        this.limits = new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(),
+                config.maxConnectionsPerAccount());
         this.plaintextPolicy = new PlaintextAuthPolicy(config.allowPlaintextWithoutTls(), config.plaintextOnLoopback());
         this.startTlsOptions = startTlsOptions;
     }

@@ -66,6 +66,14 @@ class ImapParserCommandsTest {
         assertEquals(new ParseEvent.Bad("a", "unexpected text at end of command"), bad("a NOOP extra"));
     }
 
+    /** Hardening item 15: a partial's number of 19 digits above 2^63-1 is BAD, not a NumberFormatException. */
+    @Test
+    void partialNumbersBeyondALongAreBad() {
+        assertEquals("number too large", bad("a FETCH 1 BODY[]<9999999999999999999.10>").reason());
+        assertEquals("number too large", bad("a FETCH 1 BODY[]<1.9223372036854775808>").reason());
+        assertEquals("FETCH", command("a FETCH 1 BODY[]<9223372036854775807.1>").name());
+    }
+
     @Test
     void expungeAndUidExpunge() {
         assertEquals(new ExpungeCommand("a", null), command("a EXPUNGE"));

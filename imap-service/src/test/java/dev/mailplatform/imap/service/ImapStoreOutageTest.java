@@ -39,4 +39,14 @@ class ImapStoreOutageTest extends ImapTestBase {
             assertTrue(c.command("LOGOUT").get(0).startsWith("* BYE"));
         }
     }
+
+    /** Hardening item 15: readiness asks the store; an instance that cannot reach it takes no clients. */
+    @Test
+    void notReadyWhileTheStoreIsUnreachable() throws Exception {
+        java.net.http.HttpResponse<String> ready = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:18091/q/health/ready"))
+                        .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals(503, ready.statusCode(), ready.body());
+        assertTrue(ready.body().contains("\"store\""), ready.body());
+    }
 }

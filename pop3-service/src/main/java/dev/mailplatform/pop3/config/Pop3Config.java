@@ -39,6 +39,10 @@ public interface Pop3Config {
     @WithDefault("10m")
     Duration idleTimeout();
 
+    /** Open connections on this instance, from all clients together; 0 means no limit. */
+    @WithDefault("10000")
+    int maxConnections();
+
     /** Open connections from one client IP on this instance; 0 means no limit. */
     @WithDefault("20")
     int maxConnectionsPerIp();
@@ -66,8 +70,12 @@ public interface Pop3Config {
     @WithDefault("60")
     int leaseSeconds();
 
-    /** The EXPIRE value advertised before login (RFC 2449 §6.7); after login the account's own policy is shown. */
-    @WithDefault("0")
+    /**
+     * The EXPIRE value advertised before login (RFC 2449 §6.7), with "USER": the most restrictive retention of any
+     * account here (the platform's default is NEVER; set the smallest domain retention in days when there is one).
+     * After login the account's own policy is shown.
+     */
+    @WithDefault("NEVER")
     String expireBeforeLogin();
 
     /** The LOGIN-DELAY value advertised before login; after login the account's own delay is shown. */

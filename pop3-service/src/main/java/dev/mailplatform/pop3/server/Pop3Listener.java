@@ -59,10 +59,12 @@ final class Pop3Listener extends AbstractVerticle {
     private void accept(NetSocket socket) {
         Context context = vertx.getOrCreateContext();
         VertxPop3Connection conn = new VertxPop3Connection(vertx, context, socket, tls.isPresent());
-        ConnectionLimits.Permit permit = services.limits().tryConnect(conn.remoteIp());
+        ConnectionLimits.Admission admission = services.limits().admit(conn.remoteIp());
+        ConnectionLimits.Permit permit = admission.permit();
         if (permit == null) {
             socket.write(io.vertx.core.buffer.Buffer.buffer(Reply.err(Reply.Code.SYS_TEMP,
-                    "too many connections from your address, try again later")));
+                    admission.refusal() == ConnectionLimits.Refusal.INSTANCE ? "server busy, try again later"
+                            : "too many connections from your address, try again later")));
             socket.end();
             return;
         }

@@ -44,7 +44,7 @@ public class Pop3Server {
         Optional<TlsSettings> tls = tlsConfig.settings();
         String instance = "pop3-" + UUID.randomUUID().toString().substring(0, 8);
         SessionServices services = new SessionServices(config, store, metrics,
-                new ConnectionLimits(config.maxConnectionsPerIp(), 0),
+                new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), 0),
                 new PlaintextAuthPolicy(config.allowPlaintextWithoutTls()), instance);
         int instances = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         deployment = vertx.deployVerticle(() -> new Pop3Listener(services, tls),

@@ -97,7 +97,7 @@ class Pop3ServiceTest {
             assertTrue(c.command("CAPA").startsWith("+OK"));
             List<String> caps = c.lines();
             assertEquals(List.of("TOP", "UIDL", "PIPELINING", "RESP-CODES", "AUTH-RESP-CODE", "USER", "SASL PLAIN",
-                    "STLS", "UTF8", "EXPIRE 0 USER", "LOGIN-DELAY 0 USER", "IMPLEMENTATION mail-platform-pop3"), caps);
+                    "STLS", "UTF8", "EXPIRE NEVER USER", "LOGIN-DELAY 0 USER", "IMPLEMENTATION mail-platform-pop3"), caps);
         }
         try (Pop3Client c = Pop3Client.connectTls(HOST, TLS_PORT)) {
             c.command("CAPA");

@@ -94,6 +94,15 @@ public class BlobStore {
         return key.substring(key.lastIndexOf('/') + 1);
     }
 
+    /** Whether S3 answers for the bucket now: for readiness, never cached (ensureBucket is, for the write path). */
+    public boolean bucketReachable() {
+        try {
+            return call(() -> client.bucketExists(BucketExistsArgs.builder().bucket(bucket).build()));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
     public void ensureBucket() {
         if (bucketReady) {
             return;

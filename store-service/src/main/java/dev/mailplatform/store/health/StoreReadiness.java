@@ -35,8 +35,8 @@ public class StoreReadiness implements HealthCheck {
             dbUp = false;
         }
         try {
-            blobs.ensureBucket();
-            s3Up = true;
+            blobs.ensureBucket(); // a first start makes the bucket
+            s3Up = blobs.bucketReachable(); // asked every time: ensureBucket remembers its answer
         } catch (RuntimeException e) {
             s3Up = false;
         }

@@ -30,9 +30,14 @@ public class RetentionJob {
     void scheduled() {
         try {
             run();
-            accounts.purgeFailures();
         } catch (RuntimeException e) {
             LOG.warnf("retention run failed, will retry: %s", e.getMessage());
+        }
+        // On its own: a failed retention run must not leave expired login failures in place for ever.
+        try {
+            accounts.purgeFailures();
+        } catch (RuntimeException e) {
+            LOG.warnf("purging expired login failures failed, will retry: %s", e.getMessage());
         }
     }
 

@@ -3,6 +3,7 @@ package dev.mailplatform.store.startup;
 import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.domain.AccountStore;
 import dev.mailplatform.store.error.StoreException;
+import io.quarkus.runtime.Quarkus;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,12 +24,29 @@ public class SeedAccounts {
         if (config.seedAccounts().isEmpty() || config.seedAccounts().get().isBlank()) {
             return;
         }
+        try {
+            seed(config, accounts);
+        } catch (BadSeed e) {
+            // One line that names the file, the line and the rule, not a stack trace; then the store stops.
+            LOG.error(e.getMessage());
+            Quarkus.asyncExit(1);
+        }
+    }
+
+    /** A seed line that cannot become an account; its message says where and why. */
+    static final class BadSeed extends RuntimeException {
+        BadSeed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    private void seed(StoreConfig config, AccountStore accounts) {
         Path file = Path.of(config.seedAccounts().get());
         List<String> lines;
         try {
             lines = Files.readAllLines(file, StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot read seed accounts file " + file + ": " + e.getMessage(), e);
+            throw new BadSeed("cannot read seed accounts file " + file + ": " + e.getMessage());
         }
         int created = 0;
         int lineNo = 0;
@@ -40,7 +58,7 @@ public class SeedAccounts {
             }
             int colon = line.indexOf(':');
             if (colon <= 0) {
-                throw new IllegalStateException(file + ":" + lineNo + ": expected address:password");
+                throw new BadSeed("seed accounts " + file + ":" + lineNo + ": expected address:password");
             }
             String address = line.substring(0, colon);
             String password = line.substring(colon + 1);
@@ -49,7 +67,7 @@ public class SeedAccounts {
                 created++;
             } catch (StoreException e) {
                 if (e.kind() != StoreException.Kind.ALREADY_EXISTS) {
-                    throw new IllegalStateException(file + ":" + lineNo + ": " + e.getMessage(), e);
+                    throw new BadSeed("seed accounts " + file + ":" + lineNo + ": " + e.getMessage());
                 }
             }
         }

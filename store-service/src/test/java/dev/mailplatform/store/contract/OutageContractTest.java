@@ -17,6 +17,8 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.subscription.Cancellable;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
+import jakarta.inject.Inject;
+import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,13 +49,20 @@ class OutageContractTest extends StoreContract {
         return mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build()).getMessages();
     }
 
+    @Inject
+    @org.eclipse.microprofile.health.Readiness
+    dev.mailplatform.store.health.StoreReadiness readiness;
+
     @Test
     void s3Outage() throws Exception {
         Account a = newAccount();
         byte[] before = TestMessages.simple("before s3 outage " + System.nanoTime(), "kept");
         int uid = append(a, "INBOX", before).getUid();
+        assertEquals(HealthCheckResponse.Status.UP, readiness.call().getStatus());
         StoreInfraResource.stopS3();
         try {
+            // Before any other call has failed: readiness asks S3 itself, it does not remember an old answer.
+            assertEquals(HealthCheckResponse.Status.DOWN, readiness.call().getStatus(), "ready with S3 down");
             assertStatus(Status.Code.UNAVAILABLE, () -> append(a, "INBOX",
                     TestMessages.simple("during s3 outage " + System.nanoTime(), "refused")));
             assertStatus(Status.Code.UNAVAILABLE, () -> fetchAll(a, "INBOX", uid));

@@ -95,7 +95,7 @@ class Pop3ContractTest extends StoreContract {
     }
 
     @Test
-    void loginChecksThePasswordThenTakesTheLeaseInOneCall() {
+    void loginChecksThePasswordThenTakesTheLeaseInOneCall() throws Exception {
         Account a = newAccount();
         append(a, "INBOX", TestMessages.simple("l1", "one"));
         append(a, "INBOX", TestMessages.simple("l2", "two"));
@@ -106,7 +106,9 @@ class Pop3ContractTest extends StoreContract {
         assertTrue(refused.get(0).getAuth().getFailuresForUser() >= 1);
         String held = open(a, 60).header().getLeaseId();
         pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(held).build());
-        // The right one: the account, then the snapshot OpenMaildrop would give, under a lease of its own.
+        // The right one, once the failure's delay has passed (a front end holds its answer that long): the account,
+        // then the snapshot OpenMaildrop would give, under a lease of its own.
+        Thread.sleep(refused.get(0).getAuth().getDelayMs());
         List<LoginResponse> ok = drain(pop3.login(login(a, PASSWORD)));
         assertEquals(AuthResult.AUTH_OK, ok.get(0).getAuth().getResult());
         assertEquals(a.getId(), ok.get(0).getAuth().getAccount().getId());

@@ -34,6 +34,25 @@ import org.junit.jupiter.api.Test;
  */
 class StoreServiceProcessIT {
 
+    /** Hardening item 15: a bad seed line stops the store with one line naming the file, line and rule. */
+    @Test
+    void aBadSeedLineStopsTheStoreWithOneLineNamingTheRule() throws Exception {
+        Path seed = Files.createDirectories(Path.of("target", "tmp")).resolve("bad-seed-" + System.nanoTime() + ".txt");
+        Files.writeString(seed, "fine@it.example.test:fine-password-1\nshort@it.example.test:pw\n",
+                StandardCharsets.UTF_8);
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> StoreServiceProcess.start(Map.of("MAIL_SEED_ACCOUNTS", seed.toAbsolutePath().toString())).close());
+        java.util.regex.Matcher file = java.util.regex.Pattern.compile("Last lines of (\\S+):").matcher(e.getMessage());
+        assertTrue(file.find(), e.getMessage());
+        List<String> errors = Files.readAllLines(Path.of(file.group(1))).stream()
+                .filter(l -> l.contains("ERROR [dev.mailplatform")).toList();
+        assertEquals(1, errors.size(), errors.toString());
+        assertTrue(errors.get(0).endsWith(seed.getFileName() + ":2: password must have at least 8 characters"),
+                errors.get(0));
+        assertTrue(Files.readAllLines(Path.of(file.group(1))).stream().noneMatch(l -> l.contains("at dev.mailplatform")),
+                "a stack trace through the store's code");
+    }
+
     @Test
     void startsThePackagedStoreWithSeedAccountsAndStopsIt() throws Exception {
         Path seed = Files.createDirectories(Path.of("target", "tmp")).resolve("seed-" + System.nanoTime() + ".txt");
