@@ -15,8 +15,19 @@ import org.jboss.logging.Logger;
 
 /**
  * Deletes blobs nobody references any more, and S3 objects that never got a row (an append that failed after its
- * upload). Only blobs unused for the grace period are touched, and each deletion holds the blob row's lock, so an
- * append of the same bytes running at that moment either waits and re-uploads, or keeps the blob alive.
+ * upload). Only blobs unused for the grace period are touched.
+ *
+ * <p>An unreferenced blob goes in two transactions, so that no interleaving with an append of the same bytes can
+ * delete an object a message references:
+ * <ol>
+ * <li>lock the row, look for references again in a statement of its own (the locking statement's snapshot predates
+ * its lock: an append that committed a reference in between was invisible to it), and turn the row into a tombstone
+ * (size -1), committed. From then on every append of these bytes uploads them again, after removing the tombstone;
+ * <li>lock the tombstone, delete the S3 object, delete the tombstone. An append that removes the tombstone first
+ * has made the bytes its own: the tombstone is gone and nothing is deleted. One that comes later waits on the lock,
+ * then uploads after the object is gone.
+ * </ol>
+ * A failure between the two leaves a tombstone: appends upload again, and the orphan sweep takes the object later.
  */
 @ApplicationScoped
 public class BlobCollector {
@@ -34,6 +45,9 @@ public class BlobCollector {
      * takes still reaches every part of a large bucket.
      */
     private String sweepAfter = randomKey();
+    /** Test pause points ("locked", "tombstoned", "object-locked"); a no-op in production. */
+    private volatile java.util.function.BiConsumer<String, String> pauses = (point, hash) -> {
+    };
 
     public BlobCollector(Db db, BlobStore blobs, StoreConfig config, MeterRegistry registry) {
         this.db = db;
@@ -65,7 +79,8 @@ public class BlobCollector {
                     rs -> rs.getString(1), graceSeconds, BATCH));
             int n = 0;
             for (String hash : candidates) {
-                if (QuarkusTransaction.requiringNew().call(() -> deleteUnreferenced(hash, graceSeconds))) {
+                if (QuarkusTransaction.requiringNew().call(() -> tombstoneUnreferenced(hash, graceSeconds))
+                        && QuarkusTransaction.requiringNew().call(() -> deleteTombstoned(hash))) {
                     n++;
                 }
             }
@@ -82,16 +97,44 @@ public class BlobCollector {
         return total;
     }
 
-    private boolean deleteUnreferenced(String hash, double graceSeconds) {
-        boolean locked = db.one("SELECT hash FROM blob b WHERE hash = ? AND size >= 0 AND last_used <= now() - make_interval(secs => ?) "
-                + "AND NOT EXISTS (SELECT 1 FROM message m WHERE m.blob_hash = b.hash) FOR UPDATE SKIP LOCKED",
+    /** Step 1: the blob, if still unreferenced under its lock, becomes a tombstone. */
+    private boolean tombstoneUnreferenced(String hash, double graceSeconds) {
+        boolean locked = db.one("SELECT hash FROM blob WHERE hash = ? AND size >= 0 "
+                + "AND last_used <= now() - make_interval(secs => ?) FOR UPDATE SKIP LOCKED",
                 rs -> 1, hash, graceSeconds).isPresent();
         if (!locked) {
             return false;
         }
-        blobs.delete(hash);
-        db.update("DELETE FROM blob WHERE hash = ?", hash);
+        pauses.accept("locked", hash);
+        // A new statement sees every reference committed before the lock; none can commit while we hold it (an
+        // append's insert locks the row FOR KEY SHARE, through its foreign key and its own CTE).
+        boolean referenced = db.one("SELECT EXISTS (SELECT 1 FROM message WHERE blob_hash = ?)",
+                rs -> rs.getBoolean(1), hash).orElse(true);
+        if (referenced) {
+            return false;
+        }
+        db.update("UPDATE blob SET size = -1, created_at = now() WHERE hash = ?", hash);
         return true;
+    }
+
+    /** Step 2: under the tombstone's lock, the object goes, then the tombstone. */
+    private boolean deleteTombstoned(String hash) {
+        pauses.accept("tombstoned", hash);
+        boolean held = db.one("SELECT hash FROM blob WHERE hash = ? AND size < 0 FOR UPDATE", rs -> 1, hash)
+                .isPresent();
+        if (!held) {
+            return false; // an append removed the tombstone and uploaded: the bytes are its own now
+        }
+        pauses.accept("object-locked", hash);
+        blobs.delete(hash);
+        db.update("DELETE FROM blob WHERE hash = ? AND size < 0", hash);
+        return true;
+    }
+
+    /** For tests: called with each pause point's name and the blob's hash, on the collector's thread. */
+    public void pauseAt(java.util.function.BiConsumer<String, String> hook) {
+        pauses = hook == null ? (point, hash) -> {
+        } : hook;
     }
 
     private static String randomKey() {

@@ -256,4 +256,112 @@ class BlobContractTest extends StoreContract {
         assertTrue(objectExists(sha256(keep)), "a referenced blob stays");
         assertArrayEquals(keep, fetchAll(a, "INBOX", keepUid));
     }
+
+    /** An unreferenced blob of these bytes, old enough for any grace. */
+    private String unreferencedBlob(Account a, byte[] msg) throws Exception {
+        append(a, "INBOX", msg);
+        messages.storeFlags(dev.mailplatform.store.v1.StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                .setUids(uids(1, 1)).setFlags(dev.mailplatform.store.v1.Flags.newBuilder().setSystem(8)).build());
+        messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        String hash = sha256(msg);
+        assertEquals(0, count("SELECT count(*) FROM message WHERE blob_hash = '" + hash + "'"));
+        return hash;
+    }
+
+    /** Runs the collector until it stops at the pause point for this hash; returns it and the gate that frees it. */
+    private java.util.concurrent.CompletableFuture<Integer> collectUntil(String point, String hash,
+            java.util.concurrent.CountDownLatch reached, java.util.concurrent.CountDownLatch gate) {
+        collector.pauseAt((p, h) -> {
+            if (p.equals(point) && h.equals(hash)) {
+                reached.countDown();
+                try {
+                    gate.await(30, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        });
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> collector.collect(Duration.ofMillis(1)));
+    }
+
+    /**
+     * Hardening item 8, interleaving 1: an append of the same bytes lands between the collector's tombstone and its
+     * deletion of the object. The append takes the tombstone away and uploads; the collector then deletes nothing.
+     */
+    @Test
+    void anAppendBetweenTheTombstoneAndTheObjectsDeletionKeepsItsBytes() throws Exception {
+        Account a = newAccount();
+        byte[] msg = TestMessages.simple("gc race 1 " + System.nanoTime(), "between tombstone and delete");
+        String hash = unreferencedBlob(a, msg);
+        var reached = new java.util.concurrent.CountDownLatch(1);
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        try {
+            var collecting = collectUntil("tombstoned", hash, reached, gate);
+            assertTrue(reached.await(30, java.util.concurrent.TimeUnit.SECONDS), "the collector tombstoned the blob");
+            assertEquals(1, count("SELECT count(*) FROM blob WHERE hash = '" + hash + "' AND size < 0"));
+            int uid = append(a, "INBOX", msg).getUid();
+            gate.countDown();
+            collecting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            assertTrue(objectExists(hash), "the collector deleted the object an append had just stored");
+            assertArrayEquals(msg, fetchAll(a, "INBOX", uid));
+        } finally {
+            gate.countDown();
+            collector.pauseAt(null);
+        }
+    }
+
+    /**
+     * Hardening item 8, interleaving 2: an append of the same bytes arrives while the collector holds the tombstone's
+     * lock, about to delete the object. It waits, and uploads after the object is gone.
+     */
+    @Test
+    void anAppendWhileTheCollectorDeletesTheObjectWaitsAndUploadsAgain() throws Exception {
+        Account a = newAccount();
+        byte[] msg = TestMessages.simple("gc race 2 " + System.nanoTime(), "while the object goes");
+        String hash = unreferencedBlob(a, msg);
+        var reached = new java.util.concurrent.CountDownLatch(1);
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        try {
+            var collecting = collectUntil("object-locked", hash, reached, gate);
+            assertTrue(reached.await(30, java.util.concurrent.TimeUnit.SECONDS), "the collector locked the tombstone");
+            var appending = java.util.concurrent.CompletableFuture.supplyAsync(() -> append(a, "INBOX", msg));
+            awaitLockWait(appending, "the append behind the collector's tombstone lock");
+            gate.countDown();
+            collecting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            int uid = appending.get(30, java.util.concurrent.TimeUnit.SECONDS).getUid();
+            assertTrue(objectExists(hash), "the append uploaded after the collector deleted the object");
+            assertArrayEquals(msg, fetchAll(a, "INBOX", uid));
+        } finally {
+            gate.countDown();
+            collector.pauseAt(null);
+        }
+    }
+
+    /**
+     * Hardening item 8, interleaving 3: an append references the blob while the collector holds its row lock (before
+     * it looked for references again). The append waits for the lock; the collector, finding no reference yet,
+     * tombstones the blob and deletes it; the append then sees its row gone and uploads again.
+     */
+    @Test
+    void anAppendBehindTheCollectorsRowLockStillEndsWithItsBytes() throws Exception {
+        Account a = newAccount();
+        byte[] msg = TestMessages.simple("gc race 3 " + System.nanoTime(), "behind the row lock");
+        String hash = unreferencedBlob(a, msg);
+        var reached = new java.util.concurrent.CountDownLatch(1);
+        var gate = new java.util.concurrent.CountDownLatch(1);
+        try {
+            var collecting = collectUntil("locked", hash, reached, gate);
+            assertTrue(reached.await(30, java.util.concurrent.TimeUnit.SECONDS), "the collector locked the blob");
+            var appending = java.util.concurrent.CompletableFuture.supplyAsync(() -> append(a, "INBOX", msg));
+            awaitLockWait(appending, "the append behind the collector's row lock");
+            gate.countDown();
+            collecting.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            int uid = appending.get(30, java.util.concurrent.TimeUnit.SECONDS).getUid();
+            assertTrue(objectExists(hash));
+            assertArrayEquals(msg, fetchAll(a, "INBOX", uid));
+        } finally {
+            gate.countDown();
+            collector.pauseAt(null);
+        }
+    }
 }
