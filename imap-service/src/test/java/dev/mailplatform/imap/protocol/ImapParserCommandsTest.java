@@ -71,7 +71,7 @@ class ImapParserCommandsTest {
     void partialNumbersBeyondALongAreBad() {
         assertEquals("number too large", bad("a FETCH 1 BODY[]<9999999999999999999.10>").reason());
         assertEquals("number too large", bad("a FETCH 1 BODY[]<1.9223372036854775808>").reason());
-        assertEquals("FETCH", command("a FETCH 1 BODY[]<9223372036854775807.1>").name());
+        assertEquals("FETCH", command("a FETCH 1 BODY[]<4294967295.1>").name());
     }
 
     @Test
