@@ -143,4 +143,52 @@ class ProtocolSupportTest {
         a2.close();
         b1.close();
     }
+
+    /** Hardening item 6: every store call gets a deadline, by the pace that governs it; Watch none. */
+    @Test
+    void storeCallsGetTheirDeadlines() {
+        StoreDeadlines deadlines = new StoreDeadlines(java.time.Duration.ofSeconds(30), java.time.Duration.ofHours(1));
+        java.util.Map<String, io.grpc.CallOptions> seen = new java.util.HashMap<>();
+        io.grpc.Channel next = new io.grpc.Channel() {
+            @Override
+            public <Q, R> io.grpc.ClientCall<Q, R> newCall(io.grpc.MethodDescriptor<Q, R> m, io.grpc.CallOptions o) {
+                seen.put(m.getBareMethodName(), o);
+                return null;
+            }
+
+            @Override
+            public String authority() {
+                return "store";
+            }
+        };
+        for (String name : new String[] {"GetStatus", "GetChanges", "FetchContent", "Append", "Watch"}) {
+            deadlines.interceptCall(method(name), io.grpc.CallOptions.DEFAULT, next);
+        }
+        deadlines.interceptCall(method("Select"), io.grpc.CallOptions.DEFAULT.withDeadlineAfter(5,
+                java.util.concurrent.TimeUnit.SECONDS), next);
+        long s = java.util.concurrent.TimeUnit.SECONDS.toNanos(1);
+        assertTrue(seen.get("GetStatus").getDeadline().timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS) <= 30 * s);
+        assertTrue(seen.get("GetChanges").getDeadline().timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS) <= 30 * s);
+        assertTrue(seen.get("FetchContent").getDeadline().timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS) > 30 * s);
+        assertTrue(seen.get("Append").getDeadline().timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS) > 30 * s);
+        assertNull(seen.get("Watch").getDeadline());
+        assertTrue(seen.get("Select").getDeadline().timeRemaining(java.util.concurrent.TimeUnit.NANOSECONDS) <= 5 * s,
+                "a deadline of the caller's own is kept");
+    }
+
+    private static io.grpc.MethodDescriptor<byte[], byte[]> method(String name) {
+        io.grpc.MethodDescriptor.Marshaller<byte[]> m = new io.grpc.MethodDescriptor.Marshaller<>() {
+            @Override
+            public java.io.InputStream stream(byte[] value) {
+                return new java.io.ByteArrayInputStream(value);
+            }
+
+            @Override
+            public byte[] parse(java.io.InputStream stream) {
+                return new byte[0];
+            }
+        };
+        return io.grpc.MethodDescriptor.<byte[], byte[]>newBuilder().setType(io.grpc.MethodDescriptor.MethodType.UNARY)
+                .setFullMethodName("mail.store.v1.S/" + name).setRequestMarshaller(m).setResponseMarshaller(m).build();
+    }
 }

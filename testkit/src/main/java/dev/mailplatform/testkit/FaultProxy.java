@@ -22,6 +22,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Supplier<InetSocketAddress> target;
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
+    private volatile boolean stalled;
 
     private FaultProxy(Supplier<InetSocketAddress> target) throws IOException {
         this.target = target;
@@ -38,6 +39,18 @@ public final class FaultProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /**
+     * Stops forwarding in both directions without closing anything, as a hung peer or a black-holed link would:
+     * bytes wait in the proxy until {@link #resume()}.
+     */
+    public void stall() {
+        stalled = true;
+    }
+
+    public void resume() {
+        stalled = false;
     }
 
     /** Breaks every connection open now (both sides see a reset or end of stream). */
@@ -83,10 +96,15 @@ public final class FaultProxy implements AutoCloseable {
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
                 int n;
                 while ((n = in.read(buf)) >= 0) {
+                    while (stalled && !closed && !from.isClosed()) {
+                        Thread.sleep(20);
+                    }
                     out.write(buf, 0, n);
                 }
             } catch (IOException e) {
                 // cut, or the peer went away
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             } finally {
                 closeQuietly(from);
                 closeQuietly(to);

@@ -28,7 +28,7 @@ public interface ImapConfig {
      * Treat loopback clients as safe for plaintext passwords. Turn off when a proxy on the same host forwards
      * outside connections (they would all look local).
      */
-    @WithDefault("true")
+    @WithDefault("false")
     boolean plaintextOnLoopback();
 
     /** Longest command line, excluding literals. */
@@ -70,4 +70,19 @@ public interface ImapConfig {
     /** Inactivity after which an authenticated session is logged out (IDLE included; clients re-IDLE sooner). */
     @WithDefault("30m")
     Duration idleTimeout();
+
+    /** Deadline of a unary store call (SELECT's, LOGIN's ...): past it the command gets "try later". */
+    @WithDefault("30s")
+    Duration storeCallTimeout();
+
+    /** Deadline of a streaming store call (a message's content, APPEND's upload): the whole transfer must fit. */
+    @WithDefault("1h")
+    Duration storeStreamTimeout();
+
+    /**
+     * A connection whose output has not drained for this long (the client stopped reading while we wait to write
+     * more) is closed.
+     */
+    @WithDefault("120s")
+    Duration outputStallTimeout();
 }

@@ -184,7 +184,15 @@ public final class ImapSession {
     }
 
     public void onDrain(Runnable r) {
+        // A client that stopped reading would hold its session, and the store stream behind it, for ever.
+        long stall = context.owner().setTimer(Math.max(1, services.config().outputStallTimeout().toMillis()), id -> {
+            socket.drainHandler(null);
+            LOG.debugf("closing the connection from %s: its output has not drained for %s", remoteIp,
+                    services.config().outputStallTimeout());
+            close();
+        });
         socket.drainHandler(v -> {
+            context.owner().cancelTimer(stall);
             socket.drainHandler(null);
             r.run();
         });
@@ -455,9 +463,11 @@ public final class ImapSession {
         s.clearDirty();
         GetChangesRequest request = GetChangesRequest.newBuilder().setMailbox(s.ref())
                 .setSinceModseq(s.highestModseq()).setIncludeVanished(true).build();
+        boolean[] failed = {false};
         return services.store().messages().getChanges(request).collect().asList().emitOn(executor)
                 .onItem().invoke(responses -> applyChanges(s, responses))
                 .onFailure().invoke(t -> {
+                    failed[0] = true;
                     s.markDirty();
                     dev.mailplatform.protocol.StoreFailure f = dev.mailplatform.protocol.StoreFailure.of(t);
                     if (f == dev.mailplatform.protocol.StoreFailure.NONEXISTENT
@@ -467,7 +477,10 @@ public final class ImapSession {
                 })
                 .onTermination().invoke(this::syncEnded)
                 .onFailure().recoverWithNull().replaceWithVoid()
-                .chain(() -> selected == s && s.dirty() && !closed ? syncSelected() : Uni.createFrom().voidItem());
+                // After a failure the mailbox stays dirty for the next command: retrying at once looped for as long
+                // as the store was down, and the command waiting on it never got its reply.
+                .chain(() -> !failed[0] && selected == s && s.dirty() && !closed ? syncSelected()
+                        : Uni.createFrom().voidItem());
     }
 
     /** Completes once no sync is writing (at once when none runs). */

@@ -8,7 +8,6 @@ import dev.mailplatform.store.v1.MutinyQuotaServiceGrpc;
 import io.grpc.Channel;
 import io.quarkus.grpc.GrpcClient;
 import jakarta.enterprise.context.ApplicationScoped;
-import java.time.Duration;
 
 /**
  * The store's gRPC API as the IMAP handlers use it. Replies arrive on gRPC threads: sessions hop back onto their
@@ -16,9 +15,6 @@ import java.time.Duration;
  */
 @ApplicationScoped
 public class StoreClient {
-
-    /** Unary calls fail after this, so a hung store turns into NO [UNAVAILABLE] instead of a stuck session. */
-    public static final Duration CALL_TIMEOUT = Duration.ofSeconds(30);
 
     @GrpcClient("store")
     MutinyAccountServiceGrpc.MutinyAccountServiceStub accounts;

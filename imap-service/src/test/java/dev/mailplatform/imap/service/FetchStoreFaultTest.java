@@ -46,7 +46,9 @@ class FetchStoreFaultTest extends ImapTestBase {
                 throw new IllegalStateException(e);
             }
             return Map.of("quarkus.grpc.clients.store.port", String.valueOf(proxy.port()),
-                    "quarkus.grpc.clients.store.test-port", String.valueOf(proxy.port()));
+                    "quarkus.grpc.clients.store.test-port", String.valueOf(proxy.port()),
+                    "mail.imap.store-call-timeout", "4s",
+                    "mail.imap.output-stall-timeout", "3s");
         }
     }
 
@@ -106,6 +108,59 @@ class FetchStoreFaultTest extends ImapTestBase {
             assertTrue(!nul, "the literal was padded with NUL bytes");
             assertTrue(read < announced, "the literal was completed (" + read + " of " + announced
                     + " bytes) although the store failed in its middle");
+        }
+    }
+
+    /** Hardening item 6: a store that stops answering costs a command its deadline, not the session. */
+    @Test
+    void aHungStoreCallEndsAtItsDeadlineAndTheSessionGoesOn() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            c.ok("SELECT INBOX");
+            proxy.stall();
+            long start = System.nanoTime();
+            java.util.List<String> status;
+            try {
+                status = c.command("STATUS INBOX (MESSAGES)");
+            } finally {
+                proxy.resume();
+            }
+            long ms = (System.nanoTime() - start) / 1_000_000;
+            String last = status.get(status.size() - 1);
+            assertTrue(last.contains(" NO [UNAVAILABLE]"), status.toString());
+            assertTrue(ms >= 3900 && ms < 14_000, "answered after " + ms + " ms");
+            // The link is back: the next command works on the same session.
+            assertTrue(c.command("STATUS INBOX (MESSAGES)").get(0).startsWith("* STATUS INBOX"));
+        }
+    }
+
+    /** Hardening item 6: a client that stops reading is closed once its output has not drained for a while. */
+    @Test
+    void aClientThatStopsReadingIsClosedAfterTheOutputStallTimeout() throws Exception {
+        Account a = newAccount();
+        int size = 8 * 1024 * 1024;
+        String body = "Subject: stall\r\n\r\n" + "x".repeat(size);
+        try (ImapClient c = login(a)) {
+            c.ok("APPEND INBOX {" + body.length() + "+}\r\n" + body);
+        }
+        try (Socket s = new Socket("127.0.0.1", PORT)) {
+            s.setReceiveBufferSize(32 * 1024);
+            s.setSoTimeout(20_000);
+            InputStream in = s.getInputStream();
+            s.getOutputStream().write(("a LOGIN " + a.getAddress() + " " + PASSWORD + "\r\na SELECT INBOX\r\n"
+                    + "b UID FETCH 1 BODY.PEEK[]\r\n").getBytes(StandardCharsets.US_ASCII));
+            Thread.sleep(6000); // reads nothing for twice the test's stall timeout
+            long read = 0;
+            byte[] buf = new byte[65536];
+            int n;
+            try {
+                while ((n = in.read(buf)) >= 0) {
+                    read += n;
+                }
+            } catch (IOException e) {
+                // a reset is a close too
+            }
+            assertTrue(read < size, "the whole message arrived (" + read + " bytes): the connection was not closed");
         }
     }
 

@@ -63,7 +63,7 @@ public interface Pop3Config {
      * Whether loopback clients count as safe for plaintext passwords. Set it to false when a proxy on the same host
      * forwards remote clients: every connection then looks local.
      */
-    @WithDefault("true")
+    @WithDefault("false")
     boolean trustLoopback();
 
     /** The store lease of a maildrop; renewed every third of it while the session lives. */
@@ -85,4 +85,19 @@ public interface Pop3Config {
     /** Event loops (Vert.x listener instances); 0 means one per core. */
     @WithDefault("0")
     int eventLoops();
+
+    /** Deadline of a unary store call (SELECT's, LOGIN's ...): past it the command gets "try later". */
+    @WithDefault("30s")
+    Duration storeCallTimeout();
+
+    /** Deadline of a streaming store call (a message's content, APPEND's upload): the whole transfer must fit. */
+    @WithDefault("1h")
+    Duration storeStreamTimeout();
+
+    /**
+     * A connection whose output has not drained for this long (the client stopped reading while we wait to write
+     * more) is closed.
+     */
+    @WithDefault("120s")
+    Duration outputStallTimeout();
 }

@@ -58,7 +58,8 @@ final class Pop3Listener extends AbstractVerticle {
 
     private void accept(NetSocket socket) {
         Context context = vertx.getOrCreateContext();
-        VertxPop3Connection conn = new VertxPop3Connection(vertx, context, socket, tls.isPresent());
+        VertxPop3Connection conn = new VertxPop3Connection(vertx, context, socket, tls.isPresent(),
+                services.config().outputStallTimeout());
         ConnectionLimits.Admission admission = services.limits().admit(conn.remoteIp());
         ConnectionLimits.Permit permit = admission.permit();
         if (permit == null) {

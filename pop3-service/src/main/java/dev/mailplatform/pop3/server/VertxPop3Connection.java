@@ -16,10 +16,13 @@ final class VertxPop3Connection implements Pop3Connection {
     private final boolean certificateConfigured;
     private final String remoteIp;
     private final Executor eventLoop;
+    private final long outputStallMillis;
     private boolean tls;
 
-    VertxPop3Connection(Vertx vertx, Context context, NetSocket socket, boolean certificateConfigured) {
+    VertxPop3Connection(Vertx vertx, Context context, NetSocket socket, boolean certificateConfigured,
+            java.time.Duration outputStall) {
         this.vertx = vertx;
+        this.outputStallMillis = Math.max(1, outputStall.toMillis());
         this.context = context;
         this.socket = socket;
         this.certificateConfigured = certificateConfigured;
@@ -60,7 +63,13 @@ final class VertxPop3Connection implements Pop3Connection {
 
     @Override
     public void onDrain(Runnable then) {
+        // A client that stopped reading would hold its session, and the store stream behind it, for ever.
+        long stall = vertx.setTimer(outputStallMillis, id -> {
+            socket.drainHandler(null);
+            socket.close();
+        });
         socket.drainHandler(v -> {
+            vertx.cancelTimer(stall);
             socket.drainHandler(null);
             then.run();
         });

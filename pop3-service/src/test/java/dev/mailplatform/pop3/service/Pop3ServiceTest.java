@@ -488,6 +488,32 @@ class Pop3ServiceTest {
         }
     }
 
+    /** Hardening item 6: a client that stops reading a RETR is closed once its output has not drained for a while. */
+    @Test
+    void aClientThatStopsReadingARetrIsClosedAfterTheOutputStallTimeout() throws Exception {
+        Account a = store.newAccount("stall");
+        String body = "x".repeat(4 * 1024 * 1024);
+        store.deliver(a, StoreFixture.message("stall", body));
+        try (java.net.Socket s = new java.net.Socket(HOST, PORT)) {
+            s.setReceiveBufferSize(32 * 1024);
+            s.setSoTimeout(20_000);
+            s.getOutputStream().write(("USER " + a.getAddress() + "\r\nPASS " + StoreFixture.PASSWORD
+                    + "\r\nRETR 1\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            Thread.sleep(6000); // reads nothing for twice the test's stall timeout
+            long read = 0;
+            byte[] buf = new byte[65536];
+            int n;
+            try {
+                while ((n = s.getInputStream().read(buf)) >= 0) {
+                    read += n;
+                }
+            } catch (java.io.IOException e) {
+                // a reset is a close too
+            }
+            assertTrue(read < body.length(), "the whole message arrived (" + read + " bytes): not closed");
+        }
+    }
+
     /** Hardening item 5: the time to log in is an absolute deadline; commands sent meanwhile do not extend it. */
     @Test
     void aClientThatNeverLogsInIsClosedAtTheLoginDeadlineWhateverItSends() throws Exception {
