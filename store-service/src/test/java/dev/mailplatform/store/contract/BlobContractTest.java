@@ -285,29 +285,42 @@ class BlobContractTest extends StoreContract {
     }
 
     /**
-     * Hardening item 8, interleaving 1: an append of the same bytes lands between the collector's tombstone and its
-     * deletion of the object. The append takes the tombstone away and uploads; the collector then deletes nothing.
+     * Stops the collector at the pause point for a fresh unreferenced blob, appends the same bytes (waiting for the
+     * append to block on a lock when {@code appendWaits}), lets the collector go on, and checks the bytes are kept.
      */
-    @Test
-    void anAppendBetweenTheTombstoneAndTheObjectsDeletionKeepsItsBytes() throws Exception {
+    private void raceAt(String point, boolean appendWaits) throws Exception {
         Account a = newAccount();
-        byte[] msg = TestMessages.simple("gc race 1 " + System.nanoTime(), "between tombstone and delete");
+        byte[] msg = TestMessages.simple("gc race at " + point + " " + System.nanoTime(), "an append meanwhile");
         String hash = unreferencedBlob(a, msg);
         var reached = new java.util.concurrent.CountDownLatch(1);
         var gate = new java.util.concurrent.CountDownLatch(1);
         try {
-            var collecting = collectUntil("tombstoned", hash, reached, gate);
-            assertTrue(reached.await(30, java.util.concurrent.TimeUnit.SECONDS), "the collector tombstoned the blob");
-            assertEquals(1, count("SELECT count(*) FROM blob WHERE hash = '" + hash + "' AND size < 0"));
-            int uid = append(a, "INBOX", msg).getUid();
+            var collecting = collectUntil(point, hash, reached, gate);
+            assertTrue(reached.await(30, java.util.concurrent.TimeUnit.SECONDS), "the collector reached " + point);
+            var appending = java.util.concurrent.CompletableFuture.supplyAsync(() -> append(a, "INBOX", msg));
+            if (appendWaits) {
+                awaitLockWait(appending, "the append behind the collector at " + point);
+            } else {
+                appending.get(30, java.util.concurrent.TimeUnit.SECONDS);
+            }
             gate.countDown();
             collecting.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            assertTrue(objectExists(hash), "the collector deleted the object an append had just stored");
+            int uid = appending.get(30, java.util.concurrent.TimeUnit.SECONDS).getUid();
+            assertTrue(objectExists(hash), "the object an append stored is gone (collector paused at " + point + ")");
             assertArrayEquals(msg, fetchAll(a, "INBOX", uid));
         } finally {
             gate.countDown();
             collector.pauseAt(null);
         }
+    }
+
+    /**
+     * Hardening item 8, interleaving 1: an append of the same bytes lands between the collector's tombstone and its
+     * deletion of the object. The append takes the tombstone away and uploads; the collector then deletes nothing.
+     */
+    @Test
+    void anAppendBetweenTheTombstoneAndTheObjectsDeletionKeepsItsBytes() throws Exception {
+        raceAt("tombstoned", false);
     }
 
     /**
@@ -316,52 +329,16 @@ class BlobContractTest extends StoreContract {
      */
     @Test
     void anAppendWhileTheCollectorDeletesTheObjectWaitsAndUploadsAgain() throws Exception {
-        Account a = newAccount();
-        byte[] msg = TestMessages.simple("gc race 2 " + System.nanoTime(), "while the object goes");
-        String hash = unreferencedBlob(a, msg);
-        var reached = new java.util.concurrent.CountDownLatch(1);
-        var gate = new java.util.concurrent.CountDownLatch(1);
-        try {
-            var collecting = collectUntil("object-locked", hash, reached, gate);
-            assertTrue(reached.await(30, java.util.concurrent.TimeUnit.SECONDS), "the collector locked the tombstone");
-            var appending = java.util.concurrent.CompletableFuture.supplyAsync(() -> append(a, "INBOX", msg));
-            awaitLockWait(appending, "the append behind the collector's tombstone lock");
-            gate.countDown();
-            collecting.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            int uid = appending.get(30, java.util.concurrent.TimeUnit.SECONDS).getUid();
-            assertTrue(objectExists(hash), "the append uploaded after the collector deleted the object");
-            assertArrayEquals(msg, fetchAll(a, "INBOX", uid));
-        } finally {
-            gate.countDown();
-            collector.pauseAt(null);
-        }
+        raceAt("object-locked", true);
     }
 
     /**
      * Hardening item 8, interleaving 3: an append references the blob while the collector holds its row lock (before
-     * it looked for references again). The append waits for the lock; the collector, finding no reference yet,
-     * tombstones the blob and deletes it; the append then sees its row gone and uploads again.
+     * it looks for references again). The append waits; the collector, finding no reference yet, tombstones the blob
+     * and deletes it; the append then sees its row gone and uploads again.
      */
     @Test
     void anAppendBehindTheCollectorsRowLockStillEndsWithItsBytes() throws Exception {
-        Account a = newAccount();
-        byte[] msg = TestMessages.simple("gc race 3 " + System.nanoTime(), "behind the row lock");
-        String hash = unreferencedBlob(a, msg);
-        var reached = new java.util.concurrent.CountDownLatch(1);
-        var gate = new java.util.concurrent.CountDownLatch(1);
-        try {
-            var collecting = collectUntil("locked", hash, reached, gate);
-            assertTrue(reached.await(30, java.util.concurrent.TimeUnit.SECONDS), "the collector locked the blob");
-            var appending = java.util.concurrent.CompletableFuture.supplyAsync(() -> append(a, "INBOX", msg));
-            awaitLockWait(appending, "the append behind the collector's row lock");
-            gate.countDown();
-            collecting.get(30, java.util.concurrent.TimeUnit.SECONDS);
-            int uid = appending.get(30, java.util.concurrent.TimeUnit.SECONDS).getUid();
-            assertTrue(objectExists(hash));
-            assertArrayEquals(msg, fetchAll(a, "INBOX", uid));
-        } finally {
-            gate.countDown();
-            collector.pauseAt(null);
-        }
+        raceAt("locked", true);
     }
 }
