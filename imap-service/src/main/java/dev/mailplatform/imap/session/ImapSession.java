@@ -51,6 +51,8 @@ public final class ImapSession {
 
     private boolean busy;
     private boolean closed;
+    /** The output-stall timer while the session waits for its socket to drain, or -1. */
+    private long stallTimer = -1;
     private boolean syncing;
     private final List<Runnable> afterSync = new ArrayList<>();
     /** Set while a command reads raw lines (AUTHENTICATE continuations, IDLE's DONE). */
@@ -184,15 +186,23 @@ public final class ImapSession {
     }
 
     public void onDrain(Runnable r) {
-        // A client that stopped reading would hold its session, and the store stream behind it, for ever.
-        long stall = context.owner().setTimer(Math.max(1, services.config().outputStallTimeout().toMillis()), id -> {
+        // A client that stopped reading would hold its session, and the store stream behind it, for ever. One timer
+        // per session: a second wait replaces the first's handler, and must replace its timer too.
+        if (stallTimer >= 0) {
+            context.owner().cancelTimer(stallTimer);
+        }
+        stallTimer = context.owner().setTimer(Math.max(1, services.config().outputStallTimeout().toMillis()), id -> {
+            stallTimer = -1;
             socket.drainHandler(null);
             LOG.debugf("closing the connection from %s: its output has not drained for %s", remoteIp,
                     services.config().outputStallTimeout());
             close();
         });
         socket.drainHandler(v -> {
-            context.owner().cancelTimer(stall);
+            if (stallTimer >= 0) {
+                context.owner().cancelTimer(stallTimer);
+                stallTimer = -1;
+            }
             socket.drainHandler(null);
             r.run();
         });

@@ -164,6 +164,43 @@ class FetchStoreFaultTest extends ImapTestBase {
         }
     }
 
+    /** The output-stall timeout is about no progress at all: a slow reader that keeps reading gets everything. */
+    @Test
+    void aSlowReaderThatKeepsReadingGetsTheWholeMessage() throws Exception {
+        Account a = newAccount();
+        int size = 4 * 1024 * 1024;
+        String body = "Subject: slow\r\n\r\n" + "y".repeat(size);
+        try (ImapClient c = login(a)) {
+            c.ok("APPEND INBOX {" + body.length() + "+}\r\n" + body);
+        }
+        try (Socket s = new Socket("127.0.0.1", PORT)) {
+            s.setReceiveBufferSize(32 * 1024);
+            s.setSoTimeout(20_000);
+            InputStream in = s.getInputStream();
+            s.getOutputStream().write(("a LOGIN " + a.getAddress() + " " + PASSWORD + "\r\na SELECT INBOX\r\n"
+                    + "b UID FETCH 1 BODY.PEEK[]\r\nc NOOP\r\n").getBytes(StandardCharsets.US_ASCII));
+            String header;
+            do {
+                header = line(in);
+            } while (!header.startsWith("* 1 FETCH"));
+            long start = System.nanoTime();
+            long read = 0;
+            byte[] buf = new byte[128 * 1024];
+            while (read < body.length()) {
+                int n = in.read(buf, 0, (int) Math.min(buf.length, body.length() - read));
+                assertTrue(n > 0, "connection closed after " + read + " bytes");
+                read += n;
+                Thread.sleep(150); // under 1 MB/s: the transfer takes longer than the 3 s stall timeout
+            }
+            assertTrue(System.nanoTime() - start > 3_000_000_000L, "the transfer outlasted the stall timeout");
+            String tagged;
+            do {
+                tagged = line(in);
+            } while (!tagged.startsWith("c "));
+            assertEquals("c OK NOOP completed", tagged);
+        }
+    }
+
     private static String line(InputStream in) throws IOException {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
         int c;

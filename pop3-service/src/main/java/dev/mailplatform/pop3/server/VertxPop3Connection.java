@@ -17,6 +17,8 @@ final class VertxPop3Connection implements Pop3Connection {
     private final String remoteIp;
     private final Executor eventLoop;
     private final long outputStallMillis;
+    /** The output-stall timer while waiting for the socket to drain, or -1; used on the event loop only. */
+    private long stallTimer = -1;
     private boolean tls;
 
     VertxPop3Connection(Vertx vertx, Context context, NetSocket socket, boolean certificateConfigured,
@@ -63,13 +65,21 @@ final class VertxPop3Connection implements Pop3Connection {
 
     @Override
     public void onDrain(Runnable then) {
-        // A client that stopped reading would hold its session, and the store stream behind it, for ever.
-        long stall = vertx.setTimer(outputStallMillis, id -> {
+        // A client that stopped reading would hold its session, and the store stream behind it, for ever. One timer
+        // per connection: a second wait replaces the first's handler, and must replace its timer too.
+        if (stallTimer >= 0) {
+            vertx.cancelTimer(stallTimer);
+        }
+        stallTimer = vertx.setTimer(outputStallMillis, id -> {
+            stallTimer = -1;
             socket.drainHandler(null);
             socket.close();
         });
         socket.drainHandler(v -> {
-            vertx.cancelTimer(stall);
+            if (stallTimer >= 0) {
+                vertx.cancelTimer(stallTimer);
+                stallTimer = -1;
+            }
             socket.drainHandler(null);
             then.run();
         });
