@@ -127,15 +127,11 @@ public final class FaultProxy implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
-        closeQuietly0();
-        cut();
-    }
-
-    private void closeQuietly0() {
         try {
             server.close();
         } catch (IOException e) {
             // already closed
         }
+        cut();
     }
 }

@@ -139,16 +139,9 @@ class FetchStoreFaultTest extends ImapTestBase {
     void aClientThatStopsReadingIsClosedAfterTheOutputStallTimeout() throws Exception {
         Account a = newAccount();
         int size = 8 * 1024 * 1024;
-        String body = "Subject: stall\r\n\r\n" + "x".repeat(size);
-        try (ImapClient c = login(a)) {
-            c.ok("APPEND INBOX {" + body.length() + "+}\r\n" + body);
-        }
-        try (Socket s = new Socket("127.0.0.1", PORT)) {
-            s.setReceiveBufferSize(32 * 1024);
-            s.setSoTimeout(20_000);
+        appendMessage(a, "stall", size, 'x');
+        try (Socket s = fetching(a, "")) {
             InputStream in = s.getInputStream();
-            s.getOutputStream().write(("a LOGIN " + a.getAddress() + " " + PASSWORD + "\r\na SELECT INBOX\r\n"
-                    + "b UID FETCH 1 BODY.PEEK[]\r\n").getBytes(StandardCharsets.US_ASCII));
             Thread.sleep(6000); // reads nothing for twice the test's stall timeout
             long read = 0;
             byte[] buf = new byte[65536];
@@ -169,16 +162,9 @@ class FetchStoreFaultTest extends ImapTestBase {
     void aSlowReaderThatKeepsReadingGetsTheWholeMessage() throws Exception {
         Account a = newAccount();
         int size = 4 * 1024 * 1024;
-        String body = "Subject: slow\r\n\r\n" + "y".repeat(size);
-        try (ImapClient c = login(a)) {
-            c.ok("APPEND INBOX {" + body.length() + "+}\r\n" + body);
-        }
-        try (Socket s = new Socket("127.0.0.1", PORT)) {
-            s.setReceiveBufferSize(32 * 1024);
-            s.setSoTimeout(20_000);
+        String body = appendMessage(a, "slow", size, 'y');
+        try (Socket s = fetching(a, "c NOOP\r\n")) {
             InputStream in = s.getInputStream();
-            s.getOutputStream().write(("a LOGIN " + a.getAddress() + " " + PASSWORD + "\r\na SELECT INBOX\r\n"
-                    + "b UID FETCH 1 BODY.PEEK[]\r\nc NOOP\r\n").getBytes(StandardCharsets.US_ASCII));
             String header;
             do {
                 header = line(in);
@@ -199,6 +185,28 @@ class FetchStoreFaultTest extends ImapTestBase {
             } while (!tagged.startsWith("c "));
             assertEquals("c OK NOOP completed", tagged);
         }
+    }
+
+    /** Appends a message of {@code size} body bytes of {@code fill}; returns it. */
+    private String appendMessage(Account a, String subject, int size, char fill) throws IOException {
+        String body = "Subject: " + subject + "\r\n\r\n" + String.valueOf(fill).repeat(size);
+        try (ImapClient c = login(a)) {
+            c.ok("APPEND INBOX {" + body.length() + "+}\r\n" + body);
+        }
+        return body;
+    }
+
+    /**
+     * A raw connection with a small receive buffer that has sent LOGIN, SELECT INBOX and a FETCH of message 1 whole,
+     * then {@code more}; the caller reads (or does not) at its own pace.
+     */
+    private static Socket fetching(Account a, String more) throws IOException {
+        Socket s = new Socket("127.0.0.1", PORT);
+        s.setReceiveBufferSize(32 * 1024);
+        s.setSoTimeout(20_000);
+        s.getOutputStream().write(("a LOGIN " + a.getAddress() + " " + PASSWORD + "\r\na SELECT INBOX\r\n"
+                + "b UID FETCH 1 BODY.PEEK[]\r\n" + more).getBytes(StandardCharsets.US_ASCII));
+        return s;
     }
 
     private static String line(InputStream in) throws IOException {

@@ -8,6 +8,9 @@ package dev.mailplatform.store.mime;
  */
 final class HtmlText {
 
+    /** Elements whose content is not text to show: dropped whole. */
+    private static final String[] RAW_TEXT_ELEMENTS = {"script", "style"};
+
     private HtmlText() {
     }
 
@@ -59,7 +62,7 @@ final class HtmlText {
 
     /** "script" or "style" when the tag at [from, to) opens one of them, else null. */
     private static String rawTextElement(String html, int from, int to) {
-        for (String name : new String[] {"script", "style"}) {
+        for (String name : RAW_TEXT_ELEMENTS) {
             int end = from + name.length();
             if (end <= to && html.regionMatches(true, from, name, 0, name.length())
                     && (end == to || !Character.isLetterOrDigit(html.charAt(end)))) {
