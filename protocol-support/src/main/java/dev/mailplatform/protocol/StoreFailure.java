@@ -22,6 +22,8 @@ public enum StoreFailure {
     TOO_BIG,
     /** The POP3 maildrop is locked by another session. */
     IN_USE,
+    /** A server limit (e.g. the statement timeout of an expensive SEARCH): the same request will fail again. */
+    LIMIT,
     /** PostgreSQL or S3 is unreachable, or the store itself: try again later. */
     UNAVAILABLE,
     /** Anything else: a bug. Log it with a correlation id; never show its details to the client. */
@@ -29,6 +31,7 @@ public enum StoreFailure {
 
     private static final Metadata.Key<String> QUOTA_RESOURCE = Metadata.Key.of("x-quota-resource",
             Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> LIMIT_NAME = Metadata.Key.of("x-limit", Metadata.ASCII_STRING_MARSHALLER);
 
     /** The failure behind {@code t}; anything that is not a gRPC status is a bug. */
     public static StoreFailure of(Throwable t) {
@@ -51,7 +54,8 @@ public enum StoreFailure {
             case ALREADY_EXISTS -> ALREADY_EXISTS;
             case INVALID_ARGUMENT, OUT_OF_RANGE -> INVALID;
             case FAILED_PRECONDITION -> CANNOT;
-            case RESOURCE_EXHAUSTED -> trailers != null && trailers.containsKey(QUOTA_RESOURCE) ? OVER_QUOTA : TOO_BIG;
+            case RESOURCE_EXHAUSTED -> trailers != null && trailers.containsKey(QUOTA_RESOURCE) ? OVER_QUOTA
+                    : trailers != null && trailers.containsKey(LIMIT_NAME) ? LIMIT : TOO_BIG;
             case ABORTED -> IN_USE;
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> UNAVAILABLE;
             default -> SERVER_BUG;

@@ -5,7 +5,9 @@ import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
 import dev.mailplatform.imap.session.StoreReplies;
+import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.v1.CopyRequest;
+import dev.mailplatform.store.v1.CopyResponse;
 import dev.mailplatform.store.v1.UidSet;
 import io.smallrye.mutiny.Uni;
 
@@ -21,7 +23,7 @@ public final class CopyHandler implements CommandHandler<CopyCommand> {
         }
         CopyRequest request = CopyRequest.newBuilder().setSource(s.ref()).setUids(uids)
                 .setDestination(MailboxNames.normalize(command.mailbox())).build();
-        return session.services().store().messages().copy(request)
+        return Chunks.merged(session.services().store().messages().copy(request), CopyResponse.getDefaultInstance())
                 .map(r -> r.getMappingsCount() == 0 ? Reply.ok("COPY completed")
                         : Reply.ok(MessageSets.copyUid(r.getDestinationUidvalidity(), r.getMappingsList()),
                                 "COPY completed"))

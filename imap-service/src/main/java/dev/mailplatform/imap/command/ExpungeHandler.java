@@ -4,7 +4,9 @@ import dev.mailplatform.imap.protocol.command.ExpungeCommand;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.v1.ExpungeRequest;
+import dev.mailplatform.store.v1.ExpungeResponse;
 import io.smallrye.mutiny.Uni;
 
 /** EXPUNGE and UID EXPUNGE (RFC 4315): only messages with \Deleted, and for UID EXPUNGE only those in the set. */
@@ -23,7 +25,8 @@ public final class ExpungeHandler implements CommandHandler<ExpungeCommand> {
                 return Uni.createFrom().item(Reply.ok("EXPUNGE completed"));
             }
         }
-        return session.services().store().messages().expunge(request.build()).emitOn(session.executor())
+        return Chunks.merged(session.services().store().messages().expunge(request.build()),
+                ExpungeResponse.getDefaultInstance()).emitOn(session.executor())
                 .map(r -> {
                     MessageSets.expunged(session, r.getExpungedUidsList());
                     return Reply.ok("EXPUNGE completed");

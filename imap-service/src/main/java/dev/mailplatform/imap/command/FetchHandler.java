@@ -8,6 +8,7 @@ import dev.mailplatform.imap.session.FlagNames;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.v1.FetchMetadataRequest;
 import dev.mailplatform.store.v1.Flags;
 import dev.mailplatform.store.v1.FlagsMode;
@@ -15,6 +16,7 @@ import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.Section;
 import dev.mailplatform.store.v1.SectionKind;
 import dev.mailplatform.store.v1.StoreFlagsRequest;
+import dev.mailplatform.store.v1.StoreFlagsResponse;
 import dev.mailplatform.store.v1.UidSet;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
@@ -67,9 +69,10 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
         Plan plan = plan(command.attributes(), command.uid());
         Uni<Map<Integer, MessageState>> seen;
         if (plan.setsSeen() && !s.readOnly()) {
-            seen = session.services().store().messages().storeFlags(StoreFlagsRequest.newBuilder()
+            seen = Chunks.merged(session.services().store().messages().storeFlags(StoreFlagsRequest.newBuilder()
                     .setMailbox(s.ref()).setUids(uids).setMode(FlagsMode.FLAGS_ADD)
-                    .setFlags(Flags.newBuilder().setSystem(FlagNames.SEEN)).build())
+                    .setFlags(Flags.newBuilder().setSystem(FlagNames.SEEN)).build()),
+                    StoreFlagsResponse.getDefaultInstance())
                     .map(r -> {
                         Map<Integer, MessageState> changed = new HashMap<>();
                         r.getUpdatedList().forEach(m -> changed.put(m.getUid(), m));

@@ -6,7 +6,9 @@ import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
 import dev.mailplatform.imap.session.StoreReplies;
+import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.v1.CopyRequest;
+import dev.mailplatform.store.v1.CopyResponse;
 import dev.mailplatform.store.v1.UidMapping;
 import dev.mailplatform.store.v1.UidSet;
 import io.smallrye.mutiny.Uni;
@@ -28,7 +30,7 @@ public final class MoveHandler implements CommandHandler<MoveCommand> {
         }
         CopyRequest request = CopyRequest.newBuilder().setSource(s.ref()).setUids(uids)
                 .setDestination(MailboxNames.normalize(command.mailbox())).build();
-        return session.services().store().messages().move(request).emitOn(session.executor())
+        return Chunks.merged(session.services().store().messages().move(request), CopyResponse.getDefaultInstance()).emitOn(session.executor())
                 .map(r -> {
                     if (r.getMappingsCount() > 0) {
                         session.send(new ResponseWriter().statusResponse("*", "OK",

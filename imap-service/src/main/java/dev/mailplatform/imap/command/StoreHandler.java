@@ -7,9 +7,11 @@ import dev.mailplatform.imap.session.FlagNames;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.v1.FlagsMode;
 import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.StoreFlagsRequest;
+import dev.mailplatform.store.v1.StoreFlagsResponse;
 import dev.mailplatform.store.v1.UidSet;
 import io.smallrye.mutiny.Uni;
 
@@ -33,7 +35,8 @@ public final class StoreHandler implements CommandHandler<StoreCommand> {
         };
         StoreFlagsRequest request = StoreFlagsRequest.newBuilder().setMailbox(s.ref()).setUids(uids).setMode(mode)
                 .setFlags(FlagNames.toStore(command.flags())).build();
-        return session.services().store().messages().storeFlags(request).emitOn(session.executor())
+        return Chunks.merged(session.services().store().messages().storeFlags(request),
+                StoreFlagsResponse.getDefaultInstance()).emitOn(session.executor())
                 .map(r -> {
                     ResponseWriter w = new ResponseWriter();
                     for (MessageState m : r.getUpdatedList()) {

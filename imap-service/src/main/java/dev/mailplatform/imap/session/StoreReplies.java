@@ -26,6 +26,7 @@ public final class StoreReplies {
             case OVER_QUOTA -> Reply.no("OVERQUOTA", orDefault(message, "Quota exceeded"));
             case TOO_BIG -> Reply.no("TOOBIG", orDefault(message, "Message too large"));
             case IN_USE -> Reply.no("INUSE", orDefault(message, "Mailbox in use"));
+            case LIMIT -> Reply.no("LIMIT", orDefault(message, "The operation exceeds this server's limits"));
             case UNAVAILABLE -> Reply.no("UNAVAILABLE", "The mail store is unavailable; try again later");
             case SERVER_BUG -> {
                 String id = UUID.randomUUID().toString().substring(0, 8);

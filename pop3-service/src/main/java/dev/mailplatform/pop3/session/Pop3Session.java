@@ -208,6 +208,8 @@ public final class Pop3Session implements CommandLineParser.Sink {
                     break;
                 case NONEXISTENT:
                     return Reply.err(Reply.Code.SYS_TEMP, "message or maildrop no longer exists");
+                case LIMIT:
+                    return Reply.err(Reply.Code.SYS_TEMP, "the mail store is too busy for this now, try again later");
                 default:
                     break;
             }

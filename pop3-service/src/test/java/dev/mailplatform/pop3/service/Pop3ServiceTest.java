@@ -19,11 +19,11 @@ import dev.mailplatform.testkit.StoreServiceResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -322,9 +322,10 @@ class Pop3ServiceTest {
         }
         store.messages.storeFlags(dev.mailplatform.store.v1.StoreFlagsRequest.newBuilder().setMailbox(inbox)
                 .setUids(set).setMode(dev.mailplatform.store.v1.FlagsMode.FLAGS_ADD)
-                .setFlags(dev.mailplatform.store.v1.Flags.newBuilder().setSystem(SystemFlag.DELETED_VALUE)).build());
+                .setFlags(dev.mailplatform.store.v1.Flags.newBuilder().setSystem(SystemFlag.DELETED_VALUE)).build())
+                .forEachRemaining(chunk -> { });
         store.messages.expunge(dev.mailplatform.store.v1.ExpungeRequest.newBuilder().setMailbox(inbox).setUids(set)
-                .build());
+                .build()).forEachRemaining(chunk -> { });
     }
 
     @Test

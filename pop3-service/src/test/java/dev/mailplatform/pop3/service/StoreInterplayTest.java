@@ -80,7 +80,7 @@ class StoreInterplayTest {
                     .setUids(UidSet.newBuilder().addRanges(UidRange.newBuilder().setFirst(first.getUid())
                             .setLast(first.getUid())))
                     .setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(SystemFlag.FLAGGED_VALUE)
-                            .addKeywords("$Forwarded")).build());
+                            .addKeywords("$Forwarded")).build()).forEachRemaining(chunk -> { });
             try (Pop3Client c = Pop3Client.connect("127.0.0.1", 18110)) {
                 c.login(a.getAddress(), StoreFixture.PASSWORD);
                 c.command("UIDL");

@@ -7,6 +7,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.smallrye.mutiny.Multi;
+import io.smallrye.mutiny.subscription.BackPressureStrategy;
 import io.smallrye.mutiny.subscription.MultiEmitter;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -23,7 +24,10 @@ import java.util.Map;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -54,7 +58,7 @@ public class ChangeBus {
     private final String user;
     private final String password;
     private final TransactionSynchronizationRegistry transactions;
-    private final WatchRegistry<MultiEmitter<? super ChangeEvent>> watchers = new WatchRegistry<>();
+    private final WatchRegistry<Watcher> watchers = new WatchRegistry<>();
     /** Committed events not yet sent. Bounded: while PostgreSQL is away, the oldest are dropped (and counted). */
     private final BlockingQueue<Outgoing> outbox = new ArrayBlockingQueue<>(OUTBOX);
     private final long batchDelayNanos;
@@ -213,26 +217,55 @@ public class ChangeBus {
     }
 
     /**
-     * A watcher that does not read fails once this many events wait for it, instead of holding memory without
-     * bound; its front end reconnects and catches up with GetChanges.
+     * A watcher whose transport stays unready (its client does not read) fails once this many events were sent to it
+     * meanwhile, instead of holding memory without bound; its front end reconnects and catches up with GetChanges.
      */
     public static final int WATCH_BUFFER = 4096;
 
+    /** One Watch stream: its emitter, whether its transport can take more now, and what it was sent while not. */
+    record Watcher(MultiEmitter<? super ChangeEvent> emitter, BooleanSupplier transportReady,
+            AtomicInteger unread) {
+
+        void send(ChangeEvent ev) {
+            if (transportReady.getAsBoolean()) {
+                unread.set(0);
+            } else if (unread.incrementAndGet() > WATCH_BUFFER) {
+                emitter.fail(io.grpc.Status.RESOURCE_EXHAUSTED
+                        .withDescription("watcher does not read; reconnect and catch up with GetChanges")
+                        .asRuntimeException());
+                return;
+            }
+            emitter.emit(ev);
+        }
+    }
+
     public Multi<ChangeEvent> watch(long accountId) {
-        return Multi.createFrom().emitter(emitter -> attach(accountId, emitter), WATCH_BUFFER);
+        return stream(emitter -> attach(accountId, emitter, () -> true));
     }
 
     /**
-     * Makes the emitter (of a Multi made with {@link #WATCH_BUFFER}) a Watch stream of the account: WATCH_READY
-     * now, then every event of the account, until it is cancelled.
+     * The Multi behind a Watch stream, whose emitter {@code start} {@link #attach}es. A buffering emitter would hang
+     * the gRPC event loop: its cancel clears the emitter's single-consumer queue on the cancelling thread while the
+     * emitting thread may be draining it, and the queue's poll then spins for ever. Demand is unbounded (Quarkus's
+     * stubs request Long.MAX_VALUE), so nothing was ever buffered there anyway.
      */
-    public void attach(long accountId, MultiEmitter<? super ChangeEvent> emitter) {
+    public static Multi<ChangeEvent> stream(Consumer<MultiEmitter<? super ChangeEvent>> start) {
+        return Multi.createFrom().emitter(start, BackPressureStrategy.ERROR);
+    }
+
+    /**
+     * Makes the emitter (of a Multi made with {@link #stream}) a Watch stream of the account: WATCH_READY now, then
+     * every event of the account, until it is cancelled. {@code transportReady} says whether the call's transport
+     * can take more now (see {@link #WATCH_BUFFER}).
+     */
+    public void attach(long accountId, MultiEmitter<? super ChangeEvent> emitter, BooleanSupplier transportReady) {
+        Watcher watcher = new Watcher(emitter, transportReady, new AtomicInteger());
         // Mutiny runs no termination callback registered after a cancel, and a client may cancel while this runs:
         // register first, add, then look again, or the stream stays registered for ever.
-        emitter.onTermination(() -> watchers.remove(accountId, emitter));
-        watchers.add(accountId, emitter);
+        emitter.onTermination(() -> watchers.remove(accountId, watcher));
+        watchers.add(accountId, watcher);
         if (emitter.isCancelled()) {
-            watchers.remove(accountId, emitter);
+            watchers.remove(accountId, watcher);
             return;
         }
         emitter.emit(ChangeEvent.newBuilder().setAccountId(accountId).setKind(ChangeKind.WATCH_READY).build());
@@ -260,7 +293,7 @@ public class ChangeBus {
         if (sender != null) {
             sender.interrupt();
         }
-        watchers.forAll(MultiEmitter::complete);
+        watchers.forAll(w -> w.emitter().complete());
     }
 
     /** A dedicated connection (not from the pool: LISTEN is session state). Reconnects until shutdown. */
@@ -322,9 +355,9 @@ public class ChangeBus {
                     .setHighestModseq(Long.parseLong(f[3])).setUidnext((int) Long.parseLong(f[4]))
                     .setMessages((int) Long.parseLong(f[5])).setMailbox(f[6]).build();
             received.incrementAndGet();
-            watchers.forEach(ev.getAccountId(), e -> {
+            watchers.forEach(ev.getAccountId(), w -> {
                 delivered.incrementAndGet();
-                e.emit(ev);
+                w.send(ev);
             });
         } catch (Exception e) {
             LOG.warnf("ignoring malformed change event: %s", e.getMessage());

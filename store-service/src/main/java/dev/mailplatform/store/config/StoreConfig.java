@@ -90,6 +90,27 @@ public interface StoreConfig {
         /** Messages per batch in streamed replies (select snapshot, fetch, search). */
         @WithDefault("10000")
         int streamBatchSize();
+
+        StatementTimeout statementTimeout();
+    }
+
+    /**
+     * How long one SQL statement may run, per call class; past it PostgreSQL cancels it and the call fails with
+     * RESOURCE_EXHAUSTED and the trailer {@code x-limit: statement-timeout}. 0 means no limit. The front ends give
+     * store calls 30 s (StoreDeadlines), so these stay below it: the store answers before its caller gives up.
+     */
+    interface StatementTimeout {
+        /** Every front-end call but SEARCH. */
+        @WithDefault("25s")
+        Duration call();
+
+        /** SEARCH, whose cost the IMAP client chooses. */
+        @WithDefault("20s")
+        Duration search();
+
+        /** Background jobs: POP3 retention, blob collection. */
+        @WithDefault("10m")
+        Duration job();
     }
 
     interface S3 {

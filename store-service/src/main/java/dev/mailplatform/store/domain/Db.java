@@ -1,5 +1,6 @@
 package dev.mailplatform.store.domain;
 
+import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.error.StoreException;
 import io.agroal.api.AgroalDataSource;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -8,6 +9,7 @@ import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -26,21 +28,36 @@ public class Db {
     }
 
     private final AgroalDataSource ds;
+    private final int[] timeoutSeconds = new int[CallBudget.Kind.values().length];
 
-    public Db(AgroalDataSource ds) {
+    public Db(AgroalDataSource ds, StoreConfig config) {
         this.ds = ds;
+        StoreConfig.StatementTimeout t = config.store().statementTimeout();
+        timeoutSeconds[CallBudget.Kind.CALL.ordinal()] = seconds(t.call());
+        timeoutSeconds[CallBudget.Kind.SEARCH.ordinal()] = seconds(t.search());
+        timeoutSeconds[CallBudget.Kind.JOB.ordinal()] = seconds(t.job());
+    }
+
+    /** JDBC counts query timeouts in whole seconds (0: none); a timeout under a second rounds up to one. */
+    private static int seconds(Duration d) {
+        return d.isZero() || d.isNegative() ? 0 : (int) Math.min(Integer.MAX_VALUE, (d.toMillis() + 999) / 1000);
     }
 
     public <T> List<T> list(String sql, Row<T> row, Object... params) {
-        try (Connection c = ds.getConnection(); PreparedStatement ps = prepare(c, sql, params);
-                ResultSet rs = ps.executeQuery()) {
-            List<T> out = new ArrayList<>();
-            while (rs.next()) {
-                out.add(row.map(rs));
+        CallBudget budget = CallBudget.current();
+        try (Connection c = ds.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
+            start(budget, ps);
+            try (ResultSet rs = ps.executeQuery()) {
+                List<T> out = new ArrayList<>();
+                while (rs.next()) {
+                    out.add(row.map(rs));
+                }
+                return out;
+            } finally {
+                end(budget, ps);
             }
-            return out;
         } catch (SQLException e) {
-            throw translate(e);
+            throw translate(e, budget);
         }
     }
 
@@ -50,11 +67,45 @@ public class Db {
     }
 
     public int update(String sql, Object... params) {
+        CallBudget budget = CallBudget.current();
         try (Connection c = ds.getConnection(); PreparedStatement ps = prepare(c, sql, params)) {
-            return ps.executeUpdate();
+            start(budget, ps);
+            try {
+                return ps.executeUpdate();
+            } finally {
+                end(budget, ps);
+            }
         } catch (SQLException e) {
-            throw translate(e);
+            throw translate(e, budget);
         }
+    }
+
+    /**
+     * The statement gets its call class's timeout (PostgreSQL's JDBC driver cancels it in the server when it passes)
+     * and becomes the one its budget cancels.
+     */
+    private void start(CallBudget budget, PreparedStatement ps) throws SQLException {
+        int seconds = timeoutSeconds[(budget == null ? CallBudget.Kind.CALL : budget.kind()).ordinal()];
+        if (seconds > 0) {
+            ps.setQueryTimeout(seconds);
+        }
+        if (budget != null) {
+            budget.enter(ps);
+        }
+    }
+
+    private static void end(CallBudget budget, PreparedStatement ps) {
+        if (budget != null) {
+            budget.exit(ps);
+        }
+    }
+
+    /** A cancelled statement (57014) failed on its budget's cancel, or else on its timeout. */
+    static RuntimeException translate(SQLException e, CallBudget budget) {
+        if ("57014".equals(e.getSQLState())) {
+            return budget != null && budget.cancelled() ? StoreException.cancelled() : StoreException.statementTimeout();
+        }
+        return translate(e);
     }
 
     public static Object[] args(List<Object> params) {

@@ -14,8 +14,13 @@ public final class StoreException extends RuntimeException {
         RESOURCE_EXHAUSTED,
         /** The POP3 maildrop is held by another session. */
         LOCKED,
-        UNAVAILABLE
+        UNAVAILABLE,
+        /** The call was cancelled (its client went away, or its deadline passed): nobody waits for the answer. */
+        CANCELLED
     }
+
+    /** The trailer that marks a RESOURCE_EXHAUSTED as a server limit, not a quota or a size: its value names it. */
+    public static final String LIMIT_TRAILER = "x-limit";
 
     private final Kind kind;
     private final Map<String, String> details;
@@ -53,5 +58,15 @@ public final class StoreException extends RuntimeException {
 
     public static StoreException precondition(String message) {
         return new StoreException(Kind.FAILED_PRECONDITION, message);
+    }
+
+    public static StoreException cancelled() {
+        return new StoreException(Kind.CANCELLED, "the call was cancelled");
+    }
+
+    /** The call's SQL ran past the statement timeout of its class. */
+    public static StoreException statementTimeout() {
+        return new StoreException(Kind.RESOURCE_EXHAUSTED, "the operation takes longer than this server allows",
+                Map.of(LIMIT_TRAILER, "statement-timeout"));
     }
 }

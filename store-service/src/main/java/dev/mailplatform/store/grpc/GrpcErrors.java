@@ -31,6 +31,7 @@ public final class GrpcErrors {
                 case RESOURCE_EXHAUSTED -> Status.RESOURCE_EXHAUSTED;
                 case LOCKED -> Status.ABORTED;
                 case UNAVAILABLE -> Status.UNAVAILABLE;
+                case CANCELLED -> Status.CANCELLED;
             };
             Metadata trailers = new Metadata();
             for (Map.Entry<String, String> e : se.details().entrySet()) {

@@ -1,9 +1,11 @@
 package dev.mailplatform.store.grpc;
 
 import com.google.protobuf.ByteString;
+import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.blob.BlobStore;
 import dev.mailplatform.store.change.ChangeBus;
 import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.domain.CallBudget;
 import dev.mailplatform.store.domain.MessageStore;
 import dev.mailplatform.store.domain.Spool;
 import dev.mailplatform.store.error.StoreException;
@@ -23,6 +25,7 @@ import dev.mailplatform.store.v1.FetchMetadataResponse;
 import dev.mailplatform.store.v1.GetChangesRequest;
 import dev.mailplatform.store.v1.GetChangesResponse;
 import dev.mailplatform.store.v1.MessageService;
+import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.MessageStateBatch;
 import dev.mailplatform.store.v1.SearchRequest;
 import dev.mailplatform.store.v1.SearchResponse;
@@ -30,6 +33,7 @@ import dev.mailplatform.store.v1.SelectRequest;
 import dev.mailplatform.store.v1.SelectResponse;
 import dev.mailplatform.store.v1.StoreFlagsRequest;
 import dev.mailplatform.store.v1.StoreFlagsResponse;
+import dev.mailplatform.store.v1.UidMapping;
 import dev.mailplatform.store.v1.WatchRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -299,28 +303,78 @@ public class MessageGrpc implements MessageService {
     }
 
     @Override
-    public Uni<StoreFlagsResponse> storeFlags(StoreFlagsRequest r) {
-        return Offload.call(() -> messages.storeFlags(r));
+    public Multi<StoreFlagsResponse> storeFlags(StoreFlagsRequest r) {
+        return Offload.call(() -> messages.storeFlags(r)).onItem().transformToMulti(MessageGrpc::chunks);
     }
 
     @Override
-    public Uni<CopyResponse> copy(CopyRequest r) {
-        return Offload.call(() -> messages.copy(r, false));
+    public Multi<CopyResponse> copy(CopyRequest r) {
+        return Offload.call(() -> messages.copy(r, false)).onItem().transformToMulti(MessageGrpc::chunks);
     }
 
     @Override
-    public Uni<CopyResponse> move(CopyRequest r) {
-        return Offload.call(() -> messages.copy(r, true));
+    public Multi<CopyResponse> move(CopyRequest r) {
+        return Offload.call(() -> messages.copy(r, true)).onItem().transformToMulti(MessageGrpc::chunks);
     }
 
     @Override
-    public Uni<ExpungeResponse> expunge(ExpungeRequest r) {
-        return Offload.call(() -> messages.expunge(r));
+    public Multi<ExpungeResponse> expunge(ExpungeRequest r) {
+        return Offload.call(() -> messages.expunge(r)).onItem().transformToMulti(MessageGrpc::chunks);
+    }
+
+    // The chunked replies (Chunks): the entries in runs, the scalars on the last chunk.
+
+    static Multi<StoreFlagsResponse> chunks(StoreFlagsResponse whole) {
+        List<List<MessageState>> updated = Chunks.split(whole.getUpdatedList(), MessageState::getSerializedSize);
+        List<List<Integer>> failed = Chunks.split(whole.getFailedUidsList(), u -> 5);
+        int n = Math.max(updated.size(), failed.size());
+        List<StoreFlagsResponse> out = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            StoreFlagsResponse.Builder b = StoreFlagsResponse.newBuilder();
+            if (i < updated.size()) {
+                b.addAllUpdated(updated.get(i));
+            }
+            if (i < failed.size()) {
+                b.addAllFailedUids(failed.get(i));
+            }
+            if (i == n - 1) {
+                b.setHighestModseq(whole.getHighestModseq());
+            }
+            out.add(b.build());
+        }
+        return Multi.createFrom().iterable(out);
+    }
+
+    static Multi<CopyResponse> chunks(CopyResponse whole) {
+        List<List<UidMapping>> runs = Chunks.split(whole.getMappingsList(), UidMapping::getSerializedSize);
+        List<CopyResponse> out = new ArrayList<>(runs.size());
+        for (int i = 0; i < runs.size(); i++) {
+            CopyResponse.Builder b = CopyResponse.newBuilder().addAllMappings(runs.get(i));
+            if (i == runs.size() - 1) {
+                b.setDestinationUidvalidity(whole.getDestinationUidvalidity())
+                        .setSourceHighestModseq(whole.getSourceHighestModseq());
+            }
+            out.add(b.build());
+        }
+        return Multi.createFrom().iterable(out);
+    }
+
+    static Multi<ExpungeResponse> chunks(ExpungeResponse whole) {
+        List<List<Integer>> runs = Chunks.split(whole.getExpungedUidsList(), u -> 5);
+        List<ExpungeResponse> out = new ArrayList<>(runs.size());
+        for (int i = 0; i < runs.size(); i++) {
+            ExpungeResponse.Builder b = ExpungeResponse.newBuilder().addAllExpungedUids(runs.get(i));
+            if (i == runs.size() - 1) {
+                b.setHighestModseq(whole.getHighestModseq());
+            }
+            out.add(b.build());
+        }
+        return Multi.createFrom().iterable(out);
     }
 
     @Override
     public Multi<SearchResponse> search(SearchRequest r) {
-        return Offload.call(() -> messages.search(r.getMailbox(), r.getCriteria())).onItem().transformToMulti(res -> {
+        return Offload.call(CallBudget.Kind.SEARCH, () -> messages.search(r.getMailbox(), r.getCriteria())).onItem().transformToMulti(res -> {
             List<SearchResponse> out = new ArrayList<>();
             long[] uids = res.uids();
             for (int i = 0; i < uids.length || out.isEmpty(); i += batch) {
@@ -362,14 +416,15 @@ public class MessageGrpc implements MessageService {
         // One emitter, no operator chain: a cancel that reached an established stream through
         // Uni.runSubscriptionOn(...).transformToMulti(...) was lost about once in 150 calls, and the stream then
         // stayed registered for ever.
-        return Multi.createFrom().emitter(emitter -> Infrastructure.getDefaultWorkerPool().execute(() -> {
+        Readiness ready = Readiness.current();
+        return ChangeBus.stream(emitter -> Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
                 messages.requireAccount(r.getAccountId());
             } catch (RuntimeException e) {
                 emitter.fail(GrpcErrors.map(e));
                 return;
             }
-            changes.attach(r.getAccountId(), emitter);
-        }), ChangeBus.WATCH_BUFFER);
+            changes.attach(r.getAccountId(), emitter, ready::isReady);
+        }));
     }
 }

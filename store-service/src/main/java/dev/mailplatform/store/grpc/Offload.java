@@ -1,5 +1,7 @@
 package dev.mailplatform.store.grpc;
 
+import dev.mailplatform.store.domain.CallBudget;
+import io.grpc.Context;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -18,8 +20,28 @@ final class Offload {
     }
 
     static <T> Uni<T> call(Supplier<T> work) {
-        return Uni.createFrom().item(work).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
+        return call(CallBudget.Kind.CALL, work);
+    }
+
+    /**
+     * Runs work under a budget of the given class, which the gRPC call's cancellation (the client's cancel, its
+     * deadline, its connection gone) cancels: the statement running in PostgreSQL stops, not just the reply. Must be
+     * called from the service method itself, where the call's gRPC context is current.
+     */
+    static <T> Uni<T> call(CallBudget.Kind kind, Supplier<T> work) {
+        CallBudget budget = budget(kind);
+        return Uni.createFrom().item(() -> budget.run(work)).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onFailure().transform(GrpcErrors::map);
+    }
+
+    /** A budget that the current gRPC call's cancellation cancels. */
+    static CallBudget budget(CallBudget.Kind kind) {
+        CallBudget budget = new CallBudget(kind);
+        Context call = Context.current();
+        // A server call's context is cancelled when the call ends, however it ends: a budget whose work is done has
+        // nothing running, so the late cancel is harmless, and the listener goes with the context.
+        call.addListener(c -> budget.cancel(), Runnable::run);
+        return budget;
     }
 
     /**
@@ -27,8 +49,9 @@ final class Offload {
      * {@code ready} is {@link Readiness#current()}, taken on entry to the service method.
      */
     static <S, T> Multi<List<T>> pages(Readiness ready, Supplier<S> state, Function<S, List<T>> next) {
+        CallBudget budget = budget(CallBudget.Kind.CALL);
         return Multi.createBy().repeating()
-                .uni(state, s -> ready.await().chain(() -> Uni.createFrom().item(() -> next.apply(s))
+                .uni(state, s -> ready.await().chain(() -> Uni.createFrom().item(() -> budget.run(() -> next.apply(s)))
                         .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())))
                 .until(List::isEmpty)
                 .onFailure().transform(GrpcErrors::map);

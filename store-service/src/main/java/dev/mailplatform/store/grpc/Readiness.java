@@ -40,6 +40,11 @@ final class Readiness {
         return r == null ? ALWAYS : r;
     }
 
+    /** Whether the transport can take another response now. */
+    boolean isReady() {
+        return call == null || call.isReady();
+    }
+
     /** Completes when the transport is ready for another response: at once, or on the call's next onReady. */
     Uni<Void> await() {
         if (call == null || call.isReady()) {

@@ -2,6 +2,7 @@ package dev.mailplatform.store.jobs;
 
 import dev.mailplatform.store.blob.BlobStore;
 import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.domain.CallBudget;
 import dev.mailplatform.store.domain.Db;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -62,7 +63,7 @@ public class BlobCollector {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
-            collect(config.blobGc().grace());
+            new CallBudget(CallBudget.Kind.JOB).run(() -> collect(config.blobGc().grace()));
         } catch (RuntimeException e) {
             LOG.warnf("blob collection failed, will retry: %s", e.getMessage());
         }

@@ -1,6 +1,7 @@
 package dev.mailplatform.store.jobs;
 
 import dev.mailplatform.store.domain.AccountStore;
+import dev.mailplatform.store.domain.CallBudget;
 import dev.mailplatform.store.domain.Maildrops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,13 +30,13 @@ public class RetentionJob {
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
-            run();
+            new CallBudget(CallBudget.Kind.JOB).run(this::run);
         } catch (RuntimeException e) {
             LOG.warnf("retention run failed, will retry: %s", e.getMessage());
         }
         // On its own: a failed retention run must not leave expired login failures in place for ever.
         try {
-            accounts.purgeFailures();
+            new CallBudget(CallBudget.Kind.JOB).run(accounts::purgeFailures);
         } catch (RuntimeException e) {
             LOG.warnf("purging expired login failures failed, will retry: %s", e.getMessage());
         }

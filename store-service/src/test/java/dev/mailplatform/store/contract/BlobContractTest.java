@@ -157,9 +157,9 @@ class BlobContractTest extends StoreContract {
         byte[] drop = TestMessages.simple("drop " + System.nanoTime(), "dropped");
         append(a, "INBOX", keep);
         int dropUid = append(a, "INBOX", drop).getUid();
-        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(dropUid, dropUid))
+        storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(dropUid, dropUid))
                 .setFlags(Flags.newBuilder().setSystem(8)).build());
-        messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
 
         // An orphan: an object written to S3 whose append never committed.
         byte[] orphan = ("orphan " + System.nanoTime()).getBytes(StandardCharsets.US_ASCII);
@@ -260,9 +260,9 @@ class BlobContractTest extends StoreContract {
     /** An unreferenced blob of these bytes, old enough for any grace. */
     private String unreferencedBlob(Account a, byte[] msg) throws Exception {
         append(a, "INBOX", msg);
-        messages.storeFlags(dev.mailplatform.store.v1.StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+        storeFlags(dev.mailplatform.store.v1.StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
                 .setUids(uids(1, 1)).setFlags(dev.mailplatform.store.v1.Flags.newBuilder().setSystem(8)).build());
-        messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
         String hash = sha256(msg);
         assertEquals(0, count("SELECT count(*) FROM message WHERE blob_hash = '" + hash + "'"));
         return hash;

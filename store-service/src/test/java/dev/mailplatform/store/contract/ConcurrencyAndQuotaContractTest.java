@@ -131,7 +131,7 @@ class ConcurrencyAndQuotaContractTest extends StoreContract {
                 TestMessages.simple("q3", "3")));
         assertTrue(msg.contains("messages 2+1/2"), msg);
         // A copy over quota fails as a whole.
-        assertStatus(Status.Code.RESOURCE_EXHAUSTED, () -> messages.copy(CopyRequest.newBuilder()
+        assertStatus(Status.Code.RESOURCE_EXHAUSTED, () -> copy(CopyRequest.newBuilder()
                 .setSource(ref(a, "INBOX")).setUids(all()).setDestination("Archive").build()));
         assertEquals(0, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "Archive")).build())
                 .getMessages());

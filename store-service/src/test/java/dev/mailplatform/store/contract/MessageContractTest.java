@@ -253,7 +253,7 @@ class MessageContractTest extends StoreContract {
         for (int i = 0; i < 4; i++) {
             append(a, "INBOX", TestMessages.simple("f" + i, "x"));
         }
-        StoreFlagsResponse r = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+        StoreFlagsResponse r = storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
                 .setUids(uids(1, 2)).setMode(FlagsMode.FLAGS_ADD)
                 .setFlags(Flags.newBuilder().setSystem(1 | 4).addKeywords("$Label1")).build());
         assertEquals(2, r.getUpdatedCount());
@@ -265,19 +265,19 @@ class MessageContractTest extends StoreContract {
                 .getUnseen());
 
         // Setting what is already set changes nothing and takes no modseq.
-        StoreFlagsResponse same = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+        StoreFlagsResponse same = storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
                 .setUids(uids(1, 2)).setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(1)).build());
         assertEquals(0, same.getUpdatedCount());
         assertEquals(m1, same.getHighestModseq());
 
-        StoreFlagsResponse rm = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+        StoreFlagsResponse rm = storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
                 .setUids(uids(1, 1)).setMode(FlagsMode.FLAGS_REMOVE)
                 .setFlags(Flags.newBuilder().setSystem(4).addKeywords("$Label1")).build());
         assertEquals(1, rm.getUpdated(0).getSystemFlags());
         assertEquals(0, rm.getUpdated(0).getKeywordsCount());
         assertTrue(rm.getHighestModseq() > m1);
 
-        StoreFlagsResponse rep = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+        StoreFlagsResponse rep = storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
                 .setUids(all()).setMode(FlagsMode.FLAGS_REPLACE)
                 .setFlags(Flags.newBuilder().setSystem(2).addKeywords("b").addKeywords("a")).build());
         assertEquals(4, rep.getUpdatedCount());
@@ -290,18 +290,18 @@ class MessageContractTest extends StoreContract {
 
         // UNCHANGEDSINCE: message 1 changes after the client's modseq, so it fails; 2..4 succeed.
         long since = rep.getHighestModseq();
-        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(1, 1))
+        storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(1, 1))
                 .setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(16)).build());
-        StoreFlagsResponse cond = messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+        StoreFlagsResponse cond = storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
                 .setUids(all()).setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(4))
                 .setUnchangedSince(since).build());
         assertEquals(List.of(1), cond.getFailedUidsList());
         assertEquals(3, cond.getUpdatedCount());
 
-        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages.storeFlags(StoreFlagsRequest.newBuilder()
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> storeFlags(StoreFlagsRequest.newBuilder()
                 .setMailbox(ref(a, "INBOX")).setUids(all()).setFlags(Flags.newBuilder().addKeywords("bad word"))
                 .build()));
-        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages.storeFlags(StoreFlagsRequest.newBuilder()
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> storeFlags(StoreFlagsRequest.newBuilder()
                 .setMailbox(ref(a, "INBOX")).setUids(all()).setFlags(Flags.newBuilder().setSystem(64)).build()));
     }
 
@@ -315,9 +315,9 @@ class MessageContractTest extends StoreContract {
         for (byte[] m : List.of(small, large, third, expunged)) {
             append(a, "INBOX", m);
         }
-        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(4, 4))
+        storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(4, 4))
                 .setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(8)).build());
-        messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
 
         List<FetchMessagesResponse> rs = drain(messages.fetchMessages(FetchMessagesRequest.newBuilder()
                 .setMailbox(ref(a, "INBOX")).addAllUids(List.of(3, 1, 4, 2)).build()));
@@ -374,7 +374,7 @@ class MessageContractTest extends StoreContract {
             append(a, "INBOX", TestMessages.simple("c" + i, "copy me " + i), i == 4 ? 8 : 0, List.of());
         }
         long usedBefore = usage(a);
-        CopyResponse c = messages.copy(CopyRequest.newBuilder().setSource(ref(a, "INBOX"))
+        CopyResponse c = copy(CopyRequest.newBuilder().setSource(ref(a, "INBOX"))
                 .setUids(UidSet.newBuilder().addRanges(UidRange.newBuilder().setFirst(2).setLast(3))
                         .addRanges(UidRange.newBuilder().setFirst(5).setLast(5))).setDestination("Archive").build());
         assertEquals(3, c.getMappingsCount());
@@ -386,24 +386,24 @@ class MessageContractTest extends StoreContract {
         assertArrayEquals(fetchAll(a, "INBOX", 2), fetchAll(a, "Archive", 1));
 
         long beforeMove = usage(a);
-        CopyResponse mv = messages.move(CopyRequest.newBuilder().setSource(ref(a, "INBOX")).setUids(uids(1, 1))
+        CopyResponse mv = move(CopyRequest.newBuilder().setSource(ref(a, "INBOX")).setUids(uids(1, 1))
                 .setDestination("Trash").build());
         assertEquals(1, mv.getMappings(0).getDestinationUid());
         assertEquals(beforeMove, usage(a), "a move does not change the usage");
         assertEquals(4, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
                 .getMessages());
-        assertStatus(Status.Code.NOT_FOUND, () -> messages.copy(CopyRequest.newBuilder().setSource(ref(a, "INBOX"))
+        assertStatus(Status.Code.NOT_FOUND, () -> copy(CopyRequest.newBuilder().setSource(ref(a, "INBOX"))
                 .setUids(all()).setDestination("Nowhere").build()));
-        assertStatus(Status.Code.INVALID_ARGUMENT, () -> messages.move(CopyRequest.newBuilder()
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> move(CopyRequest.newBuilder()
                 .setSource(ref(a, "INBOX")).setUids(all()).setDestination("INBOX").build()));
 
         // EXPUNGE removes only \Deleted messages; UID EXPUNGE only those of the set.
-        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(2, 3))
+        storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(2, 3))
                 .setMode(FlagsMode.FLAGS_ADD).setFlags(Flags.newBuilder().setSystem(8)).build());
-        ExpungeResponse e1 = messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+        ExpungeResponse e1 = expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX"))
                 .setUids(uids(3, 5)).build());
         assertEquals(List.of(3, 5), e1.getExpungedUidsList());
-        ExpungeResponse e2 = messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        ExpungeResponse e2 = expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
         assertEquals(List.of(2), e2.getExpungedUidsList());
         assertTrue(e2.getHighestModseq() > e1.getHighestModseq());
         var st = mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
@@ -419,11 +419,11 @@ class MessageContractTest extends StoreContract {
         }
         long since = mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
                 .getHighestModseq();
-        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(2, 2))
+        storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(2, 2))
                 .setFlags(Flags.newBuilder().setSystem(1)).build());
-        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(4, 4))
+        storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(4, 4))
                 .setFlags(Flags.newBuilder().setSystem(8)).build());
-        messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
         append(a, "INBOX", TestMessages.simple("g-new", "x"));
         List<GetChangesResponse> resp = drain(messages.getChanges(GetChangesRequest.newBuilder()
                 .setMailbox(ref(a, "INBOX")).setSinceModseq(since).setIncludeVanished(true).build()));

@@ -143,7 +143,7 @@ class Pop3ContractTest extends StoreContract {
         List<String> uidls = d.entries().stream().map(MaildropEntry::getUniqueId).toList();
         assertEquals(4, uidls.stream().distinct().count());
         // Flags changed over IMAP do not change UIDLs.
-        messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(all())
+        storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(all())
                 .setFlags(Flags.newBuilder().setSystem(1 | 4)).build());
         pop3.releaseMaildrop(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(d.header().getLeaseId())
                 .build());

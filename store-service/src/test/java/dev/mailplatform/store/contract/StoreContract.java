@@ -4,12 +4,17 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import com.google.protobuf.ByteString;
+import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.v1.Account;
 import dev.mailplatform.store.v1.AccountServiceGrpc;
 import dev.mailplatform.store.v1.AppendHeader;
 import dev.mailplatform.store.v1.AppendRequest;
 import dev.mailplatform.store.v1.AppendResponse;
+import dev.mailplatform.store.v1.CopyRequest;
+import dev.mailplatform.store.v1.CopyResponse;
 import dev.mailplatform.store.v1.CreateAccountRequest;
+import dev.mailplatform.store.v1.ExpungeRequest;
+import dev.mailplatform.store.v1.ExpungeResponse;
 import dev.mailplatform.store.v1.FetchContentRequest;
 import dev.mailplatform.store.v1.FetchContentResponse;
 import dev.mailplatform.store.v1.Flags;
@@ -21,6 +26,8 @@ import dev.mailplatform.store.v1.Pop3ServiceGrpc;
 import dev.mailplatform.store.v1.QuotaServiceGrpc;
 import dev.mailplatform.store.v1.Section;
 import dev.mailplatform.store.v1.SectionKind;
+import dev.mailplatform.store.v1.StoreFlagsRequest;
+import dev.mailplatform.store.v1.StoreFlagsResponse;
 import dev.mailplatform.store.v1.UidRange;
 import dev.mailplatform.store.v1.UidSet;
 import dev.mailplatform.testkit.StoreInfraResource;
@@ -85,6 +92,24 @@ public abstract class StoreContract {
     public static boolean accountSetup(dev.mailplatform.store.v1.ChangeEvent e) {
         return e.getKind() == dev.mailplatform.store.v1.ChangeKind.MAILBOX_CREATED
                 && DEFAULT_MAILBOXES.contains(e.getMailbox());
+    }
+
+    // StoreFlags, Copy, Move and Expunge reply in chunks; the tests look at the merged reply.
+
+    StoreFlagsResponse storeFlags(StoreFlagsRequest r) {
+        return Chunks.merged(messages.storeFlags(r), StoreFlagsResponse.getDefaultInstance());
+    }
+
+    CopyResponse copy(CopyRequest r) {
+        return Chunks.merged(messages.copy(r), CopyResponse.getDefaultInstance());
+    }
+
+    CopyResponse move(CopyRequest r) {
+        return Chunks.merged(messages.move(r), CopyResponse.getDefaultInstance());
+    }
+
+    ExpungeResponse expunge(ExpungeRequest r) {
+        return Chunks.merged(messages.expunge(r), ExpungeResponse.getDefaultInstance());
     }
 
     static MailboxRef ref(Account a, String mailbox) {

@@ -9,17 +9,17 @@ import dev.mailplatform.store.v1.ChangeKind;
 import dev.mailplatform.store.v1.CreateMailboxRequest;
 import dev.mailplatform.store.v1.ExpungeRequest;
 import dev.mailplatform.store.v1.Flags;
+import dev.mailplatform.store.v1.MessageServiceGrpc;
 import dev.mailplatform.store.v1.StoreFlagsRequest;
 import dev.mailplatform.store.v1.WatchRequest;
-import dev.mailplatform.store.v1.MessageServiceGrpc;
 import io.grpc.Status;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcClient;
-import jakarta.inject.Inject;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -48,12 +48,12 @@ class WatchContractTest extends StoreContract {
             assertEquals("INBOX", added.getMailbox());
             assertEquals(a.getId(), added.getAccountId());
             assertEquals(uid + 1, added.getUidnext());
-            messages.storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(uid, uid))
+            storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(uid, uid))
                     .setFlags(Flags.newBuilder().setSystem(8)).build());
             ChangeEvent flags = next(events);
             assertEquals(ChangeKind.FLAGS_CHANGED, flags.getKind());
             assertTrue(flags.getHighestModseq() > added.getHighestModseq());
-            messages.expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+            expunge(ExpungeRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
             assertEquals(ChangeKind.MESSAGES_EXPUNGED, next(events).getKind());
             mailboxes.createMailbox(CreateMailboxRequest.newBuilder().setAccountId(a.getId()).setName("New").build());
             assertEquals(ChangeKind.MAILBOX_CREATED, next(events).getKind());

@@ -197,7 +197,7 @@ class CrossReplicaIT {
         assertEquals(ChangeKind.WATCH_READY, onA.poll(10, TimeUnit.SECONDS).getKind());
         MessageServiceGrpc.newBlockingStub(cb).storeFlags(StoreFlagsRequest.newBuilder().setMailbox(inbox)
                 .setUids(UidSet.newBuilder().addRanges(UidRange.newBuilder().setFirst(r.getUid()).setLast(r.getUid())))
-                .setFlags(Flags.newBuilder().setSystem(1)).build());
+                .setFlags(Flags.newBuilder().setSystem(1)).build()).forEachRemaining(chunk -> { });
         ChangeEvent flags = onA.poll(10, TimeUnit.SECONDS);
         assertNotNull(flags, "replica A heard of the flag change on replica B");
         assertEquals(ChangeKind.FLAGS_CHANGED, flags.getKind());

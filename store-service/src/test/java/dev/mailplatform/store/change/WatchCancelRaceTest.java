@@ -1,0 +1,97 @@
+package dev.mailplatform.store.change;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.v1.ChangeEvent;
+import dev.mailplatform.store.v1.ChangeKind;
+import io.grpc.Status;
+import io.smallrye.mutiny.subscription.Cancellable;
+import io.smallrye.mutiny.subscription.MultiEmitter;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Watch streams at their edges. One cancelled (on a gRPC event loop) while the change dispatcher emits to it. With a buffering emitter
+ * the cancel cleared the emitter's single-consumer queue while the dispatcher drained it, and the cancelling thread
+ * could then spin in the queue's poll for ever: the store's event loop hung, and every call on it with it.
+ */
+class WatchCancelRaceTest {
+
+    /** A watcher whose transport stays unready gets WATCH_BUFFER events, then fails; a ready one is never cut. */
+    @Test
+    void aWatcherThatDoesNotReadFailsAfterTheBufferAndOneThatReadsNever() {
+        ChangeEvent ev = ChangeEvent.newBuilder().setKind(ChangeKind.FLAGS_CHANGED).setAccountId(1).build();
+        AtomicBoolean ready = new AtomicBoolean(true);
+        AtomicInteger received = new AtomicInteger();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        AtomicReference<MultiEmitter<? super ChangeEvent>> emitter = new AtomicReference<>();
+        ChangeBus.stream(emitter::set).subscribe().with(e -> received.incrementAndGet(), failure::set);
+        ChangeBus.Watcher w = new ChangeBus.Watcher(emitter.get(), ready::get, new AtomicInteger());
+        for (int i = 0; i < 3 * ChangeBus.WATCH_BUFFER; i++) {
+            w.send(ev);
+        }
+        ready.set(false);
+        for (int i = 0; i < ChangeBus.WATCH_BUFFER; i++) {
+            w.send(ev);
+        }
+        assertNull(failure.get());
+        assertEquals(4 * ChangeBus.WATCH_BUFFER, received.get());
+        ready.set(true); // it read a little: the count starts again
+        w.send(ev);
+        ready.set(false);
+        for (int i = 0; i < ChangeBus.WATCH_BUFFER; i++) {
+            w.send(ev);
+        }
+        assertNull(failure.get());
+        w.send(ev);
+        assertEquals(Status.Code.RESOURCE_EXHAUSTED, Status.fromThrowable(failure.get()).getCode());
+        assertEquals(5 * ChangeBus.WATCH_BUFFER + 1, received.get());
+        assertTrue(emitter.get().isCancelled() || failure.get() != null);
+    }
+
+    @Test
+    void aCancelWhileEventsAreEmittedAlwaysReturns() throws Exception {
+        ChangeEvent ev = ChangeEvent.newBuilder().setKind(ChangeKind.FLAGS_CHANGED).setAccountId(1).build();
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < 20_000; round++) {
+                AtomicReference<MultiEmitter<? super ChangeEvent>> emitter = new AtomicReference<>();
+                Cancellable sub = ChangeBus.stream(emitter::set).subscribe().with(e -> { });
+                CountDownLatch go = new CountDownLatch(1);
+                Future<?> emitting = pool.submit(() -> {
+                    go.await();
+                    for (int i = 0; i < 200 && !emitter.get().isCancelled(); i++) {
+                        emitter.get().emit(ev);
+                    }
+                    return null;
+                });
+                Future<?> cancelling = pool.submit(() -> {
+                    go.await();
+                    Thread.onSpinWait();
+                    sub.cancel();
+                    return null;
+                });
+                go.countDown();
+                try {
+                    cancelling.get(5, TimeUnit.SECONDS);
+                } catch (TimeoutException e) {
+                    throw new AssertionError("a cancel did not return in round " + round + ": the thread spins", e);
+                }
+                emitting.get(5, TimeUnit.SECONDS);
+                assertTrue(emitter.get().isCancelled());
+            }
+        } finally {
+            assertEquals(0, pool.shutdownNow().size());
+        }
+    }
+}
