@@ -201,6 +201,12 @@ class FetchStoreFaultTest extends ImapTestBase {
      * then {@code more}; the caller reads (or does not) at its own pace.
      */
     private static Socket fetching(Account a, String more) throws IOException {
+        // The buffer is set after the connect on purpose. The stall timeout can only see the front end's own write
+        // queue; behind it the kernel's send buffer autotunes up to net.ipv4.tcp_wmem's maximum (4 MiB by default),
+        // and the socket becomes writable again only when a third of that is free. A client that offers a 32 KiB
+        // window from the start reads 4 MiB at about 400 KB/s here, so the last bytes wait over 3 s for the kernel
+        // to take them and the test's 3 s stall timeout closes it (at the default 120 s: a client slower than about
+        // 11 KB/s).
         Socket s = new Socket("127.0.0.1", PORT);
         s.setReceiveBufferSize(32 * 1024);
         s.setSoTimeout(20_000);
