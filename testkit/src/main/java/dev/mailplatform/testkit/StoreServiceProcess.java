@@ -34,15 +34,18 @@ public final class StoreServiceProcess implements AutoCloseable {
 
     private final EmbeddedPostgresServer postgres;
     private final EmbeddedS3Server s3;
-    private final ServiceProcess process;
+    private final Map<String, String> env;
     private final int grpcPort;
     private final Thread shutdownHook;
+    /** Replaced by {@link #restart()}; the shutdown hook stops whichever runs then. */
+    private volatile ServiceProcess process;
 
     private StoreServiceProcess(EmbeddedPostgresServer postgres, EmbeddedS3Server s3, ServiceProcess process,
-            int grpcPort, Thread shutdownHook) {
+            Map<String, String> env, int grpcPort, Thread shutdownHook) {
         this.postgres = postgres;
         this.s3 = s3;
         this.process = process;
+        this.env = env;
         this.grpcPort = grpcPort;
         this.shutdownHook = shutdownHook;
     }
@@ -85,13 +88,15 @@ public final class StoreServiceProcess implements AutoCloseable {
             int grpcPort = Ports.freePort();
             int httpPort = Ports.freePort();
             Path log = basedir().resolve("target").resolve("store-service-" + grpcPort + ".log");
-            process = ServiceProcess.start("store-service", jar, httpPort,
-                    environment(postgres, s3, grpcPort, httpPort, extraEnv), List.of(), log, null);
+            Map<String, String> env = environment(postgres, s3, grpcPort, httpPort, extraEnv);
+            process = ServiceProcess.start("store-service", jar, httpPort, env, List.of(), log, null);
             // A test JVM that ends without close() must not leave a store and a PostgreSQL running behind it.
-            ServiceProcess p = process;
             EmbeddedS3Server s = s3;
             EmbeddedPostgresServer pg = postgres;
-            Thread hook = new Thread(() -> stopAll(p, s, pg), "store-service-stop");
+            StoreServiceProcess[] self = new StoreServiceProcess[1];
+            ServiceProcess first = process;
+            Thread hook = new Thread(() -> stopAll(self[0] == null ? first : self[0].process, s, pg),
+                    "store-service-stop");
             Runtime.getRuntime().addShutdownHook(hook);
             try {
                 process.awaitReady(READY_TIMEOUT);
@@ -99,7 +104,8 @@ public final class StoreServiceProcess implements AutoCloseable {
                 removeHook(hook);
                 throw e;
             }
-            return new StoreServiceProcess(postgres, s3, process, grpcPort, hook);
+            self[0] = new StoreServiceProcess(postgres, s3, process, env, grpcPort, hook);
+            return self[0];
         } catch (IOException | InterruptedException | RuntimeException e) {
             stopAll(process, s3, postgres);
             throw e;
@@ -178,6 +184,21 @@ public final class StoreServiceProcess implements AutoCloseable {
     /** The store's own S3 server. */
     public EmbeddedS3Server s3() {
         return s3;
+    }
+
+    /** Kills the store at once (SIGKILL), as a crash would; its PostgreSQL and S3 stay up. */
+    public void kill() throws InterruptedException {
+        process.process().destroyForcibly().waitFor();
+    }
+
+    /** Starts the store again, on the same ports and with the same settings, and waits until it is ready. */
+    public void restart() throws IOException, InterruptedException {
+        int httpPort = process.port();
+        ServiceProcess next = ServiceProcess.start("store-service", storeJar(), httpPort, env, List.of(),
+                basedir().resolve("target").resolve("store-service-" + grpcPort + "-restart-"
+                        + System.currentTimeMillis() + ".log"), null);
+        process = next;
+        next.awaitReady(READY_TIMEOUT);
     }
 
     /** Stops the store (SIGTERM, then a kill after 20 s), then its S3 and PostgreSQL. Idempotent. */
