@@ -6,8 +6,10 @@ import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.SessionContext;
 import dev.mailplatform.protocol.ConnectionLimits;
+import dev.mailplatform.protocol.ProxyProtocolGate;
 import dev.mailplatform.protocol.TlsMaterial;
 import dev.mailplatform.protocol.TlsSettings;
+import dev.mailplatform.protocol.TrustedProxies;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
@@ -47,22 +49,26 @@ public class ImapServer {
     SessionContext sessions;
 
     private final List<NetServer> servers = new ArrayList<>();
+    private ProxyProtocolGate gate;
     private volatile int plainPort;
     private volatile int tlsPort;
 
     void start(@Observes StartupEvent event) {
         Optional<TlsSettings> tls = tlsConfig.settings();
+        gate = new ProxyProtocolGate(TrustedProxies.of(config.proxyProtocol().trustedProxies().orElse(List.of())),
+                config.proxyProtocol().timeout());
         NetServerOptions plain = tls.map(t -> TlsMaterial.serverOptions(t, false)).orElseGet(NetServerOptions::new);
         sessions.init(tls.isPresent() ? plain : null);
         plainPort = listen(plain, config.port(), false);
         if (tls.isPresent() && config.tlsPort() >= 0) {
-            tlsPort = listen(TlsMaterial.serverOptions(tls.get(), true), config.tlsPort(), true);
+            tlsPort = listen(gate.implicitTlsOptions(tls.get()), config.tlsPort(), true);
         } else if (tls.isEmpty()) {
             LOG.warn("No TLS certificate configured (mail.tls.*): no IMAPS listener and no STARTTLS; passwords are "
                     + "accepted only on loopback connections");
         }
-        LOG.infof("IMAP listening on %s:%d%s", config.host(), plainPort,
-                tlsPort > 0 ? " and IMAPS on " + config.host() + ":" + tlsPort : "");
+        LOG.infof("IMAP listening on %s:%d%s%s", config.host(), plainPort,
+                tlsPort > 0 ? " and IMAPS on " + config.host() + ":" + tlsPort : "",
+                gate.enabled() ? "; PROXY protocol required from " + config.proxyProtocol().trustedProxies().get() : "");
     }
 
     private int listen(NetServerOptions options, int port, boolean implicitTls) {
@@ -72,7 +78,7 @@ public class ImapServer {
         int bound = port;
         for (int i = 0; i < instances; i++) {
             NetServer server = vertx.createNetServer(new NetServerOptions(options));
-            server.connectHandler(socket -> accept(socket, implicitTls));
+            server.connectHandler(socket -> gate.accept(socket, implicitTls, (s, ip) -> accept(s, ip, implicitTls)));
             try {
                 server.listen().toCompletionStage().toCompletableFuture().get();
             } catch (Exception e) {
@@ -85,8 +91,8 @@ public class ImapServer {
         return bound;
     }
 
-    private void accept(NetSocket socket, boolean implicitTls) {
-        String ip = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+    /** A connection with its client's address (a trusted proxy's header already read): the limits, then a session. */
+    private void accept(NetSocket socket, String ip, boolean implicitTls) {
         ConnectionLimits.Admission admission = sessions.limits().admit(ip);
         ConnectionLimits.Permit permit = admission.permit();
         if (permit == null) {
@@ -97,7 +103,7 @@ public class ImapServer {
             socket.close();
             return;
         }
-        ImapSession session = new ImapSession(sessions, socket, vertx.getOrCreateContext(), implicitTls, permit);
+        ImapSession session = new ImapSession(sessions, socket, vertx.getOrCreateContext(), ip, implicitTls, permit);
         sessions.sessionOpened(session);
         session.start();
     }

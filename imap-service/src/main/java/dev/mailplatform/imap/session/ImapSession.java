@@ -76,14 +76,15 @@ public final class ImapSession {
         void abort();
     }
 
-    public ImapSession(SessionContext services, NetSocket socket, Context context, boolean tlsActive,
+    /** {@code remoteIp}: the client's address, from a trusted proxy's PROXY header when there is one. */
+    public ImapSession(SessionContext services, NetSocket socket, Context context, String remoteIp, boolean tlsActive,
             ConnectionLimits.Permit ipPermit) {
         this.services = services;
         this.socket = socket;
         this.context = context;
         this.executor = r -> context.runOnContext(v -> r.run());
         this.tlsActive = tlsActive;
-        this.remoteIp = socket.remoteAddress() == null ? null : socket.remoteAddress().hostAddress();
+        this.remoteIp = remoteIp;
         this.ipPermit = ipPermit;
         this.parser = services.newParser();
     }

@@ -41,6 +41,11 @@ final class ImapClient implements Closeable {
         out = socket.getOutputStream();
     }
 
+    /** Over a socket opened elsewhere (a proxied connection); reads nothing yet. */
+    static ImapClient over(Socket socket) throws IOException {
+        return new ImapClient(socket);
+    }
+
     static ImapClient tls(int port) throws Exception {
         SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port);
         s.startHandshake();

@@ -26,6 +26,8 @@ class ImapLimitsTest extends ImapTestBase {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of(
+                    // No trusted proxy: the listeners as configured by default (Vert.x does IMAPS' handshake).
+                    "mail.imap.proxy-protocol.trusted-proxies", "",
                     "mail.imap.plaintext-on-loopback", "false",
                     "mail.imap.max-line-length", "1024",
                     "mail.imap.max-literal-size", "2048",

@@ -3,6 +3,8 @@ package dev.mailplatform.pop3.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
 
 /** The POP3 front end's settings; every key can come from the environment ({@code MAIL_POP3_PORT}, ...). */
 @ConfigMapping(prefix = "mail.pop3")
@@ -100,4 +102,20 @@ public interface Pop3Config {
      */
     @WithDefault("120s")
     Duration outputStallTimeout();
+
+    /** The HAProxy PROXY protocol from trusted proxies ({@code mail.pop3.proxy-protocol.*}). */
+    ProxyProtocol proxyProtocol();
+
+    interface ProxyProtocol {
+
+        /**
+         * Addresses and CIDR blocks (IPv4 or IPv6) whose connections must start with a PROXY protocol v1 or v2 header
+         * naming the real client. None by default: no header is read from anyone.
+         */
+        Optional<List<String>> trustedProxies();
+
+        /** Time a trusted proxy has to send its whole header; then the connection is closed without a greeting. */
+        @WithDefault("3s")
+        Duration timeout();
+    }
 }

@@ -4,6 +4,7 @@ import dev.mailplatform.pop3.protocol.Reply;
 import dev.mailplatform.pop3.session.Pop3Session;
 import dev.mailplatform.pop3.session.SessionServices;
 import dev.mailplatform.protocol.ConnectionLimits;
+import dev.mailplatform.protocol.ProxyProtocolGate;
 import dev.mailplatform.protocol.TlsMaterial;
 import dev.mailplatform.protocol.TlsSettings;
 import io.vertx.core.AbstractVerticle;
@@ -25,11 +26,13 @@ final class Pop3Listener extends AbstractVerticle {
 
     private final SessionServices services;
     private final Optional<TlsSettings> tls;
+    private final ProxyProtocolGate gate;
     private final List<NetServer> servers = new ArrayList<>();
 
-    Pop3Listener(SessionServices services, Optional<TlsSettings> tls) {
+    Pop3Listener(SessionServices services, Optional<TlsSettings> tls, ProxyProtocolGate gate) {
         this.services = services;
         this.tls = tls;
+        this.gate = gate;
     }
 
     @Override
@@ -37,9 +40,9 @@ final class Pop3Listener extends AbstractVerticle {
         var cfg = services.config();
         NetServerOptions plain = tls.map(t -> TlsMaterial.serverOptions(t, false)).orElseGet(NetServerOptions::new);
         List<Future<NetServer>> listening = new ArrayList<>();
-        listening.add(listen(plain.setHost(cfg.host()).setPort(cfg.port())));
-        tls.ifPresent(t -> listening.add(listen(TlsMaterial.serverOptions(t, true).setHost(cfg.host())
-                .setPort(cfg.tlsPort()))));
+        listening.add(listen(plain.setHost(cfg.host()).setPort(cfg.port()), false));
+        tls.ifPresent(t -> listening.add(listen(gate.implicitTlsOptions(t).setHost(cfg.host()).setPort(cfg.tlsPort()),
+                true)));
         Future.all(listening).onComplete(ar -> {
             if (ar.succeeded()) {
                 started.complete();
@@ -49,16 +52,18 @@ final class Pop3Listener extends AbstractVerticle {
         });
     }
 
-    private Future<NetServer> listen(NetServerOptions options) {
+    private Future<NetServer> listen(NetServerOptions options, boolean implicitTls) {
         options.setTcpNoDelay(true);
-        NetServer server = vertx.createNetServer(options).connectHandler(this::accept);
+        NetServer server = vertx.createNetServer(options)
+                .connectHandler(socket -> gate.accept(socket, implicitTls, this::accept));
         servers.add(server);
         return server.listen();
     }
 
-    private void accept(NetSocket socket) {
+    /** A connection with its client's address (a trusted proxy's header already read): the limits, then a session. */
+    private void accept(NetSocket socket, String remoteIp) {
         Context context = vertx.getOrCreateContext();
-        VertxPop3Connection conn = new VertxPop3Connection(vertx, context, socket, tls.isPresent(),
+        VertxPop3Connection conn = new VertxPop3Connection(vertx, context, socket, remoteIp, tls.isPresent(),
                 services.config().outputStallTimeout());
         ConnectionLimits.Admission admission = services.limits().admit(conn.remoteIp());
         ConnectionLimits.Permit permit = admission.permit();

@@ -7,7 +7,9 @@ import dev.mailplatform.pop3.session.SessionServices;
 import dev.mailplatform.pop3.store.StoreClient;
 import dev.mailplatform.protocol.ConnectionLimits;
 import dev.mailplatform.protocol.PlaintextAuthPolicy;
+import dev.mailplatform.protocol.ProxyProtocolGate;
 import dev.mailplatform.protocol.TlsSettings;
+import dev.mailplatform.protocol.TrustedProxies;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.DeploymentOptions;
@@ -15,6 +17,7 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import org.jboss.logging.Logger;
@@ -46,14 +49,18 @@ public class Pop3Server {
         SessionServices services = new SessionServices(config, store, metrics,
                 new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), 0),
                 new PlaintextAuthPolicy(config.allowPlaintextWithoutTls()), instance);
+        ProxyProtocolGate gate = new ProxyProtocolGate(
+                TrustedProxies.of(config.proxyProtocol().trustedProxies().orElse(List.of())),
+                config.proxyProtocol().timeout());
         int instances = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
-        deployment = vertx.deployVerticle(() -> new Pop3Listener(services, tls),
+        deployment = vertx.deployVerticle(() -> new Pop3Listener(services, tls, gate),
                 new DeploymentOptions().setInstances(instances))
                 .toCompletionStage().toCompletableFuture().get(Duration.ofSeconds(30).toMillis(),
                         java.util.concurrent.TimeUnit.MILLISECONDS);
-        LOG.infof("POP3 %s listening on %s:%d%s (%d event loops)", instance, config.host(), config.port(),
+        LOG.infof("POP3 %s listening on %s:%d%s (%d event loops)%s", instance, config.host(), config.port(),
                 tls.isPresent() ? " (STLS) and POP3S on " + config.tlsPort() : ", no TLS (no certificate configured)",
-                instances);
+                instances, gate.enabled() ? "; PROXY protocol required from "
+                        + config.proxyProtocol().trustedProxies().get() : "");
     }
 
     void stop(@Observes ShutdownEvent event) {

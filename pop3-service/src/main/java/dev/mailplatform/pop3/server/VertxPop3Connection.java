@@ -21,7 +21,8 @@ final class VertxPop3Connection implements Pop3Connection {
     private long stallTimer = -1;
     private boolean tls;
 
-    VertxPop3Connection(Vertx vertx, Context context, NetSocket socket, boolean certificateConfigured,
+    /** {@code remoteIp}: the client's address, from a trusted proxy's PROXY header when there is one. */
+    VertxPop3Connection(Vertx vertx, Context context, NetSocket socket, String remoteIp, boolean certificateConfigured,
             java.time.Duration outputStall) {
         this.vertx = vertx;
         this.outputStallMillis = Math.max(1, outputStall.toMillis());
@@ -29,7 +30,7 @@ final class VertxPop3Connection implements Pop3Connection {
         this.socket = socket;
         this.certificateConfigured = certificateConfigured;
         this.tls = socket.isSsl();
-        this.remoteIp = socket.remoteAddress() == null ? "unknown" : socket.remoteAddress().hostAddress();
+        this.remoteIp = remoteIp;
         this.eventLoop = task -> context.runOnContext(v -> task.run());
     }
 

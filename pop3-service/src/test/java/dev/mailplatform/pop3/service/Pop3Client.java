@@ -40,6 +40,11 @@ public final class Pop3Client implements AutoCloseable {
         return new Pop3Client(s);
     }
 
+    /** Over a socket opened elsewhere (a proxied connection); reads the greeting. */
+    public static Pop3Client over(Socket s) throws IOException {
+        return new Pop3Client(s);
+    }
+
     public static Pop3Client connectTls(String host, int port) throws Exception {
         SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket();
         s.connect(new InetSocketAddress(host, port), 5000);
