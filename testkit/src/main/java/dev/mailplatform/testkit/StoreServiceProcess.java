@@ -73,6 +73,15 @@ public final class StoreServiceProcess implements AutoCloseable {
      *     the message holds the tail of its log
      */
     public static StoreServiceProcess start(Map<String, String> extraEnv) throws IOException, InterruptedException {
+        return start(extraEnv, s3 -> { });
+    }
+
+    /**
+     * The same, telling {@code s3Started} of the store's S3 server before the store starts: a test that puts a fault
+     * proxy between them (MAIL_S3_ENDPOINT in {@code extraEnv}) learns there where the proxy must forward to.
+     */
+    public static StoreServiceProcess start(Map<String, String> extraEnv,
+            java.util.function.Consumer<EmbeddedS3Server> s3Started) throws IOException, InterruptedException {
         Path jar = storeJar();
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no store-service jar at " + jar + ". Package it first (./mvnw -B -pl store-service"
@@ -85,6 +94,7 @@ public final class StoreServiceProcess implements AutoCloseable {
             Path durable = dataDir();
             postgres = EmbeddedPostgresServer.start(durable == null ? null : durable.resolve("postgres"), 0);
             s3 = EmbeddedS3Server.start(durable == null ? null : durable.resolve("s3"), 0);
+            s3Started.accept(s3);
             int grpcPort = Ports.freePort();
             int httpPort = Ports.freePort();
             Path log = basedir().resolve("target").resolve("store-service-" + grpcPort + ".log");

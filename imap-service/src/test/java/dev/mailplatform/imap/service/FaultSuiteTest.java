@@ -56,11 +56,12 @@ class FaultSuiteTest extends ImapTestBase {
         public Map<String, String> getConfigOverrides() {
             try {
                 if (store == null) {
-                    s3Link = FaultProxy.start(() -> new InetSocketAddress("127.0.0.1", store.s3().port()));
+                    int[] s3Port = new int[1];
+                    s3Link = FaultProxy.start(() -> new InetSocketAddress("127.0.0.1", s3Port[0]));
                     store = StoreServiceProcess.start(Map.of(
                             "MAIL_S3_ENDPOINT", "http://127.0.0.1:" + s3Link.port(),
                             "MAIL_BLOB_GC_GRACE", "PT2S",
-                            "MAIL_BLOB_GC_INTERVAL", "2s"));
+                            "MAIL_BLOB_GC_INTERVAL", "2s"), s3 -> s3Port[0] = s3.port());
                 }
             } catch (IOException e) {
                 throw new IllegalStateException(e);
@@ -230,6 +231,9 @@ class FaultSuiteTest extends ImapTestBase {
             }
             assertEquals(ours, union(stored.keySet(), ours), "messages nobody appended: " + stored.keySet());
             assertTrue(acknowledged >= 10 && refused > 0, acknowledged + " acknowledged, " + refused + " not");
+            System.out.printf("fault suite: store killed during %d appends: %d acknowledged and all stored whole, "
+                    + "%d refused (%d of them stored whole anyway)%n", clients, acknowledged, refused,
+                    stored.size() - acknowledged);
             // The sessions that lived through the crash work again.
             String after = last(bystander.command("STATUS INBOX (MESSAGES)"));
             assertTrue(after.contains(" OK "), after);
@@ -316,9 +320,15 @@ class FaultSuiteTest extends ImapTestBase {
             Thread.sleep(200);
             c.write(java.util.Arrays.copyOfRange(bytes, bytes.length / 2, bytes.length));
             c.write("\r\n");
-            Thread.sleep(300);
-            s3Link.cut();
+            // The store uploads once it has the whole message; every connection it makes to S3 is cut for 5 s, so
+            // that a retry of the upload breaks too.
+            long cutUntil = System.currentTimeMillis() + 5_000;
+            while (System.currentTimeMillis() < cutUntil) {
+                s3Link.cut();
+                Thread.sleep(20);
+            }
             String reply = last(c.readUntil(tag));
+            System.out.println("fault suite: the APPEND whose S3 upload was cut: " + reply);
             assertTrue(reply.contains(" NO [UNAVAILABLE]") || reply.startsWith(tag + " OK"), reply);
             Map<String, List<String>> stored = inbox(a);
             if (reply.startsWith(tag + " OK")) {
@@ -367,7 +377,8 @@ class FaultSuiteTest extends ImapTestBase {
                 .credentials(store.s3().accessKey(), store.s3().secretKey()).build();
         Set<String> keys = new HashSet<>();
         for (Result<Item> r : s3.listObjects(ListObjectsArgs.builder().bucket("mail").recursive(true).build())) {
-            keys.add(r.get().objectName());
+            String name = r.get().objectName();
+            keys.add(name.substring(name.lastIndexOf('/') + 1)); // blobs/ab/cd/<sha-256>
         }
         return keys;
     }
