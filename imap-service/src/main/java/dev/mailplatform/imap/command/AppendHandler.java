@@ -6,8 +6,8 @@ import dev.mailplatform.imap.session.FlagNames;
 import dev.mailplatform.imap.session.ImapException;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
-import dev.mailplatform.imap.session.State;
 import dev.mailplatform.imap.session.StoreReplies;
+import dev.mailplatform.imap.session.StreamingHandler;
 import dev.mailplatform.store.v1.AppendHeader;
 import dev.mailplatform.store.v1.AppendRequest;
 import dev.mailplatform.store.v1.AppendResponse;
@@ -24,17 +24,15 @@ import java.io.ByteArrayOutputStream;
  * the socket stops being read (isReady/onReady), so memory stays bounded whatever the message size. If the client
  * goes away mid-literal the call is cancelled and the store keeps nothing.
  */
-public final class AppendHandler {
+public final class AppendHandler implements StreamingHandler {
 
     private static final int CHUNK = 64 * 1024;
 
+    @Override
     public void start(ImapSession session, ParseEvent.AppendStart a) {
         long started = session.beginCommand();
         Flags flags;
         try {
-            if (session.state() != State.AUTHENTICATED && session.state() != State.SELECTED) {
-                throw ImapException.bad("APPEND is not allowed before authentication");
-            }
             flags = FlagNames.toStore(a.flags());
         } catch (ImapException e) {
             refuse(session, a, e.reply(), started);
@@ -55,6 +53,11 @@ public final class AppendHandler {
             session.send(new dev.mailplatform.imap.protocol.ResponseWriter().continuation("Ready for literal data"));
             session.parser().acceptLiteral();
         }
+    }
+
+    @Override
+    public void refuse(ImapSession session, ParseEvent.AppendStart a, Reply reply) {
+        refuse(session, a, reply, session.beginCommand());
     }
 
     /** Refuses before the literal: a synchronising one is never sent; a LITERAL+ one is read and dropped. */

@@ -4,6 +4,7 @@ import dev.mailplatform.imap.protocol.FetchAttribute;
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.protocol.SectionSpec;
 import dev.mailplatform.imap.protocol.command.FetchCommand;
+import dev.mailplatform.imap.session.CommandHandler;
 import dev.mailplatform.imap.session.FlagNames;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;

@@ -2,6 +2,7 @@ package dev.mailplatform.imap.command;
 
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.protocol.command.GetQuotaCommand;
+import dev.mailplatform.imap.session.CommandHandler;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.store.v1.GetQuotaRequest;

@@ -1,6 +1,7 @@
 package dev.mailplatform.imap.command;
 
 import dev.mailplatform.imap.protocol.command.NoopCommand;
+import dev.mailplatform.imap.session.CommandHandler;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import io.smallrye.mutiny.Uni;

@@ -3,6 +3,7 @@ package dev.mailplatform.imap.command;
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.protocol.SearchKey;
 import dev.mailplatform.imap.protocol.command.SearchCommand;
+import dev.mailplatform.imap.session.CommandHandler;
 import dev.mailplatform.imap.session.FlagNames;
 import dev.mailplatform.imap.session.ImapException;
 import dev.mailplatform.imap.session.ImapSession;

@@ -3,6 +3,7 @@ package dev.mailplatform.imap.command;
 import dev.mailplatform.imap.protocol.command.Command;
 import dev.mailplatform.imap.protocol.command.SubscribeCommand;
 import dev.mailplatform.imap.protocol.command.UnsubscribeCommand;
+import dev.mailplatform.imap.session.CommandHandler;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.store.v1.SubscriptionRequest;

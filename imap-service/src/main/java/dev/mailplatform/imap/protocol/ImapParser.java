@@ -34,7 +34,7 @@ public final class ImapParser {
     private record LiteralHeader(int start, long size, boolean sync) {
     }
 
-    private record AppendPrefix(String mailbox, List<String> flags, OffsetDateTime date) {
+    private record AppendPrefix(String name, String mailbox, List<String> flags, OffsetDateTime date) {
     }
 
     private final ParserLimits limits;
@@ -62,12 +62,14 @@ public final class ImapParser {
     private final byte[] skipTail = new byte[TAIL];
     private int skipTailLen;
     private long skipLineBytes;
+    private final CommandSyntax syntax;
 
-    public ImapParser(ParserLimits limits) {
+    public ImapParser(ParserLimits limits, CommandSyntax syntax) {
         if (limits.maxLiteralSize() > Integer.MAX_VALUE - 64) {
             throw new IllegalArgumentException("maxLiteralSize must fit in an array");
         }
         this.limits = limits;
+        this.syntax = syntax;
     }
 
     /** Adds bytes; they are copied. Nothing is parsed until {@link #next()}. */
@@ -364,7 +366,7 @@ public final class ImapParser {
             r.tag();
             r.sp();
             String name = commandName(r);
-            return CommandTable.lookup(name) == null ? unknown(name) : null;
+            return syntax.parser(name) == null ? unknown(name) : null;
         } catch (BadSyntaxException e) {
             return e.getMessage();
         }
@@ -384,14 +386,16 @@ public final class ImapParser {
     }
 
     /**
-     * For APPEND: the arguments before the message literal when the literal just announced is the message (that is,
-     * the mailbox was already read); null when it is not an APPEND or the literal is the mailbox name itself.
+     * For a command that streams its message literal (APPEND): the arguments before it when the literal just announced
+     * is the message (that is, the mailbox was already read); null when the command does not stream one or the
+     * literal is the mailbox name itself.
      */
     private AppendPrefix appendPrefix() {
         ArgumentReader r = reader();
         r.tag();
         r.sp();
-        if (!commandName(r).equals("APPEND")) {
+        String name = commandName(r);
+        if (!syntax.streamsLiteral(name)) {
             return null;
         }
         r.sp();
@@ -413,7 +417,7 @@ public final class ImapParser {
         if (!r.atEnd()) {
             throw new BadSyntaxException("expected message literal");
         }
-        return new AppendPrefix(mailbox, flags, date);
+        return new AppendPrefix(name, mailbox, flags, date);
     }
 
     private ParseEvent startAppend(String tag, AppendPrefix prefix, LiteralHeader h) {
@@ -426,7 +430,7 @@ public final class ImapParser {
         appendDiscard = false;
         remaining = h.size();
         state = h.sync() ? State.APPEND_DECISION : State.APPEND_DATA;
-        return new ParseEvent.AppendStart(tag, prefix.mailbox(), prefix.flags(), prefix.date(), h.size(), h.sync());
+        return new ParseEvent.AppendStart(prefix.name(), tag, prefix.mailbox(), prefix.flags(), prefix.date(), h.size(), h.sync());
     }
 
     private ParseEvent completeCommand() {
@@ -441,7 +445,7 @@ public final class ImapParser {
             tag = t;
             r.sp();
             String name = commandName(r);
-            CommandTable.CommandParser parser = CommandTable.lookup(name);
+            CommandSyntax.CommandParser parser = syntax.parser(name);
             if (parser == null) {
                 throw new BadSyntaxException(unknown(name));
             }

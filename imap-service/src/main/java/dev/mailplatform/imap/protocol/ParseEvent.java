@@ -39,7 +39,7 @@ public sealed interface ParseEvent {
      * @param flags        canonical system flags and keywords, empty when the client gave none
      * @param internalDate null when the client gave none
      */
-    record AppendStart(String tag, String mailbox, List<String> flags, OffsetDateTime internalDate, long size,
+    record AppendStart(String name, String tag, String mailbox, List<String> flags, OffsetDateTime internalDate, long size,
             boolean synchronizing) implements ParseEvent {
         public AppendStart {
             flags = List.copyOf(flags);

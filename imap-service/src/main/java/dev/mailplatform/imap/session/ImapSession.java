@@ -1,9 +1,9 @@
 package dev.mailplatform.imap.session;
 
-import dev.mailplatform.imap.protocol.command.Command;
 import dev.mailplatform.imap.protocol.ImapParser;
 import dev.mailplatform.imap.protocol.ParseEvent;
 import dev.mailplatform.imap.protocol.ResponseWriter;
+import dev.mailplatform.imap.protocol.command.Command;
 import dev.mailplatform.imap.store.AccountWatchers;
 import dev.mailplatform.protocol.ConnectionLimits;
 import dev.mailplatform.store.v1.Account;
@@ -142,8 +142,9 @@ public final class ImapSession {
 
     public String capabilities() {
         StringBuilder caps = new StringBuilder("IMAP4rev1");
+        List<String> registered = services.commands().capabilities();
         if (state == State.NOT_AUTHENTICATED) {
-            if (startTlsAvailable()) {
+            if (startTlsAvailable() && registered.contains("STARTTLS")) {
                 caps.append(" STARTTLS");
             }
             if (plaintextAllowed()) {
@@ -151,11 +152,21 @@ public final class ImapSession {
             } else {
                 caps.append(" LOGINDISABLED");
             }
-            caps.append(" SASL-IR");
+            if (registered.contains("SASL-IR")) {
+                caps.append(" SASL-IR");
+            }
         }
-        caps.append(" LITERAL+ ID ENABLE IDLE NAMESPACE UNSELECT CHILDREN UIDPLUS MOVE SPECIAL-USE")
-                .append(" QUOTA QUOTA=RES-STORAGE QUOTA=RES-MESSAGE APPENDLIMIT=").append(services.config()
-                        .maxAppendSize());
+        caps.append(" LITERAL+");
+        // The rest come from the command table: a command that is not registered is never advertised.
+        for (String c : registered) {
+            switch (c) {
+                case "STARTTLS", "SASL-IR" -> {
+                    // Before authentication only, above.
+                }
+                case "APPENDLIMIT" -> caps.append(" APPENDLIMIT=").append(services.config().maxAppendSize());
+                default -> caps.append(' ').append(c);
+            }
+        }
         return caps.toString();
     }
 
@@ -289,7 +300,12 @@ public final class ImapSession {
                 h.accept(l.text());
             }
         } else if (event instanceof ParseEvent.AppendStart a) {
-            services.appendHandler().start(this, a);
+            Commands.Entry entry = services.commands().entry(a.name());
+            if (entry.states().contains(state)) {
+                entry.streaming().start(this, a);
+            } else {
+                entry.streaming().refuse(this, a, Reply.bad(a.name() + " is not allowed " + describe(state)));
+            }
         } else if (event instanceof ParseEvent.AppendData d) {
             if (append != null) {
                 append.data(d.chunk());
@@ -326,7 +342,7 @@ public final class ImapSession {
     // ---- commands
 
     private void dispatch(Command command) {
-        CommandTable.Entry entry = services.commands().entry(command.name());
+        Commands.Entry entry = services.commands().entry(command.name());
         if (entry == null) {
             send(new ResponseWriter().statusResponse(command.tag(), "BAD", null, "Unknown command " + command.name()));
             return;

@@ -1,6 +1,5 @@
 package dev.mailplatform.imap.session;
 
-import dev.mailplatform.imap.command.AppendHandler;
 import dev.mailplatform.imap.config.ImapConfig;
 import dev.mailplatform.imap.metrics.ImapMetrics;
 import dev.mailplatform.imap.protocol.ImapParser;
@@ -15,7 +14,7 @@ import jakarta.inject.Inject;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-/** What every session of this instance shares: configuration, the store, limits, meters and the command table. */
+/** What every session of this instance shares: configuration, the store, limits, meters and the command registry. */
 @ApplicationScoped
 public class SessionContext {
 
@@ -31,8 +30,9 @@ public class SessionContext {
     @Inject
     ImapMetrics metrics;
 
-    private final CommandTable commands = CommandTable.standard();
-    private final AppendHandler appendHandler = new AppendHandler();
+    @Inject
+    Commands commands;
+
     private final Set<ImapSession> sessions = ConcurrentHashMap.newKeySet();
     private volatile ConnectionLimits limits;
     private volatile PlaintextAuthPolicy plaintextPolicy;
@@ -48,7 +48,7 @@ public class SessionContext {
 
     public ImapParser newParser() {
         return new ImapParser(new ParserLimits(config.maxLineLength(), config.maxLiteralSize(),
-                config.maxAppendSize(), config.maxNesting(), 64));
+                config.maxAppendSize(), config.maxNesting(), 64), commands.syntax());
     }
 
     public ImapConfig config() {
@@ -67,12 +67,8 @@ public class SessionContext {
         return metrics;
     }
 
-    public CommandTable commands() {
+    public Commands commands() {
         return commands;
-    }
-
-    public AppendHandler appendHandler() {
-        return appendHandler;
     }
 
     public ConnectionLimits limits() {

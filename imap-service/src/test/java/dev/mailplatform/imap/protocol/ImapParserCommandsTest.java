@@ -322,7 +322,7 @@ class ImapParserCommandsTest {
 
     @Test
     void everyTableEntryHasACanonicalName() {
-        for (String name : CommandTable.names()) {
+        for (String name : ParserHarness.COMMANDS.names()) {
             assertEquals(name, name.toUpperCase(java.util.Locale.ROOT));
         }
         Command c = command("a uid fetch 1 uid");

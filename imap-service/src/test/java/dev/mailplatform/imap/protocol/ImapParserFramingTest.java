@@ -70,7 +70,7 @@ class ImapParserFramingTest {
 
     @Test
     void endlessLineIsFatal() {
-        ImapParser p = new ImapParser(SMALL);
+        ImapParser p = new ImapParser(SMALL, ParserHarness.COMMANDS);
         byte[] junk = new byte[1000];
         Arrays.fill(junk, (byte) 'x');
         ParseEvent last = ParseEvent.NEED_MORE;
@@ -122,16 +122,16 @@ class ImapParserFramingTest {
                 + message + "\r\nb NOOP\r\n";
         List<Object> ev = events(input);
         OffsetDateTime date = OffsetDateTime.of(1994, 2, 1, 21, 52, 25, 0, ZoneOffset.ofHours(-8));
-        assertEquals(List.of(new AppendStart("a", "Entwürfe", List.of("\\Seen", "$Label"), date, size, true),
+        assertEquals(List.of(new AppendStart("APPEND", "a", "Entwürfe", List.of("\\Seen", "$Label"), date, size, true),
                 new Data(message), new AppendEnd("a"), noop("b")), ev);
     }
 
     @Test
     void appendWithNonSynchronisingLiteralAndLiteralMailbox() {
         String input = "a APPEND {5+}\r\nINBOX {3+}\r\nhey\r\n";
-        assertEquals(List.of(new AppendStart("a", "INBOX", List.of(), null, 3, false), new Data("hey"),
+        assertEquals(List.of(new AppendStart("APPEND", "a", "INBOX", List.of(), null, 3, false), new Data("hey"),
                 new AppendEnd("a")), events(input));
-        assertEquals(List.of(new Continue(5), new AppendStart("a", "INBOX", List.of(), null, 0, true), new AppendEnd("a")),
+        assertEquals(List.of(new Continue(5), new AppendStart("APPEND", "a", "INBOX", List.of(), null, 0, true), new AppendEnd("a")),
                 events("a APPEND {5}\r\nINBOX {0}\r\n\r\n"));
     }
 
@@ -142,7 +142,7 @@ class ImapParserFramingTest {
                 p.rejectLiteral();
             }
         };
-        assertEquals(List.of(new AppendStart("a", "INBOX", List.of(), null, 10, true), noop("b")),
+        assertEquals(List.of(new AppendStart("APPEND", "a", "INBOX", List.of(), null, 10, true), noop("b")),
                 events(ParserLimits.defaults(), "a APPEND INBOX {10}\r\nb NOOP\r\n", reject));
     }
 
@@ -156,15 +156,15 @@ class ImapParserFramingTest {
                 }
             }
         };
-        assertEquals(List.of(new AppendStart("a", "INBOX", List.of(), null, 10, true), new AppendEnd("a"), noop("b")),
+        assertEquals(List.of(new AppendStart("APPEND", "a", "INBOX", List.of(), null, 10, true), new AppendEnd("a"), noop("b")),
                 events(ParserLimits.defaults(), "a APPEND INBOX {10}\r\n0123456789\r\nb NOOP\r\n", discard));
-        assertEquals(List.of(new AppendStart("a", "INBOX", List.of(), null, 10, false), new AppendEnd("a")),
+        assertEquals(List.of(new AppendStart("APPEND", "a", "INBOX", List.of(), null, 10, false), new AppendEnd("a")),
                 events(ParserLimits.defaults(), "a APPEND INBOX {10+}\r\n0123\r\n6789\r\n", discard));
     }
 
     @Test
     void discardMidwayDropsOnlyTheRest() {
-        ImapParser p = new ImapParser(ParserLimits.defaults());
+        ImapParser p = new ImapParser(ParserLimits.defaults(), ParserHarness.COMMANDS);
         p.feed("a APPEND INBOX {10+}\r\n0123".getBytes(StandardCharsets.US_ASCII));
         assertInstanceOf(AppendStart.class, p.next());
         assertEquals("0123", new String(assertInstanceOf(ParseEvent.AppendData.class, p.next()).chunk(),
@@ -188,7 +188,7 @@ class ImapParserFramingTest {
     @Test
     void appendFollowedByMoreIsRefusedAfterTheMessage() {
         List<Object> ev = events("a APPEND INBOX {3+}\r\nabc {2+}\r\nde\r\nb NOOP\r\n");
-        assertEquals(List.of(new AppendStart("a", "INBOX", List.of(), null, 3, false), new Data("abc"),
+        assertEquals(List.of(new AppendStart("APPEND", "a", "INBOX", List.of(), null, 3, false), new Data("abc"),
                 new Bad("a", "MULTIAPPEND is not supported"), noop("b")), ev);
         assertEquals(new Bad("a", "unexpected text after message literal"),
                 events("a APPEND INBOX {1+}\r\nxjunk\r\n").get(2));
@@ -220,7 +220,7 @@ class ImapParserFramingTest {
         assertEquals(List.of(new Request(new IdleCommand("b")), new Bad(null, "line too long (limit 100 bytes)"),
                 noop("c")), events(SMALL, "b IDLE\r\n" + longLine + "\r\nc NOOP\r\n", lines));
         assertThrows(IllegalStateException.class, () -> {
-            ImapParser p = new ImapParser(ParserLimits.defaults());
+            ImapParser p = new ImapParser(ParserLimits.defaults(), ParserHarness.COMMANDS);
             p.feed("a APPEND INBOX {3}\r\n".getBytes(StandardCharsets.US_ASCII));
             p.next();
             p.expectLine();
@@ -230,7 +230,7 @@ class ImapParserFramingTest {
     @Test
     void tenMegabyteAppendNeverGrowsTheParserBuffers() {
         ParserLimits limits = ParserLimits.defaults();
-        ImapParser p = new ImapParser(limits);
+        ImapParser p = new ImapParser(limits, ParserHarness.COMMANDS);
         int size = 10 * 1024 * 1024;
         p.feed(("a APPEND INBOX {" + size + "+}\r\n").getBytes(StandardCharsets.US_ASCII));
         assertInstanceOf(AppendStart.class, p.next());
@@ -269,7 +269,7 @@ class ImapParserFramingTest {
     @Test
     void literalBytesAreBoundedWhileReadingCommands() {
         ParserLimits limits = ParserLimits.defaults();
-        ImapParser p = new ImapParser(limits);
+        ImapParser p = new ImapParser(limits, ParserHarness.COMMANDS);
         p.feed(("a LOGIN {65536+}\r\n" + "x".repeat(65536) + " {65536+}\r\n").getBytes(StandardCharsets.US_ASCII));
         ParseEvent e = p.next();
         assertTrue(p.bufferedBytes() <= limits.maxLineLength() + limits.maxLiteralSize(), "buffered " + p.bufferedBytes());

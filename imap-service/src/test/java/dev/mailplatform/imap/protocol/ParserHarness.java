@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 import dev.mailplatform.imap.protocol.command.Command;
+import dev.mailplatform.imap.registry.ImapCommands;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -14,6 +15,10 @@ import java.util.Random;
  * events come out every way. AppendData chunks depend on the split, so consecutive ones are merged into {@link Data}.
  */
 final class ParserHarness {
+
+    /** The server's command table, as the parser sees it. */
+    static final ImapCommands COMMANDS = new ImapCommands();
+
 
     /** What the session would do on an event: accept literals, switch to line mode, ... */
     interface Reactor {
@@ -62,7 +67,7 @@ final class ParserHarness {
     }
 
     private static List<Object> run(ParserLimits limits, byte[] input, int[] chunkSizes, Reactor reactor) {
-        ImapParser parser = new ImapParser(limits);
+        ImapParser parser = new ImapParser(limits, ParserHarness.COMMANDS);
         List<Object> out = new ArrayList<>();
         StringBuilder data = null;
         int off = 0;

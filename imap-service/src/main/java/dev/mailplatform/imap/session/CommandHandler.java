@@ -1,8 +1,6 @@
-package dev.mailplatform.imap.command;
+package dev.mailplatform.imap.session;
 
 import dev.mailplatform.imap.protocol.command.Command;
-import dev.mailplatform.imap.session.ImapSession;
-import dev.mailplatform.imap.session.Reply;
 import io.smallrye.mutiny.Uni;
 
 /**
