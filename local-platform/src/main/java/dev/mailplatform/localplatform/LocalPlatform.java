@@ -398,6 +398,10 @@ public final class LocalPlatform {
                 postgres == null ? "   (external)" : "");
         out.printf("  %-14s %s   access key %s%s%n", "S3", s3Endpoint, s3AccessKey,
                 s3 == null ? "   (external)" : "");
+        if (storeTlsCa != null) {
+            out.printf("  %-14s %s   (the store's mutual TLS; each service's certificate and key beside it)%n",
+                    "store CA", storeTlsCa);
+        }
         out.printf("  %-14s %s%n", "logs", logDir);
     }
 

@@ -52,6 +52,7 @@ class LocalPlatformTest {
         // The store's mutual TLS: a CA and a certificate per service, made at the first start...
         Path internal = data.resolve("tls/internal");
         assertTrue(out.contains("Generated a CA for the store's mutual TLS: " + internal.resolve("ca.pem")), out);
+        assertTrue(out.contains("store CA       " + internal.resolve("ca.pem")), out);
         Map<String, byte[]> tls = new java.util.TreeMap<>();
         for (String name : new String[] {"ca", "store-service", "imap-service", "pop3-service", "admin-ui"}) {
             tls.put(name + ".pem", Files.readAllBytes(internal.resolve(name + ".pem")));
