@@ -34,6 +34,10 @@ public final class LocalPlatform {
     /** The store's gRPC API, which every other service is told about. */
     public static final ClientPort STORE_GRPC = new ClientPort("gRPC", "MAIL_STORE_PORT", 9090);
 
+    /** The names in the store's certificate: what front ends dial locally, and its Kubernetes Service's name. */
+    public static final List<String> STORE_DNS_NAMES = List.of("localhost", "store-service");
+    public static final List<String> STORE_IP_ADDRESSES = List.of("127.0.0.1", "::1");
+
     /** In start order: the store first, since every other service talks to it. */
     public static final List<ServiceSpec> SERVICES = List.of(
             new ServiceSpec("store-service", "MAIL_STORE_HTTP_PORT", 9093, List.of(STORE_GRPC)),
@@ -74,6 +78,9 @@ public final class LocalPlatform {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private String tlsKeystore;
     private String tlsKeystorePassword;
+    /** Per service: its certificate for the store's mutual TLS, and the CA's; empty when configured by hand. */
+    private final Map<String, CertificateAuthority.Issued> storeTls = new LinkedHashMap<>();
+    private Path storeTlsCa;
     private final Map<ServiceProcess, ServiceSpec> running = new LinkedHashMap<>();
     private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
     private volatile boolean stopping;
@@ -152,6 +159,7 @@ public final class LocalPlatform {
         Files.createDirectories(logDir);
         out.println("Data directory: " + dataDir);
         ensureTlsCertificate();
+        ensureStoreTlsCertificates();
         startDatabase();
         startS3();
         if (present.isEmpty()) {
@@ -301,8 +309,41 @@ public final class LocalPlatform {
         tlsKeystorePassword = Files.readString(passwordFile).strip();
     }
 
+    /**
+     * The store accepts only callers with a certificate from one CA, and its callers only a store certificate from
+     * it. Unless MAIL_STORE_TLS_CA is set (then every service gets the MAIL_STORE_TLS_* given), a CA is made at
+     * first start in $MAIL_DATA_DIR/tls/internal, with a server certificate for the store and a client certificate
+     * for each other service; later starts reuse them.
+     */
+    private void ensureStoreTlsCertificates() throws IOException {
+        if (!setting("MAIL_STORE_TLS_CA", "").isEmpty()) {
+            return;
+        }
+        CertificateAuthority ca = CertificateAuthority.open(dataDir.resolve("tls").resolve("internal"));
+        storeTlsCa = ca.certificate();
+        boolean issued = false;
+        for (ServiceSpec spec : SERVICES) {
+            CertificateAuthority.Issued cert = spec.clientPorts().contains(STORE_GRPC)
+                    ? ca.server(spec.name(), STORE_DNS_NAMES, STORE_IP_ADDRESSES)
+                    : ca.client(spec.name());
+            storeTls.put(spec.name(), cert);
+            issued |= cert.created();
+        }
+        if (ca.created()) {
+            out.println("Generated a CA for the store's mutual TLS: " + ca.certificate());
+        } else if (issued) {
+            out.println("Issued service certificates for the store's mutual TLS in " + ca.directory());
+        }
+    }
+
     private Map<String, String> childEnv(ServiceSpec spec, int port) {
         Map<String, String> child = new LinkedHashMap<>(env);
+        CertificateAuthority.Issued cert = storeTls.get(spec.name());
+        if (cert != null) {
+            child.put("MAIL_STORE_TLS_CA", storeTlsCa.toString());
+            child.put("MAIL_STORE_TLS_CERTIFICATE", cert.certificate().toString());
+            child.put("MAIL_STORE_TLS_PRIVATE_KEY", cert.privateKey().toString());
+        }
         putIfNotNull(child, "MAIL_TLS_KEYSTORE", tlsKeystore);
         putIfNotNull(child, "MAIL_TLS_KEYSTORE_PASSWORD", tlsKeystorePassword);
         putIfNotNull(child, "MAIL_DB_URL", dbUrl);
@@ -357,6 +398,10 @@ public final class LocalPlatform {
                 postgres == null ? "   (external)" : "");
         out.printf("  %-14s %s   access key %s%s%n", "S3", s3Endpoint, s3AccessKey,
                 s3 == null ? "   (external)" : "");
+        if (storeTlsCa != null) {
+            out.printf("  %-14s %s   (the store's mutual TLS; each service's certificate and key beside it)%n",
+                    "store CA", storeTlsCa);
+        }
         out.printf("  %-14s %s%n", "logs", logDir);
     }
 
@@ -550,6 +595,10 @@ public final class LocalPlatform {
                   MAIL_TLS_KEYSTORE_PASSWORD  its password
                   MAIL_TLS_CERTIFICATE     instead: a PEM certificate chain ...
                   MAIL_TLS_PRIVATE_KEY     ... and its PEM private key
+                  MAIL_STORE_TLS_CA        the CA (PEM) of the store's mutual TLS, with MAIL_STORE_TLS_CERTIFICATE and
+                                           MAIL_STORE_TLS_PRIVATE_KEY, given to every service as they are [a CA
+                                           and a certificate per service, made at first start in
+                                           $MAIL_DATA_DIR/tls/internal]
                   MAIL_IMAP_PORT           IMAP port [1143]
                   MAIL_IMAPS_PORT          IMAP over TLS port [1993]
                   MAIL_POP3_PORT           POP3 port [1110]

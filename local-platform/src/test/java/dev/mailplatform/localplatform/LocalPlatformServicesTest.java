@@ -78,6 +78,14 @@ class LocalPlatformServicesTest {
         assertTrue(imap.contains("env MAIL_STORE_HOST=127.0.0.1"), imap);
         assertTrue(imap.contains("env MAIL_STORE_PORT=" + storePort), imap);
         assertTrue(imap.contains("env MAIL_IMAP_PORT=" + imapPort), imap);
+        // Mutual TLS on the store's API: one CA, the store's server certificate, the front end's client one.
+        Path internal = tmp.resolve("data/tls/internal").toAbsolutePath();
+        assertTrue(store.contains("env MAIL_STORE_TLS_CA=" + internal.resolve("ca.pem")), store);
+        assertTrue(store.contains("env MAIL_STORE_TLS_CERTIFICATE=" + internal.resolve("store-service.pem")), store);
+        assertTrue(store.contains("env MAIL_STORE_TLS_PRIVATE_KEY=" + internal.resolve("store-service.key")), store);
+        assertTrue(imap.contains("env MAIL_STORE_TLS_CA=" + internal.resolve("ca.pem")), imap);
+        assertTrue(imap.contains("env MAIL_STORE_TLS_CERTIFICATE=" + internal.resolve("imap-service.pem")), imap);
+        assertTrue(imap.contains("env MAIL_STORE_TLS_PRIVATE_KEY=" + internal.resolve("imap-service.key")), imap);
         assertFalse(imap.contains("env QUARKUS_HTTP_PORT=0"), imap);
     }
 

@@ -49,9 +49,21 @@ class LocalPlatformTest {
         assertTrue(Files.isDirectory(data.resolve("postgres")));
         assertTrue(Files.isDirectory(data.resolve("s3")));
         assertTrue(Files.isRegularFile(data.resolve("logs/postgres.log")));
+        // The store's mutual TLS: a CA and a certificate per service, made at the first start...
+        Path internal = data.resolve("tls/internal");
+        assertTrue(out.contains("Generated a CA for the store's mutual TLS: " + internal.resolve("ca.pem")), out);
+        assertTrue(out.contains("store CA       " + internal.resolve("ca.pem")), out);
+        Map<String, byte[]> tls = new java.util.TreeMap<>();
+        for (String name : new String[] {"ca", "store-service", "imap-service", "pop3-service", "admin-ui"}) {
+            tls.put(name + ".pem", Files.readAllBytes(internal.resolve(name + ".pem")));
+            tls.put(name + ".key", Files.readAllBytes(internal.resolve(name + ".key")));
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(internal.resolve(name + ".key"))));
+        }
 
+        ByteArrayOutputStream secondConsole = new ByteArrayOutputStream();
         LocalPlatform second = new LocalPlatform(env, tmp.resolve("empty-root"), new PrintStream(
-                new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+                secondConsole, true, StandardCharsets.UTF_8));
         try {
             second.start();
             try (Connection c = DriverManager.getConnection(second.dbUrl(), "postgres", "postgres");
@@ -61,6 +73,20 @@ class LocalPlatformTest {
         } finally {
             second.stop();
             second.stop();
+        }
+        // ...and reused, byte for byte, at the next.
+        String secondOut = secondConsole.toString(StandardCharsets.UTF_8);
+        assertTrue(!secondOut.contains("Generated a CA") && !secondOut.contains("Issued service certificates"),
+                secondOut);
+        tls.forEach((file, bytes) -> assertTrue(java.util.Arrays.equals(bytes, readUnchecked(internal.resolve(file))),
+                file + " was made again"));
+    }
+
+    private static byte[] readUnchecked(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

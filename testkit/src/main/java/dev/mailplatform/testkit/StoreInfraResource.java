@@ -1,5 +1,6 @@
 package dev.mailplatform.testkit;
 
+import dev.mailplatform.localplatform.CertificateAuthority;
 import dev.mailplatform.localplatform.EmbeddedPostgresServer;
 import dev.mailplatform.localplatform.EmbeddedS3Server;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -22,7 +23,9 @@ import javax.management.StandardMBean;
  * once per JVM on free ports and stopped when the JVM exits.
  *
  * <p>{@link #start()} returns {@code mail.db.url}, {@code mail.db.user}, {@code mail.db.password},
- * {@code mail.s3.endpoint}, {@code mail.s3.access-key} and {@code mail.s3.secret-key}. The static methods give tests
+ * {@code mail.s3.endpoint}, {@code mail.s3.access-key} and {@code mail.s3.secret-key}; and the store's mutual-TLS
+ * material ({@code mail.store.tls.*}) with a caller's certificate for the tests' {@code store} gRPC client
+ * ({@code quarkus.grpc.clients.store.ssl.*}), from {@link TestCertificates}. The static methods give tests
  * the same connection details, and let outage tests take either server down and up again (same port, same data).
  *
  * <p>Quarkus may load this class more than once (one class loader per application start) and calls start/stop
@@ -78,6 +81,13 @@ public class StoreInfraResource implements QuarkusTestResourceLifecycleManager {
         config.put("mail.s3.endpoint", s3Endpoint());
         config.put("mail.s3.access-key", s3AccessKey());
         config.put("mail.s3.secret-key", s3SecretKey());
+        // The store under test serves mutual TLS, and the tests' own "store" client presents a caller's certificate.
+        config.putAll(TestCertificates.config(true));
+        CertificateAuthority ca = TestCertificates.ca();
+        CertificateAuthority.Issued client = TestCertificates.client(ca);
+        config.put("quarkus.grpc.clients.store.ssl.trust-store", ca.certificate().toString());
+        config.put("quarkus.grpc.clients.store.ssl.certificate", client.certificate().toString());
+        config.put("quarkus.grpc.clients.store.ssl.key", client.privateKey().toString());
         return config;
     }
 

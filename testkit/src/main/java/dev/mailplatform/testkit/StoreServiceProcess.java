@@ -20,6 +20,9 @@ import java.util.Map;
  * <p>The jar is found at {@code ../store-service/target/quarkus-app/quarkus-run.jar} from the calling module's
  * directory (Maven's {@code basedir}), or wherever the system property {@value #JAR_PROPERTY} says. The store's
  * output goes to {@code target/store-service-PORT.log} of the calling module, PORT being its gRPC port.
+ *
+ * <p>The store's gRPC API takes only callers with a certificate from {@link TestCertificates#ca()}: use
+ * {@link TestCertificates#channel} or give a front end {@link TestCertificates#config}.
  */
 public final class StoreServiceProcess implements AutoCloseable {
 
@@ -144,6 +147,8 @@ public final class StoreServiceProcess implements AutoCloseable {
         env.put("MAIL_STORE_PORT", Integer.toString(grpcPort));
         env.put("QUARKUS_HTTP_PORT", Integer.toString(httpPort));
         env.put("MAIL_STORE_BIND", "127.0.0.1");
+        // Mutual TLS, as ./mailctl run has it: callers need TestCertificates' client certificate (or channel()).
+        env.putAll(TestCertificates.storeEnvironment());
         env.putAll(extraEnv);
         return env;
     }
@@ -158,7 +163,7 @@ public final class StoreServiceProcess implements AutoCloseable {
     }
 
     /** Surefire sets {@code basedir}; its working directory is the module directory as well. */
-    private static Path basedir() {
+    static Path basedir() {
         return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
     }
 

@@ -11,7 +11,9 @@ import java.util.Map;
  * gRPC client named {@code store} at it.
  *
  * <p>Returns {@code quarkus.grpc.clients.store.host}, {@code .port} and {@code .test-port}, and the same as
- * {@code mail.store.host} / {@code mail.store.port}, and the store's HTTP port as {@code mail.store.http-port}. Each init argument ({@code @ResourceArg}) is added to the
+ * {@code mail.store.host} / {@code mail.store.port}, the store's HTTP port as {@code mail.store.http-port}, and the
+ * front end's mutual-TLS material ({@code mail.store.tls.*}, {@link TestCertificates}). Each init argument
+ * ({@code @ResourceArg}) is added to the
  * store's environment, e.g. {@code name = "MAIL_SEED_ACCOUNTS"}. One store per start; {@link #stop()} stops it.
  */
 public class StoreServiceResource implements QuarkusTestResourceLifecycleManager {
@@ -50,6 +52,8 @@ public class StoreServiceResource implements QuarkusTestResourceLifecycleManager
         config.put("mail.store.port", Integer.toString(store.port()));
         // Health and metrics, for tests and benchmarks that read the store's own figures.
         config.put("mail.store.http-port", Integer.toString(store.httpPort()));
+        // The front end's identity towards the store, and the CA it checks the store's certificate against.
+        config.putAll(TestCertificates.config(false));
         return config;
     }
 

@@ -27,7 +27,17 @@ class StoreInfraResourceTest {
         Map<String, String> again = new StoreInfraResource().start();
         assertEquals(config, again, "one set of servers per JVM");
         assertEquals(java.util.Set.of("mail.db.url", "mail.db.user", "mail.db.password", "mail.s3.endpoint",
-                "mail.s3.access-key", "mail.s3.secret-key"), config.keySet());
+                "mail.s3.access-key", "mail.s3.secret-key", "mail.store.tls.ca", "mail.store.tls.certificate",
+                "mail.store.tls.private-key", "quarkus.grpc.clients.store.ssl.trust-store",
+                "quarkus.grpc.clients.store.ssl.certificate", "quarkus.grpc.clients.store.ssl.key"), config.keySet());
+        // The store serves its certificate, the tests' client presents another one; both trust the same CA.
+        assertEquals(config.get("mail.store.tls.ca"), config.get("quarkus.grpc.clients.store.ssl.trust-store"));
+        assertTrue(!config.get("mail.store.tls.certificate").equals(
+                config.get("quarkus.grpc.clients.store.ssl.certificate")));
+        for (String key : new String[] {"mail.store.tls.ca", "mail.store.tls.private-key",
+                "quarkus.grpc.clients.store.ssl.key"}) {
+            assertTrue(java.nio.file.Files.isRegularFile(java.nio.file.Path.of(config.get(key))), key);
+        }
         assertEquals(StoreInfraResource.jdbcUrl(), config.get("mail.db.url"));
         assertTrue(config.get("mail.s3.endpoint").startsWith("http://127.0.0.1:"));
         assertEquals("mail-local", StoreInfraResource.s3AccessKey());

@@ -10,6 +10,7 @@ import dev.mailplatform.pop3.service.StoreFixture;
 import dev.mailplatform.pop3.service.TestKeystoreResource;
 import dev.mailplatform.store.v1.Account;
 import dev.mailplatform.testkit.StoreServiceProcess;
+import dev.mailplatform.testkit.TestCertificates;
 import java.io.IOException;
 import java.net.Socket;
 import java.nio.file.Path;
@@ -68,6 +69,7 @@ class Pop3ReplicaIT {
         env.put("MAIL_POP3S_PORT", Integer.toString(tls));
         env.put("MAIL_POP3_LEASE_SECONDS", Integer.toString(LEASE_SECONDS));
         env.put("MAIL_POP3_TRUST_LOOPBACK", "true"); // off by default; these clients are local, as mailctl's
+        env.putAll(TestCertificates.clientEnvironment()); // the store takes only callers with its CA's certificate
         env.putAll(extra);
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         Path log = Path.of("target", name + "-" + pop3 + ".log");

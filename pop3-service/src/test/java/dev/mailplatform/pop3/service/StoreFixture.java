@@ -9,8 +9,8 @@ import dev.mailplatform.store.v1.AppendResponse;
 import dev.mailplatform.store.v1.CreateAccountRequest;
 import dev.mailplatform.store.v1.MailboxRef;
 import dev.mailplatform.store.v1.MessageServiceGrpc;
+import dev.mailplatform.testkit.TestCertificates;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.CompletableFuture;
@@ -31,7 +31,7 @@ public final class StoreFixture implements AutoCloseable {
     private final MessageServiceGrpc.MessageServiceStub async;
 
     public StoreFixture(String host, int port) {
-        channel = NettyChannelBuilder.forAddress(host, port).usePlaintext().maxInboundMessageSize(16 << 20).build();
+        channel = TestCertificates.channel(host, port).maxInboundMessageSize(16 << 20).build();
         accounts = AccountServiceGrpc.newBlockingStub(channel);
         messages = MessageServiceGrpc.newBlockingStub(channel);
         mailboxes = dev.mailplatform.store.v1.MailboxServiceGrpc.newBlockingStub(channel);

@@ -1,5 +1,6 @@
 package dev.mailplatform.store.config;
 
+import dev.mailplatform.protocol.StoreTlsKeys;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -34,6 +35,15 @@ public interface StoreConfig {
     }
 
     interface Store {
+        /** Mutual TLS of the gRPC API (MAIL_STORE_TLS_*): see {@link StoreTlsKeys} and the README. */
+        Tls tls();
+
+        interface Tls extends StoreTlsKeys {
+            @Override
+            @WithDefault("false")
+            boolean allowPlaintext();
+        }
+
         /** The largest message APPEND accepts, in bytes; the stream is cut at this size. */
         @WithDefault("52428800")
         long maxMessageSize();

@@ -187,7 +187,7 @@ class StoreBenchmark {
         for (int i = 0; i < APPENDERS; i++) {
             // Replies are handled on the channel's event loop, as the front ends' Mutiny stubs handle them on Vert.x,
             // not handed to one more thread.
-            channels.add(io.grpc.netty.NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+            channels.add(dev.mailplatform.testkit.TestCertificates.channel("127.0.0.1", port)
                     .directExecutor().build());
         }
         // The clients' threads live through every phase, so that the CPU report counts them by name.

@@ -11,9 +11,9 @@ import dev.mailplatform.store.v1.FetchContentResponse;
 import dev.mailplatform.store.v1.MessageServiceGrpc;
 import dev.mailplatform.store.v1.Section;
 import dev.mailplatform.store.v1.SectionKind;
+import dev.mailplatform.testkit.TestCertificates;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
-import io.grpc.netty.NettyChannelBuilder;
 import io.grpc.stub.ClientCallStreamObserver;
 import io.grpc.stub.ClientResponseObserver;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -54,7 +54,7 @@ class TransportContractTest extends StoreContract {
                 .setSection(Section.newBuilder().setKind(SectionKind.SECTION_FULL)).build();
 
         int port = ConfigProvider.getConfig().getValue("quarkus.grpc.clients.store.port", Integer.class);
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext().build();
+        ManagedChannel channel = TestCertificates.channel("127.0.0.1", port).build();
         try {
             for (int round = 1; round <= 3; round++) {
                 double sentBefore = contentBytes();
@@ -94,7 +94,7 @@ class TransportContractTest extends StoreContract {
         FetchContentRequest request = FetchContentRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUid(uid)
                 .setSection(Section.newBuilder().setKind(SectionKind.SECTION_FULL)).build();
         int port = ConfigProvider.getConfig().getValue("quarkus.grpc.clients.store.port", Integer.class);
-        ManagedChannel channel = NettyChannelBuilder.forAddress("127.0.0.1", port).usePlaintext()
+        ManagedChannel channel = TestCertificates.channel("127.0.0.1", port)
                 .flowControlWindow(1024 * 1024).build();
         try {
             double before = contentBytes();

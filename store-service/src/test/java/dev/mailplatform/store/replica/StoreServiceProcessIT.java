@@ -13,8 +13,8 @@ import dev.mailplatform.store.v1.OpenMaildropRequest;
 import dev.mailplatform.store.v1.OpenMaildropResponse;
 import dev.mailplatform.store.v1.Pop3ServiceGrpc;
 import dev.mailplatform.testkit.StoreServiceProcess;
+import dev.mailplatform.testkit.TestCertificates;
 import io.grpc.ManagedChannel;
-import io.grpc.netty.NettyChannelBuilder;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -53,6 +53,26 @@ class StoreServiceProcessIT {
                 "a stack trace through the store's code");
     }
 
+    /**
+     * Security by default: without mutual-TLS material the gRPC API serves plaintext on loopback only. Asked to bind
+     * elsewhere, the store stops with one line that says what to set. (192.0.2.1 is a documentation address that no
+     * interface has: were the check missing, the bind would fail too, with another message.)
+     */
+    @Test
+    void withoutTlsMaterialTheStoreRefusesToListenBeyondLoopback() throws Exception {
+        java.io.IOException e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
+                () -> StoreServiceProcess.start(Map.of("MAIL_STORE_BIND", "192.0.2.1", "MAIL_STORE_TLS_CA", "",
+                        "MAIL_STORE_TLS_CERTIFICATE", "", "MAIL_STORE_TLS_PRIVATE_KEY", "")).close());
+        java.util.regex.Matcher file = java.util.regex.Pattern.compile("Last lines of (\\S+):").matcher(e.getMessage());
+        assertTrue(file.find(), e.getMessage());
+        List<String> log = Files.readAllLines(Path.of(file.group(1)));
+        List<String> errors = log.stream().filter(l -> l.contains("ERROR")).toList();
+        assertEquals(1, errors.size(), String.join("\n", log));
+        assertTrue(errors.get(0).contains("the store's gRPC API would listen on 192.0.2.1 in plaintext"), errors.get(0));
+        assertTrue(log.stream().noneMatch(l -> l.contains("at dev.mailplatform") || l.contains("at io.")),
+                "a stack trace");
+    }
+
     @Test
     void startsThePackagedStoreWithSeedAccountsAndStopsIt() throws Exception {
         Path seed = Files.createDirectories(Path.of("target", "tmp")).resolve("seed-" + System.nanoTime() + ".txt");
@@ -69,7 +89,7 @@ class StoreServiceProcessIT {
                     HttpResponse.BodyHandlers.ofString());
             assertEquals(200, ready.statusCode(), ready.body());
             assertTrue(ready.body().contains("change-listener"), ready.body());
-            ManagedChannel ch = NettyChannelBuilder.forAddress(store.host(), store.port()).usePlaintext().build();
+            ManagedChannel ch = TestCertificates.channel(store.host(), store.port()).build();
             try {
                 AuthenticateResponse auth = AccountServiceGrpc.newBlockingStub(ch).authenticate(
                         AuthenticateRequest.newBuilder().setUsername("seeded@it.example.test")
