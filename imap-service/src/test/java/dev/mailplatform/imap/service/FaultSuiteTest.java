@@ -14,6 +14,11 @@ import io.minio.messages.Item;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.MessagingException;
+import jakarta.mail.Session;
+import jakarta.mail.internet.MimeMessage;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -24,6 +29,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
@@ -33,6 +39,9 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.eclipse.angus.mail.imap.AppendUID;
+import org.eclipse.angus.mail.imap.IMAPFolder;
+import org.eclipse.angus.mail.imap.IMAPStore;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -237,6 +246,7 @@ class FaultSuiteTest extends ImapTestBase {
             // The sessions that lived through the crash work again.
             String after = last(bystander.command("STATUS INBOX (MESSAGES)"));
             assertTrue(after.contains(" OK "), after);
+            assertNoOrphans();
         } finally {
             pool.shutdownNow();
             for (ImapClient c : sessions) {
@@ -277,6 +287,53 @@ class FaultSuiteTest extends ImapTestBase {
             awaitOk(c, "APPEND INBOX {" + after.length() + "+}\r\n" + after);
             Map<String, List<String>> stored = inbox(a);
             assertEquals(2, stored.size(), stored.keySet().toString());
+        }
+    }
+
+    /** The same outage seen by a real client library (Angus Mail): a failed append it can retry, then success. */
+    @Test
+    void aRealClientLivesThroughAPostgresqlOutageOnOneConnection() throws Exception {
+        Account a = newAccount();
+        Properties p = new Properties();
+        p.setProperty("mail.imap.host", "127.0.0.1");
+        p.setProperty("mail.imap.port", String.valueOf(PORT));
+        p.setProperty("mail.imap.timeout", "60000");
+        Session session = Session.getInstance(p);
+        IMAPStore client = (IMAPStore) session.getStore("imap");
+        client.connect(a.getAddress(), PASSWORD);
+        try {
+            IMAPFolder inbox = (IMAPFolder) client.getFolder("INBOX");
+            MimeMessage m = new MimeMessage(session);
+            m.setSubject("through an outage");
+            m.setText("kept byte for byte\r\n");
+            m.saveChanges();
+            store.postgres().stop();
+            try {
+                MessagingException e = org.junit.jupiter.api.Assertions.assertThrows(MessagingException.class,
+                        () -> inbox.appendUIDMessages(new Message[] {m}));
+                assertTrue(String.valueOf(e.getMessage()).contains("UNAVAILABLE"), e.toString());
+            } finally {
+                store.postgres().restart();
+            }
+            long deadline = System.currentTimeMillis() + 120_000;
+            AppendUID[] uids = null;
+            while (uids == null) {
+                try {
+                    uids = inbox.appendUIDMessages(new Message[] {m});
+                } catch (MessagingException e) {
+                    assertTrue(String.valueOf(e.getMessage()).contains("UNAVAILABLE"), e.toString());
+                    if (System.currentTimeMillis() > deadline) {
+                        throw e;
+                    }
+                    Thread.sleep(500);
+                }
+            }
+            inbox.open(Folder.READ_ONLY);
+            assertEquals(1, inbox.getMessageCount(), "one message, appended once, on the connection that saw the outage");
+            assertEquals("through an outage", inbox.getMessageByUID(uids[0].uid).getSubject());
+            inbox.close(false);
+        } finally {
+            client.close();
         }
     }
 
@@ -340,7 +397,11 @@ class FaultSuiteTest extends ImapTestBase {
                 assertEquals(big, inbox(a).get(id(big)).get(0));
             }
         }
-        // After the collector's grace (2 s here), S3 holds exactly the blobs that rows reference.
+        assertNoOrphans();
+    }
+
+    /** After the collector's grace (2 s here), S3 holds exactly the blobs that messages reference. */
+    private static void assertNoOrphans() throws Exception {
         long deadline = System.currentTimeMillis() + 60_000;
         Set<String> objects;
         Set<String> referenced;
