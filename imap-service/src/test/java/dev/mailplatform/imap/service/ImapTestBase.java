@@ -2,12 +2,11 @@ package dev.mailplatform.imap.service;
 
 import dev.mailplatform.store.v1.Account;
 import dev.mailplatform.store.v1.AccountServiceGrpc;
-import dev.mailplatform.store.v1.CreateAccountRequest;
 import dev.mailplatform.testkit.StoreServiceResource;
+import dev.mailplatform.testkit.StoreTestClient;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import java.io.IOException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Service tests run the IMAP front end against the real store-service (a child process on its own PostgreSQL and
@@ -20,16 +19,12 @@ abstract class ImapTestBase {
     static final int PORT = 18143;
     static final int TLS_PORT = 18993;
     static final String PASSWORD = "secret-password-1";
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
     @GrpcClient("store")
     AccountServiceGrpc.AccountServiceBlockingStub accounts;
 
     Account newAccount() {
-        int n = SEQ.incrementAndGet();
-        String domain = "imap" + n + "-" + System.nanoTime() % 1000000 + ".example.test";
-        return accounts.createAccount(CreateAccountRequest.newBuilder().setAddress("user" + n + "@" + domain)
-                .setPassword(PASSWORD).setCreateDomain(true).build());
+        return StoreTestClient.newAccount(accounts, "user", PASSWORD);
     }
 
     ImapClient connect() throws IOException {

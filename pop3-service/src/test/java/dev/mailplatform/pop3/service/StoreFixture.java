@@ -1,26 +1,18 @@
 package dev.mailplatform.pop3.service;
 
-import com.google.protobuf.ByteString;
 import dev.mailplatform.store.v1.Account;
 import dev.mailplatform.store.v1.AccountServiceGrpc;
-import dev.mailplatform.store.v1.AppendHeader;
-import dev.mailplatform.store.v1.AppendRequest;
 import dev.mailplatform.store.v1.AppendResponse;
-import dev.mailplatform.store.v1.CreateAccountRequest;
 import dev.mailplatform.store.v1.MailboxRef;
 import dev.mailplatform.store.v1.MessageServiceGrpc;
+import dev.mailplatform.testkit.StoreTestClient;
 import dev.mailplatform.testkit.TestCertificates;
 import io.grpc.ManagedChannel;
-import io.grpc.stub.StreamObserver;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /** Test data through the real store's gRPC API: accounts of their own per test, and delivered messages. */
 public final class StoreFixture implements AutoCloseable {
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
     public static final String PASSWORD = "s3cret pass";
 
     public final ManagedChannel channel;
@@ -28,7 +20,6 @@ public final class StoreFixture implements AutoCloseable {
     public final MessageServiceGrpc.MessageServiceBlockingStub messages;
     public final dev.mailplatform.store.v1.MailboxServiceGrpc.MailboxServiceBlockingStub mailboxes;
     public final dev.mailplatform.store.v1.Pop3ServiceGrpc.Pop3ServiceBlockingStub pop3;
-    private final MessageServiceGrpc.MessageServiceStub async;
 
     public StoreFixture(String host, int port) {
         channel = TestCertificates.channel(host, port).maxInboundMessageSize(16 << 20).build();
@@ -36,45 +27,15 @@ public final class StoreFixture implements AutoCloseable {
         messages = MessageServiceGrpc.newBlockingStub(channel);
         mailboxes = dev.mailplatform.store.v1.MailboxServiceGrpc.newBlockingStub(channel);
         pop3 = dev.mailplatform.store.v1.Pop3ServiceGrpc.newBlockingStub(channel);
-        async = MessageServiceGrpc.newStub(channel);
     }
 
     public Account newAccount(String prefix) {
-        String address = prefix + "-" + System.nanoTime() % 1_000_000 + "-" + SEQ.incrementAndGet() + "@pop3.test";
-        return accounts.createAccount(CreateAccountRequest.newBuilder().setAddress(address).setPassword(PASSWORD)
-                .setCreateDomain(true).build());
+        return StoreTestClient.newAccount(accounts, prefix, PASSWORD);
     }
 
     public AppendResponse deliver(Account account, byte[] message) {
-        CompletableFuture<AppendResponse> result = new CompletableFuture<>();
-        StreamObserver<AppendRequest> call = async.append(new StreamObserver<>() {
-            @Override
-            public void onNext(AppendResponse value) {
-                result.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                result.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        call.onNext(AppendRequest.newBuilder().setHeader(AppendHeader.newBuilder()
-                .setMailbox(MailboxRef.newBuilder().setAccountId(account.getId()).setMailbox("INBOX"))
-                .setDeclaredSize(message.length)).build());
-        for (int off = 0; off < message.length; off += 65536) {
-            call.onNext(AppendRequest.newBuilder().setChunk(ByteString.copyFrom(message, off,
-                    Math.min(65536, message.length - off))).build());
-        }
-        call.onCompleted();
-        try {
-            return result.get(30, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("append failed", e);
-        }
+        return StoreTestClient.append(channel,
+                MailboxRef.newBuilder().setAccountId(account.getId()).setMailbox("INBOX").build(), message);
     }
 
     public AppendResponse deliver(Account account, String message) {

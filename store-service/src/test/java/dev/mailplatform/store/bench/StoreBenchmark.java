@@ -16,6 +16,7 @@ import dev.mailplatform.store.v1.SelectResponse;
 import dev.mailplatform.store.v1.UidRange;
 import dev.mailplatform.store.v1.UidSet;
 import dev.mailplatform.testkit.StoreInfraResource;
+import dev.mailplatform.testkit.StoreTestClient;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -143,35 +144,6 @@ class StoreBenchmark {
         messagesAsync.append(Multi.createFrom().iterable(reqs)).await().atMost(Duration.ofSeconds(60));
     }
 
-    /** One client with its own connection, as each front-end replica has. */
-    static void append(io.grpc.ManagedChannel channel, MailboxRef ref, byte[] msg) throws Exception {
-        java.util.concurrent.CompletableFuture<Object> done = new java.util.concurrent.CompletableFuture<>();
-        io.grpc.stub.StreamObserver<AppendRequest> req = MessageServiceGrpc.newStub(channel).append(
-                new io.grpc.stub.StreamObserver<>() {
-                    @Override
-                    public void onNext(dev.mailplatform.store.v1.AppendResponse value) {
-                        done.complete(value);
-                    }
-
-                    @Override
-                    public void onError(Throwable t) {
-                        done.completeExceptionally(t);
-                    }
-
-                    @Override
-                    public void onCompleted() {
-                    }
-                });
-        req.onNext(AppendRequest.newBuilder().setHeader(AppendHeader.newBuilder().setMailbox(ref)
-                .setDeclaredSize(msg.length)).build());
-        for (int i = 0; i < msg.length; i += 64 * 1024) {
-            req.onNext(AppendRequest.newBuilder().setChunk(ByteString.copyFrom(msg, i, Math.min(64 * 1024,
-                    msg.length - i))).build());
-        }
-        req.onCompleted();
-        done.get(60, java.util.concurrent.TimeUnit.SECONDS);
-    }
-
     private void appendThroughput(StringBuilder report) throws Exception {
         // Each client as a user of its own (the common case: the mailboxes' UID counters are independent), and all
         // of them into one mailbox (the worst case: each append waits for the one before to commit).
@@ -295,7 +267,8 @@ class StoreBenchmark {
                     String id = String.format("%010d", seed * 100_000_000L + i);
                     byte[] idb = id.getBytes(StandardCharsets.US_ASCII);
                     System.arraycopy(idb, 0, unique, unique.length - 20 - idb.length, idb.length);
-                    append(channels.get(seed % APPENDERS), refs.get(seed % refs.size()), unique);
+                    // One client with its own connection, as each front-end replica has.
+                    StoreTestClient.append(channels.get(seed % APPENDERS), refs.get(seed % refs.size()), unique);
                     count.incrementAndGet();
                     bytes.addAndGet(unique.length);
                     i++;

@@ -12,7 +12,6 @@ import dev.mailplatform.store.v1.AppendRequest;
 import dev.mailplatform.store.v1.AppendResponse;
 import dev.mailplatform.store.v1.CopyRequest;
 import dev.mailplatform.store.v1.CopyResponse;
-import dev.mailplatform.store.v1.CreateAccountRequest;
 import dev.mailplatform.store.v1.ExpungeRequest;
 import dev.mailplatform.store.v1.ExpungeResponse;
 import dev.mailplatform.store.v1.FetchContentRequest;
@@ -31,6 +30,7 @@ import dev.mailplatform.store.v1.StoreFlagsResponse;
 import dev.mailplatform.store.v1.UidRange;
 import dev.mailplatform.store.v1.UidSet;
 import dev.mailplatform.testkit.StoreInfraResource;
+import dev.mailplatform.testkit.StoreTestClient;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.quarkus.grpc.GrpcClient;
@@ -41,7 +41,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.function.Executable;
 
 /**
@@ -51,7 +50,6 @@ import org.junit.jupiter.api.function.Executable;
 @QuarkusTestResource(StoreInfraResource.class)
 public abstract class StoreContract {
 
-    private static final AtomicInteger SEQ = new AtomicInteger();
 
     @GrpcClient("store")
     AccountServiceGrpc.AccountServiceBlockingStub accounts;
@@ -75,10 +73,7 @@ public abstract class StoreContract {
 
     /** A fresh account in a fresh domain. */
     protected Account newAccount() {
-        int n = SEQ.incrementAndGet();
-        String domain = "d" + n + "-" + System.nanoTime() % 100000 + ".example.test";
-        return accounts.createAccount(CreateAccountRequest.newBuilder().setAddress("user" + n + "@" + domain)
-                .setPassword(PASSWORD).setCreateDomain(true).build());
+        return StoreTestClient.newAccount(accounts, "user", PASSWORD);
     }
 
     private static final java.util.Set<String> DEFAULT_MAILBOXES = java.util.Set.of("INBOX", "Sent", "Drafts", "Trash",

@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import com.google.protobuf.ByteString;
 import dev.mailplatform.localplatform.EmbeddedPostgresServer;
 import dev.mailplatform.localplatform.EmbeddedS3Server;
 import dev.mailplatform.localplatform.Ports;
@@ -12,8 +11,6 @@ import dev.mailplatform.localplatform.ServiceProcess;
 import dev.mailplatform.store.contract.StoreContract;
 import dev.mailplatform.store.v1.Account;
 import dev.mailplatform.store.v1.AccountServiceGrpc;
-import dev.mailplatform.store.v1.AppendHeader;
-import dev.mailplatform.store.v1.AppendRequest;
 import dev.mailplatform.store.v1.AppendResponse;
 import dev.mailplatform.store.v1.ChangeEvent;
 import dev.mailplatform.store.v1.ChangeKind;
@@ -27,6 +24,7 @@ import dev.mailplatform.store.v1.StoreFlagsRequest;
 import dev.mailplatform.store.v1.UidRange;
 import dev.mailplatform.store.v1.UidSet;
 import dev.mailplatform.store.v1.WatchRequest;
+import dev.mailplatform.testkit.StoreTestClient;
 import io.grpc.ManagedChannel;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
@@ -40,7 +38,6 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
@@ -113,30 +110,6 @@ class CrossReplicaIT {
         }
     }
 
-    static AppendResponse append(ManagedChannel ch, MailboxRef ref, byte[] msg) throws Exception {
-        CompletableFuture<AppendResponse> done = new CompletableFuture<>();
-        StreamObserver<AppendRequest> req = MessageServiceGrpc.newStub(ch).append(new StreamObserver<>() {
-            @Override
-            public void onNext(AppendResponse value) {
-                done.complete(value);
-            }
-
-            @Override
-            public void onError(Throwable t) {
-                done.completeExceptionally(t);
-            }
-
-            @Override
-            public void onCompleted() {
-            }
-        });
-        req.onNext(AppendRequest.newBuilder().setHeader(AppendHeader.newBuilder().setMailbox(ref)
-                .setDeclaredSize(msg.length)).build());
-        req.onNext(AppendRequest.newBuilder().setChunk(ByteString.copyFrom(msg)).build());
-        req.onCompleted();
-        return done.get(30, TimeUnit.SECONDS);
-    }
-
     @Test
     void watchEventsCrossReplicasAndTheLeaseHoldsOnBoth() throws Exception {
         Account acc = AccountServiceGrpc.newBlockingStub(ca).createAccount(CreateAccountRequest.newBuilder()
@@ -167,7 +140,7 @@ class CrossReplicaIT {
         assertEquals(ChangeKind.WATCH_READY, ready.getKind());
 
         long t0 = System.nanoTime();
-        AppendResponse r = append(ca, inbox, ("Subject: across\r\n\r\nfrom replica A\r\n")
+        AppendResponse r = StoreTestClient.append(ca, inbox, ("Subject: across\r\n\r\nfrom replica A\r\n")
                 .getBytes(StandardCharsets.US_ASCII));
         ChangeEvent added = onB.poll(10, TimeUnit.SECONDS);
         assertNotNull(added, "replica B heard of the append on replica A");

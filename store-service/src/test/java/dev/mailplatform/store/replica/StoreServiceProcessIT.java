@@ -13,6 +13,7 @@ import dev.mailplatform.store.v1.OpenMaildropRequest;
 import dev.mailplatform.store.v1.OpenMaildropResponse;
 import dev.mailplatform.store.v1.Pop3ServiceGrpc;
 import dev.mailplatform.testkit.StoreServiceProcess;
+import dev.mailplatform.testkit.StoreTestClient;
 import dev.mailplatform.testkit.TestCertificates;
 import io.grpc.ManagedChannel;
 import java.net.URI;
@@ -111,7 +112,7 @@ class StoreServiceProcessIT {
     private static void maildropSnapshotComesInPages(ManagedChannel ch, long accountId) throws Exception {
         for (int i = 1; i <= 5; i++) {
             byte[] m = ("Subject: page " + i + "\r\n\r\nbody " + i + "\r\n").getBytes(StandardCharsets.US_ASCII);
-            assertEquals(i, CrossReplicaIT.append(ch, MailboxRef.newBuilder().setAccountId(accountId)
+            assertEquals(i, StoreTestClient.append(ch, MailboxRef.newBuilder().setAccountId(accountId)
                     .setMailbox("INBOX").build(), m).getUid());
         }
         List<OpenMaildropResponse> parts = new ArrayList<>();
