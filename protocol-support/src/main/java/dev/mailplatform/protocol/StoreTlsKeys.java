@@ -26,4 +26,22 @@ public interface StoreTlsKeys {
     default StoreTransport transport(String address, boolean listening) {
         return StoreTransport.choose(this, address, listening);
     }
+
+    /**
+     * A caller's channel to the store at host:port: its transport by {@link StoreTransport#choose}, checked against
+     * whether the gRPC client was actually given the TLS files ({@code quarkus.grpc.clients.store.ssl.*}), as one
+     * line for the log. Refused when the rule refuses or the client's settings were changed by hand.
+     */
+    default String callerChannel(String host, int port, boolean clientTlsFilesSet) {
+        StoreTransport transport = transport(host, false);
+        if (transport == StoreTransport.MUTUAL_TLS && !clientTlsFilesSet) {
+            throw new StoreTransport.Refused("quarkus.grpc.clients.store.ssl.* must stay as application.properties"
+                    + " sets them (from mail.store.tls.*)");
+        }
+        return "store at " + host + ":" + port + ": " + switch (transport) {
+            case MUTUAL_TLS -> "mutual TLS, its certificate checked against " + ca().orElseThrow();
+            case PLAINTEXT_ON_LOOPBACK -> "plaintext on loopback (no mail.store.tls.* material)";
+            case PLAINTEXT_ALLOWED -> "plaintext (mail.store.tls.allow-plaintext)";
+        };
+    }
 }

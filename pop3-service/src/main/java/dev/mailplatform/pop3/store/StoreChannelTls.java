@@ -29,17 +29,8 @@ public class StoreChannelTls implements ChannelBuilderCustomizer<NettyChannelBui
     public Map<String, Object> customize(String name, GrpcClientConfiguration config, NettyChannelBuilder builder) {
         if (name.equals("store")) {
             try {
-                StoreTransport transport = tls.transport(config.host(), false);
-                if (transport == StoreTransport.MUTUAL_TLS && (config.ssl().trustStore().isEmpty()
-                        || config.ssl().certificate().isEmpty() || config.ssl().key().isEmpty())) {
-                    throw new StoreTransport.Refused("quarkus.grpc.clients.store.ssl.* must stay as"
-                            + " application.properties sets them (from mail.store.tls.*)");
-                }
-                LOG.infof("store at %s:%d: %s", config.host(), config.port(), switch (transport) {
-                    case MUTUAL_TLS -> "mutual TLS, its certificate checked against " + tls.ca().orElseThrow();
-                    case PLAINTEXT_ON_LOOPBACK -> "plaintext on loopback (no mail.store.tls.* material)";
-                    case PLAINTEXT_ALLOWED -> "plaintext (mail.store.tls.allow-plaintext)";
-                });
+                LOG.info(tls.callerChannel(config.host(), config.port(), config.ssl().trustStore().isPresent()
+                        && config.ssl().certificate().isPresent() && config.ssl().key().isPresent()));
             } catch (StoreTransport.Refused e) {
                 refuse(e.getMessage());
             }
