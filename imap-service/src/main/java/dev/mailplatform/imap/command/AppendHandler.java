@@ -2,6 +2,7 @@ package dev.mailplatform.imap.command;
 
 import com.google.protobuf.ByteString;
 import dev.mailplatform.imap.protocol.ParseEvent;
+import dev.mailplatform.imap.session.AppendSink;
 import dev.mailplatform.imap.session.FlagNames;
 import dev.mailplatform.imap.session.ImapException;
 import dev.mailplatform.imap.session.ImapSession;
@@ -30,7 +31,7 @@ public final class AppendHandler implements StreamingHandler {
 
     @Override
     public void start(ImapSession session, ParseEvent.AppendStart a) {
-        long started = session.beginCommand();
+        long started = session.commandLoop().beginCommand();
         Flags flags;
         try {
             flags = FlagNames.toStore(a.flags());
@@ -46,29 +47,29 @@ public final class AppendHandler implements StreamingHandler {
             header.setInternalDate(a.internalDate().toInstant().toEpochMilli());
         }
         Upload upload = new Upload(session, a.tag(), mailbox, started);
-        session.appendStarted(upload);
+        session.commandLoop().appendStarted(upload);
         session.services().store().messageStub().append(upload);
         upload.send(AppendRequest.newBuilder().setHeader(header).build());
         if (a.synchronizing()) {
             session.send(new dev.mailplatform.imap.protocol.ResponseWriter().continuation("Ready for literal data"));
-            session.parser().acceptLiteral();
+            session.commandLoop().parser().acceptLiteral();
         }
     }
 
     @Override
     public void refuse(ImapSession session, ParseEvent.AppendStart a, Reply reply) {
-        refuse(session, a, reply, session.beginCommand());
+        refuse(session, a, reply, session.commandLoop().beginCommand());
     }
 
     /** Refuses before the literal: a synchronising one is never sent; a LITERAL+ one is read and dropped. */
     private static void refuse(ImapSession session, ParseEvent.AppendStart a, Reply reply, long started) {
         if (a.synchronizing()) {
-            session.parser().rejectLiteral();
-            session.complete(a.tag(), "APPEND", false, reply, started);
+            session.commandLoop().parser().rejectLiteral();
+            session.commandLoop().complete(a.tag(), "APPEND", false, reply, started);
             return;
         }
-        session.parser().discardAppend();
-        session.appendStarted(new ImapSession.AppendSink() {
+        session.commandLoop().parser().discardAppend();
+        session.commandLoop().appendStarted(new AppendSink() {
             @Override
             public boolean accepting() {
                 return true;
@@ -80,7 +81,7 @@ public final class AppendHandler implements StreamingHandler {
 
             @Override
             public void end() {
-                session.complete(a.tag(), "APPEND", false, reply, started);
+                session.commandLoop().complete(a.tag(), "APPEND", false, reply, started);
             }
 
             @Override
@@ -90,7 +91,7 @@ public final class AppendHandler implements StreamingHandler {
     }
 
     /** One APPEND's stream to the store; every method runs on the session's context except the gRPC callbacks. */
-    private static final class Upload implements ImapSession.AppendSink,
+    private static final class Upload implements AppendSink,
             ClientResponseObserver<AppendRequest, AppendResponse> {
 
         private final ImapSession session;
@@ -115,7 +116,7 @@ public final class AppendHandler implements StreamingHandler {
         @Override
         public void beforeStart(ClientCallStreamObserver<AppendRequest> stream) {
             requests = stream;
-            stream.setOnReadyHandler(session::resumeInput);
+            stream.setOnReadyHandler(session.commandLoop()::resumeInput);
         }
 
         void send(AppendRequest r) {
@@ -178,8 +179,8 @@ public final class AppendHandler implements StreamingHandler {
                 failure = t;
                 if (!literalDone) {
                     // Nothing more goes to the store; the rest of the literal is read and dropped.
-                    session.parser().discardAppend();
-                    session.resumeInput();
+                    session.commandLoop().parser().discardAppend();
+                    session.commandLoop().resumeInput();
                 }
                 maybeComplete();
             });
@@ -211,7 +212,7 @@ public final class AppendHandler implements StreamingHandler {
                 reply = Reply.ok("APPENDUID " + Integer.toUnsignedLong(response.getUidvalidity()) + " "
                         + Integer.toUnsignedLong(response.getUid()), "APPEND completed");
             }
-            session.complete(tag, "APPEND", true, reply, started);
+            session.commandLoop().complete(tag, "APPEND", true, reply, started);
         }
     }
 }

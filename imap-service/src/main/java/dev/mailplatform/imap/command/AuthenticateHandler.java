@@ -70,7 +70,7 @@ public final class AuthenticateHandler implements CommandHandler<AuthenticateCom
                     emitter.complete(line);
                 }
             };
-            session.readLine(onLine);
+            session.commandLoop().readLine(onLine);
         });
     }
 }

@@ -29,7 +29,7 @@ public final class ExpungeHandler implements CommandHandler<ExpungeCommand> {
         return Chunks.merged(session.services().store().messages().expunge(request.build()),
                 ExpungeResponse.getDefaultInstance()).emitOn(session.executor())
                 .map(r -> {
-                    MessageSets.expunged(session, r.getExpungedUidsList());
+                    session.mailbox().expunged(r.getExpungedUidsList());
                     return Reply.ok("EXPUNGE completed");
                 });
     }

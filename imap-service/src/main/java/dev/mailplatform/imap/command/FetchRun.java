@@ -18,7 +18,6 @@ import dev.mailplatform.store.v1.MessageMetadata;
 import dev.mailplatform.store.v1.MessageState;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.subscription.UniEmitter;
-import io.vertx.core.buffer.Buffer;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -230,7 +229,7 @@ final class FetchRun {
             }
             int room = (int) Math.min(chunk.getData().size(), expected[0] - written[0]);
             if (room > 0) {
-                session.sendBuffer(Buffer.buffer(chunk.getData().substring(0, room).toByteArray()));
+                session.send(chunk.getData().substring(0, room).toByteArray());
                 written[0] += room;
             }
             if (session.closed()) {

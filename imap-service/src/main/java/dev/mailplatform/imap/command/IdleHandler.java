@@ -18,13 +18,13 @@ public final class IdleHandler implements CommandHandler<IdleCommand> {
     public Uni<Reply> handle(ImapSession session, IdleCommand command) {
         return Uni.createFrom().<Reply>emitter(emitter -> {
             session.send(new ResponseWriter().continuation("idling"));
-            session.idle(true);
+            session.mailbox().idle(true);
             if (session.selected() != null) {
                 // Whatever changed before IDLE began is shown right away.
-                session.syncSelected().subscribe().with(v -> { }, t -> { });
+                session.mailbox().sync().subscribe().with(v -> { }, t -> { });
             }
-            session.readLine(line -> {
-                session.idle(false);
+            session.commandLoop().readLine(line -> {
+                session.mailbox().idle(false);
                 if (line.equalsIgnoreCase("DONE")) {
                     emitter.complete(Reply.ok("IDLE terminated"));
                 } else {

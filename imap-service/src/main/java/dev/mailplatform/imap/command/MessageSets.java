@@ -1,15 +1,13 @@
 package dev.mailplatform.imap.command;
 
-import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.protocol.SequenceSet;
-import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.SelectedMailbox;
 import dev.mailplatform.store.v1.UidMapping;
 import dev.mailplatform.store.v1.UidSet;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Turns the client's sequence or UID sets into the store's UID sets, and writes EXPUNGE responses. */
+/** Turns the client's sequence or UID sets into the store's UID sets, and store UID mappings into COPYUID. */
 final class MessageSets {
 
     private MessageSets() {
@@ -21,21 +19,6 @@ final class MessageSets {
             ranges.add(new long[] {r.from(), r.to()});
         }
         return uid ? s.uidsToUids(ranges) : s.seqsToUids(ranges);
-    }
-
-    /** One EXPUNGE per removed message, each with the sequence number it has at that moment (RFC 3501 §7.4.1). */
-    static void expunged(ImapSession session, Iterable<Integer> uids) {
-        SelectedMailbox s = session.selected();
-        ResponseWriter w = new ResponseWriter();
-        for (int uid : uids) {
-            int seq = s.remove(uid);
-            if (seq > 0) {
-                w.untagged().number(seq).sp().atom("EXPUNGE").crlf();
-            }
-        }
-        if (w.size() > 0) {
-            session.send(w);
-        }
     }
 
     /** The COPYUID response code (RFC 4315): source and destination sets in corresponding order. */

@@ -40,7 +40,7 @@ public final class MoveHandler implements CommandHandler<MoveCommand> {
                         for (UidMapping m : r.getMappingsList()) {
                             moved.add(m.getSourceUid());
                         }
-                        MessageSets.expunged(session, moved);
+                        session.mailbox().expunged(moved);
                     }
                     return Reply.ok("MOVE completed");
                 })

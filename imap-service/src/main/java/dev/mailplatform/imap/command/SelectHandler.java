@@ -1,5 +1,6 @@
 package dev.mailplatform.imap.command;
 
+import dev.mailplatform.imap.protocol.MailboxUpdates;
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.protocol.command.SelectCommand;
 import dev.mailplatform.imap.session.CommandHandler;
@@ -51,8 +52,7 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
                     }
                     w.untagged().atom("OK").sp().raw("[PERMANENTFLAGS ").flags(permanent).raw("] ")
                             .raw(readOnly ? "Read-only mailbox" : "Flags permitted").crlf();
-                    w.untagged().number(s.exists()).sp().atom("EXISTS").crlf();
-                    w.untagged().number(0).sp().atom("RECENT").crlf();
+                    MailboxUpdates.exists(w, s.exists());
                     if (snapshot.firstUnseenSeq > 0) {
                         w.statusResponse("*", "OK", "UNSEEN " + snapshot.firstUnseenSeq, "First unseen message");
                     }

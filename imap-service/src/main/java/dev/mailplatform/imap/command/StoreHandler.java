@@ -1,7 +1,7 @@
 package dev.mailplatform.imap.command;
 
+import dev.mailplatform.imap.protocol.MailboxUpdates;
 import dev.mailplatform.imap.protocol.ResponseWriter;
-import dev.mailplatform.imap.protocol.StoreMode;
 import dev.mailplatform.imap.protocol.command.StoreCommand;
 import dev.mailplatform.imap.session.CommandHandler;
 import dev.mailplatform.imap.session.FlagNames;
@@ -47,12 +47,8 @@ public final class StoreHandler implements CommandHandler<StoreCommand> {
                         }
                         s.reported(m.getUid(), m.getModseq());
                         if (!command.silent()) {
-                            w.untagged().number(seq).sp().atom("FETCH").sp().open().atom("FLAGS").sp()
-                                    .flags(FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList()));
-                            if (command.uid()) {
-                                w.sp().atom("UID").sp().number(Integer.toUnsignedLong(m.getUid()));
-                            }
-                            w.close().crlf();
+                            MailboxUpdates.flagsStored(w, seq, FlagNames.toImap(m.getSystemFlags(),
+                                    m.getKeywordsList()), command.uid(), m.getUid());
                         }
                     }
                     if (w.size() > 0) {

@@ -1,8 +1,8 @@
 package dev.mailplatform.imap.registry;
 
-import static dev.mailplatform.imap.session.State.AUTHENTICATED;
-import static dev.mailplatform.imap.session.State.NOT_AUTHENTICATED;
-import static dev.mailplatform.imap.session.State.SELECTED;
+import static dev.mailplatform.imap.session.SessionState.AUTHENTICATED;
+import static dev.mailplatform.imap.session.SessionState.NOT_AUTHENTICATED;
+import static dev.mailplatform.imap.session.SessionState.SELECTED;
 
 import dev.mailplatform.imap.command.AppendHandler;
 import dev.mailplatform.imap.command.AuthenticateHandler;
@@ -68,7 +68,7 @@ import dev.mailplatform.imap.protocol.command.UnselectCommand;
 import dev.mailplatform.imap.protocol.command.UnsubscribeCommand;
 import dev.mailplatform.imap.session.CommandHandler;
 import dev.mailplatform.imap.session.Commands;
-import dev.mailplatform.imap.session.State;
+import dev.mailplatform.imap.session.SessionState;
 import dev.mailplatform.imap.session.StreamingHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
@@ -89,10 +89,10 @@ import java.util.Set;
 @ApplicationScoped
 public class ImapCommands implements Commands, CommandSyntax {
 
-    private static final Set<State> ANY = EnumSet.of(NOT_AUTHENTICATED, AUTHENTICATED, SELECTED);
-    private static final Set<State> NOT_AUTH = EnumSet.of(NOT_AUTHENTICATED);
-    private static final Set<State> AUTH = EnumSet.of(AUTHENTICATED, SELECTED);
-    private static final Set<State> SEL = EnumSet.of(SELECTED);
+    private static final Set<SessionState> ANY = EnumSet.of(NOT_AUTHENTICATED, AUTHENTICATED, SELECTED);
+    private static final Set<SessionState> NOT_AUTH = EnumSet.of(NOT_AUTHENTICATED);
+    private static final Set<SessionState> AUTH = EnumSet.of(AUTHENTICATED, SELECTED);
+    private static final Set<SessionState> SEL = EnumSet.of(SELECTED);
     /** After these by sequence number no EXPUNGE is shown (RFC 3501 §7.4.1); their UID forms may show one. */
     private static final boolean NO_EXPUNGE = false;
     private static final boolean EXPUNGE = true;
@@ -159,12 +159,12 @@ public class ImapCommands implements Commands, CommandSyntax {
         capabilities = Collections.unmodifiableList(new ArrayList<>(caps));
     }
 
-    private void add(String name, CommandParser parser, Set<State> states, boolean mayExpunge, String capability,
+    private void add(String name, CommandParser parser, Set<SessionState> states, boolean mayExpunge, String capability,
             CommandHandler<?> handler) {
         put(new Commands.Entry(name, Set.copyOf(states), mayExpunge, capability, handler, null), parser);
     }
 
-    private void addStreaming(String name, CommandParser parser, Set<State> states, String capability,
+    private void addStreaming(String name, CommandParser parser, Set<SessionState> states, String capability,
             StreamingHandler handler) {
         // Its completion may show EXPUNGE: a streaming command names no message by sequence number.
         put(new Commands.Entry(name, Set.copyOf(states), true, capability, null, handler), parser);

@@ -4,7 +4,7 @@ import dev.mailplatform.imap.config.ImapConfig;
 import dev.mailplatform.imap.config.TlsConfig;
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.session.ImapSession;
-import dev.mailplatform.imap.session.SessionContext;
+import dev.mailplatform.imap.session.SessionServices;
 import dev.mailplatform.protocol.ConnectionLimits;
 import dev.mailplatform.protocol.ProxyProtocolGate;
 import dev.mailplatform.protocol.TlsMaterial;
@@ -46,7 +46,7 @@ public class ImapServer {
     TlsConfig tlsConfig;
 
     @Inject
-    SessionContext sessions;
+    SessionServices sessions;
 
     private final List<NetServer> servers = new ArrayList<>();
     private ProxyProtocolGate gate;
@@ -103,7 +103,12 @@ public class ImapServer {
             socket.close();
             return;
         }
-        ImapSession session = new ImapSession(sessions, socket, vertx.getOrCreateContext(), ip, implicitTls, permit);
+        VertxImapConnection connection = new VertxImapConnection(vertx.getOrCreateContext(), socket, ip, implicitTls,
+                sessions.startTlsOptions() != null, config.outputStallTimeout());
+        ImapSession session = new ImapSession(sessions, connection, permit);
+        socket.handler(data -> session.onData(data.getBytes()));
+        socket.closeHandler(v -> session.onClosed());
+        socket.exceptionHandler(t -> LOG.debugf("connection from %s: %s", ip, t.toString()));
         sessions.sessionOpened(session);
         session.start();
     }

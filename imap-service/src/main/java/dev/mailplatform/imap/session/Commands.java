@@ -19,7 +19,7 @@ public interface Commands {
      * {@code handler} (an ordinary command) and {@code streaming} (one that streams its message literal, APPEND's
      * kind) is set. {@code capability} is what it adds to CAPABILITY (empty: nothing).
      */
-    record Entry(String name, Set<State> states, boolean mayExpunge, String capability, CommandHandler<?> handler,
+    record Entry(String name, Set<SessionState> states, boolean mayExpunge, String capability, CommandHandler<?> handler,
             StreamingHandler streaming) {
 
         @SuppressWarnings("unchecked")

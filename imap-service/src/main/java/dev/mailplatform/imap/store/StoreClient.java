@@ -11,7 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 /**
  * The store's gRPC API as the IMAP handlers use it. Replies arrive on gRPC threads: sessions hop back onto their
- * own Vert.x context ({@code ImapSession.onContext}) before touching session state.
+ * own Vert.x context ({@code ImapSession.executor()}) before touching session state.
  */
 @ApplicationScoped
 public class StoreClient {

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mailplatform.imap.session.SessionContext;
+import dev.mailplatform.imap.session.SessionServices;
 import dev.mailplatform.store.v1.Account;
 import dev.mailplatform.testkit.ProxyProtocolClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -30,7 +30,7 @@ import org.junit.jupiter.api.Test;
 class ProxyProtocolTest extends ImapTestBase {
 
     @Inject
-    SessionContext sessions;
+    SessionServices sessions;
 
     private ImapClient viaProxy(int port, byte[] header) throws IOException {
         Socket s = ProxyProtocolClient.connect(port);

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailplatform.imap.session.ImapSession;
-import dev.mailplatform.imap.session.SessionContext;
+import dev.mailplatform.imap.session.SessionServices;
 import dev.mailplatform.imap.store.AccountWatchers;
 import dev.mailplatform.store.v1.Account;
 import io.quarkus.test.junit.QuarkusTest;
@@ -38,7 +38,7 @@ class WatchStreamLeakTest extends ImapTestBase {
     int storeHttpPort;
 
     @Inject
-    SessionContext sessions;
+    SessionServices sessions;
 
     @Inject
     AccountWatchers watchers;

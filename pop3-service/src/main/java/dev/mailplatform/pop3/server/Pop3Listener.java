@@ -63,7 +63,7 @@ final class Pop3Listener extends AbstractVerticle {
     /** A connection with its client's address (a trusted proxy's header already read): the limits, then a session. */
     private void accept(NetSocket socket, String remoteIp) {
         Context context = vertx.getOrCreateContext();
-        VertxPop3Connection conn = new VertxPop3Connection(vertx, context, socket, remoteIp, tls.isPresent(),
+        VertxPop3Connection conn = new VertxPop3Connection(context, socket, remoteIp, tls.isPresent(),
                 services.config().outputStallTimeout());
         ConnectionLimits.Admission admission = services.limits().admit(conn.remoteIp());
         ConnectionLimits.Permit permit = admission.permit();

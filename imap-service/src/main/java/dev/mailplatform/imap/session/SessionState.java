@@ -1,6 +1,6 @@
 package dev.mailplatform.imap.session;
 
 /** RFC 3501 §3 connection states. */
-public enum State {
+public enum SessionState {
     NOT_AUTHENTICATED, AUTHENTICATED, SELECTED, LOGOUT
 }

@@ -16,7 +16,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /** What every session of this instance shares: configuration, the store, limits, meters and the command registry. */
 @ApplicationScoped
-public class SessionContext {
+public class SessionServices {
 
     @Inject
     ImapConfig config;

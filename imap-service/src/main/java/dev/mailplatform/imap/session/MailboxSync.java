@@ -1,0 +1,185 @@
+package dev.mailplatform.imap.session;
+
+import dev.mailplatform.imap.protocol.MailboxUpdates;
+import dev.mailplatform.imap.protocol.ResponseWriter;
+import dev.mailplatform.protocol.StoreFailure;
+import dev.mailplatform.store.v1.ChangeEvent;
+import dev.mailplatform.store.v1.GetChangesRequest;
+import dev.mailplatform.store.v1.GetChangesResponse;
+import dev.mailplatform.store.v1.MessageState;
+import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The session's selected mailbox kept in step with the store: it owns the view (the UID of each sequence number),
+ * learns of other sessions' changes from the account's Watch, pulls them with GetChanges, and writes every untagged
+ * EXPUNGE, EXISTS and FETCH FLAGS that follows from them or from this session's own expunges, always through
+ * {@link MailboxUpdates}. Runs on the session's event loop only.
+ */
+public final class MailboxSync {
+
+    private final ImapSession session;
+    private SelectedMailbox selected;
+    private boolean syncing;
+    private final List<Runnable> afterSync = new ArrayList<>();
+    /** Set while IDLE waits: changes are then written as they come. */
+    private boolean idling;
+
+    MailboxSync(ImapSession session) {
+        this.session = session;
+    }
+
+    public SelectedMailbox selected() {
+        return selected;
+    }
+
+    void select(SelectedMailbox mailbox) {
+        selected = mailbox;
+    }
+
+    /** IDLE began (changes are written as they come) or ended. */
+    public void idle(boolean on) {
+        idling = on;
+    }
+
+    boolean idling() {
+        return idling;
+    }
+
+    /** True while changes are being written: no command may start, its sequence numbers must stay valid. */
+    boolean syncing() {
+        return syncing;
+    }
+
+    /** A change in the account, on the session's event loop: marks the view stale, and shows it at once in IDLE. */
+    void onChange(ChangeEvent e) {
+        SelectedMailbox s = selected;
+        if (session.closed() || s == null) {
+            return;
+        }
+        if (e.getMailboxId() == 0 || e.getMailboxId() == s.mailboxId()) {
+            if (e.getMailboxId() == 0 || e.getHighestModseq() == 0 || e.getHighestModseq() > s.highestModseq()) {
+                s.markDirty();
+            }
+            if (idling) {
+                sync().subscribe().with(x -> { }, t -> { });
+            }
+        }
+    }
+
+    /** One EXPUNGE per removed message, each with the sequence number it has at that moment (RFC 3501 §7.4.1). */
+    public void expunged(Iterable<Integer> uids) {
+        ResponseWriter w = new ResponseWriter();
+        for (int uid : uids) {
+            int seq = selected.remove(uid);
+            if (seq > 0) {
+                MailboxUpdates.expunge(w, seq);
+            }
+        }
+        if (w.size() > 0) {
+            session.send(w);
+        }
+    }
+
+    /**
+     * Pulls the selected mailbox's changes since this view's modseq and writes them: EXPUNGE for vanished
+     * messages, FETCH FLAGS for changed ones, EXISTS for new ones.
+     */
+    public Uni<Void> sync() {
+        SelectedMailbox s = selected;
+        if (syncing) {
+            return done().chain(this::sync);
+        }
+        if (s == null || !s.dirty()) {
+            return Uni.createFrom().voidItem();
+        }
+        syncing = true;
+        s.clearDirty();
+        GetChangesRequest request = GetChangesRequest.newBuilder().setMailbox(s.ref())
+                .setSinceModseq(s.highestModseq()).setIncludeVanished(true).build();
+        boolean[] failed = {false};
+        return session.services().store().messages().getChanges(request).collect().asList()
+                .emitOn(session.executor())
+                .onItem().invoke(responses -> apply(s, responses))
+                .onFailure().invoke(t -> {
+                    failed[0] = true;
+                    s.markDirty();
+                    StoreFailure f = StoreFailure.of(t);
+                    if (f == StoreFailure.NONEXISTENT || f == StoreFailure.CANNOT) {
+                        session.bye("The selected mailbox was deleted or renamed");
+                    }
+                })
+                .onTermination().invoke(this::ended)
+                .onFailure().recoverWithNull().replaceWithVoid()
+                // After a failure the mailbox stays dirty for the next command: retrying at once looped for as long
+                // as the store was down, and the command waiting on it never got its reply.
+                .chain(() -> !failed[0] && selected == s && s.dirty() && !session.closed() ? sync()
+                        : Uni.createFrom().voidItem());
+    }
+
+    /** Completes once no sync is writing (at once when none runs). */
+    Uni<Void> done() {
+        if (!syncing) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().emitter(e -> afterSync.add(() -> e.complete(null)));
+    }
+
+    private void ended() {
+        syncing = false;
+        List<Runnable> waiting = new ArrayList<>(afterSync);
+        afterSync.clear();
+        waiting.forEach(Runnable::run);
+        session.commandLoop().syncEnded();
+    }
+
+    private void apply(SelectedMailbox s, List<GetChangesResponse> responses) {
+        if (selected != s || session.closed()) {
+            return;
+        }
+        long highest = s.highestModseq();
+        List<MessageState> changed = new ArrayList<>();
+        // The store reads the changed and the vanished messages in separate queries: a message expunged between
+        // them comes back in both. It is gone; without this it would be re-added (EXPUNGE, then a bogus EXISTS,
+        // then EXPUNGE again on the next sync).
+        Set<Integer> vanished = new HashSet<>();
+        ResponseWriter out = new ResponseWriter();
+        for (GetChangesResponse r : responses) {
+            highest = Math.max(highest, r.getHighestModseq());
+            for (int uid : r.getVanishedList()) {
+                vanished.add(uid);
+                int seq = s.remove(uid);
+                if (seq > 0) {
+                    MailboxUpdates.expunge(out, seq);
+                }
+            }
+            changed.addAll(r.getChangedList());
+        }
+        int before = s.exists();
+        for (MessageState m : changed) {
+            if (vanished.contains(m.getUid())) {
+                continue;
+            }
+            int seq = s.seqOf(m.getUid());
+            if (seq > 0) {
+                if (!s.alreadyReported(m.getUid(), m.getModseq())) {
+                    MailboxUpdates.flagsChanged(out, seq, m.getUid(),
+                            FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList()));
+                }
+            } else {
+                s.add(m.getUid());
+            }
+        }
+        if (s.exists() != before) {
+            MailboxUpdates.exists(out, s.exists());
+        }
+        s.highestModseq(highest);
+        s.clearReported();
+        if (out.size() > 0) {
+            session.send(out);
+        }
+    }
+}
