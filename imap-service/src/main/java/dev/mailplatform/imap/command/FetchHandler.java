@@ -119,7 +119,10 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
         if (uidCommand && !uid) {
             items.add(new Meta(MetaKind.UID)); // RFC 3501 §6.4.8: UID FETCH always returns the UID
         }
+        // What each attribute is called in the response and whether it sets \Seen is the attribute's own
+        // declaration; here only which store data it needs.
         for (FetchAttribute a : attributes) {
+            setsSeen |= a.setsSeen();
             if (a instanceof FetchAttribute.Uid) {
                 items.add(new Meta(MetaKind.UID));
             } else if (a instanceof FetchAttribute.Flags) {
@@ -141,19 +144,12 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
                 structure = true;
                 items.add(new Meta(MetaKind.BODYSTRUCTURE));
             } else if (a instanceof FetchAttribute.Rfc822) {
-                setsSeen = true;
-                items.add(new Content("RFC822", Section.newBuilder().setKind(SectionKind.SECTION_FULL).build(), 0, -1));
+                items.add(new Content(a.responseName(), whole(SectionKind.SECTION_FULL), 0, -1));
             } else if (a instanceof FetchAttribute.Rfc822Header) {
-                items.add(new Content("RFC822.HEADER", Section.newBuilder().setKind(SectionKind.SECTION_HEADER)
-                        .build(), 0, -1));
+                items.add(new Content(a.responseName(), whole(SectionKind.SECTION_HEADER), 0, -1));
             } else if (a instanceof FetchAttribute.Rfc822Text) {
-                setsSeen = true;
-                items.add(new Content("RFC822.TEXT", Section.newBuilder().setKind(SectionKind.SECTION_TEXT).build(),
-                        0, -1));
+                items.add(new Content(a.responseName(), whole(SectionKind.SECTION_TEXT), 0, -1));
             } else if (a instanceof FetchAttribute.BodySection b) {
-                setsSeen |= !b.peek();
-                String name = "BODY[" + b.section() + "]" + (b.partialStart() != null ? "<" + b.partialStart() + ">"
-                        : "");
                 long offset = b.partialStart() == null ? 0 : b.partialStart();
                 long length = b.partialStart() == null ? -1 : b.partialLength();
                 Section section = section(b.section());
@@ -165,10 +161,14 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
                 if (fromMetadata) {
                     indexed = section;
                 }
-                items.add(new Content(name, section, offset, length, fromMetadata));
+                items.add(new Content(b.responseName(), section, offset, length, fromMetadata));
             }
         }
         return new Plan(items, flags, date, size, envelope, structure, setsSeen, indexed);
+    }
+
+    private static Section whole(SectionKind kind) {
+        return Section.newBuilder().setKind(kind).build();
     }
 
     static Section section(SectionSpec spec) {
