@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -23,6 +24,7 @@ public final class FaultProxy implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
     private volatile boolean stalled;
+    private final AtomicLong fromTarget = new AtomicLong();
 
     private FaultProxy(Supplier<InetSocketAddress> target) throws IOException {
         this.target = target;
@@ -53,6 +55,11 @@ public final class FaultProxy implements AutoCloseable {
         stalled = false;
     }
 
+    /** How many bytes the proxy has forwarded from the target (e.g. what a front end pulled from the store). */
+    public long bytesFromTarget() {
+        return fromTarget.get();
+    }
+
     /** Breaks every connection open now (both sides see a reset or end of stream). */
     public void cut() {
         for (Socket s : open) {
@@ -80,8 +87,8 @@ public final class FaultProxy implements AutoCloseable {
                 }
                 open.add(client);
                 open.add(target);
-                pipe(client, target);
-                pipe(target, client);
+                pipe(client, target, null);
+                pipe(target, client, fromTarget);
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -90,7 +97,7 @@ public final class FaultProxy implements AutoCloseable {
         }
     }
 
-    private void pipe(Socket from, Socket to) {
+    private void pipe(Socket from, Socket to, AtomicLong counter) {
         Thread t = new Thread(() -> {
             byte[] buf = new byte[16384];
             try (InputStream in = from.getInputStream(); OutputStream out = to.getOutputStream()) {
@@ -100,6 +107,9 @@ public final class FaultProxy implements AutoCloseable {
                         Thread.sleep(20);
                     }
                     out.write(buf, 0, n);
+                    if (counter != null) {
+                        counter.addAndGet(n);
+                    }
                 }
             } catch (IOException e) {
                 // cut, or the peer went away
