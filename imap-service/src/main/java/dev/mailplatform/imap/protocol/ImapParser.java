@@ -21,6 +21,10 @@ import java.util.List;
  *
  * <p>{@link ParseEvent.Fatal} is only reported for a line that keeps going without LF far past the line limit
  * (64 times it): discarding forever would keep a connection busy on garbage.
+ *
+ * <p>Longer than 350 lines on purpose: it is one state machine over one buffer, and its states (command text,
+ * literals, APPEND's streamed literal, skipping after an error, raw lines) share the buffer's cursor and limits;
+ * split, each part would reach into the others' fields.
  */
 public final class ImapParser {
 
