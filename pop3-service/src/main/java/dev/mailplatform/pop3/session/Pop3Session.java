@@ -138,7 +138,7 @@ public final class Pop3Session implements CommandLineParser.Sink {
             return;
         }
         Command command = Command.parse(line);
-        CommandTable.Entry entry = CommandTable.lookup(command.name());
+        Commands.Entry entry = services.commands().entry(command.name());
         if (entry == null) {
             currentCommand = "UNKNOWN";
             reply(Reply.err("unknown command"));
