@@ -5,9 +5,12 @@ import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.Priorities;
 import jakarta.annotation.Priority;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -29,11 +32,14 @@ public class RenamedSettings implements ConfigSourceInterceptor {
     private static final Logger LOG = Logger.getLogger(RenamedSettings.class);
 
     private final Map<String, String> oldNames;
+    private final Map<String, String> newNames;
     private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
     /** {@code oldNames}: each new name with the old name it replaces. */
     protected RenamedSettings(Map<String, String> oldNames) {
         this.oldNames = Map.copyOf(oldNames);
+        this.newNames = oldNames.entrySet().stream()
+                .collect(Collectors.toUnmodifiableMap(Map.Entry::getValue, Map.Entry::getKey));
     }
 
     @Override
@@ -54,5 +60,16 @@ public class RenamedSettings implements ConfigSourceInterceptor {
             return value;
         }
         return old.withName(name);
+    }
+
+    /**
+     * Old names are listed as their new ones: a mapping checks the names under its prefix, and an old one in a
+     * properties file would otherwise stop the service at start ("does not map to any root").
+     */
+    @Override
+    public Iterator<String> iterateNames(ConfigSourceInterceptorContext context) {
+        Set<String> names = new LinkedHashSet<>();
+        context.iterateNames().forEachRemaining(n -> names.add(newNames.getOrDefault(n, n)));
+        return names.iterator();
     }
 }

@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import io.smallrye.config.WithDefault;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -123,6 +125,29 @@ class RenamedSettingsTest {
     void profilePrefixesWorkUnderTheOldName() {
         SmallRyeConfig c = config(Map.of("%test." + OLD, "true"), Map.of());
         assertEquals("true", c.getRawValue(NEW));
+    }
+
+    @ConfigMapping(prefix = "mail.pop3")
+    interface Settings {
+        @WithDefault("false")
+        boolean plaintextOnLoopback();
+
+        @WithDefault("60")
+        int leaseDuration();
+    }
+
+    @Test
+    void oldNamesInAFileGetPastAMappingsCheckForUnknownNames() {
+        SmallRyeConfig c = new SmallRyeConfigBuilder()
+                .withInterceptors(new Renames())
+                .withSources(new PropertiesConfigSource(Map.of(OLD, "true", "mail.pop3.lease-seconds", "6"),
+                        "application.properties", 250))
+                .withMapping(Settings.class)
+                .withValidateUnknown(true)
+                .build();
+        Settings s = c.getConfigMapping(Settings.class);
+        assertTrue(s.plaintextOnLoopback());
+        assertEquals(6, s.leaseDuration());
     }
 
     @Test
