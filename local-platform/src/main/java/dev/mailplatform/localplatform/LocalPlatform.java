@@ -365,7 +365,9 @@ public final class LocalPlatform {
         // The services trust nobody for plaintext passwords by default (behind a local proxy every client is
         // loopback); on a developer's machine, whose ports bind loopback only, local clients may skip TLS.
         child.putIfAbsent("MAIL_IMAP_PLAINTEXT_ON_LOOPBACK", "true");
-        child.putIfAbsent("MAIL_POP3_TRUST_LOOPBACK", "true");
+        if (!child.containsKey("MAIL_POP3_TRUST_LOOPBACK")) { // its old name, given by hand: that one counts
+            child.putIfAbsent("MAIL_POP3_PLAINTEXT_ON_LOOPBACK", "true");
+        }
         // Set explicitly so that the ports printed at the end are the ones the service opens.
         for (ClientPort c : spec.clientPorts()) {
             child.put(c.envVar(), Integer.toString(ports.get(c.envVar())));

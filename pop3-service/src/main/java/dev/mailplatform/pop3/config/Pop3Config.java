@@ -63,14 +63,17 @@ public interface Pop3Config {
 
     /**
      * Whether loopback clients count as safe for plaintext passwords. Set it to false when a proxy on the same host
-     * forwards remote clients: every connection then looks local.
+     * forwards remote clients: every connection then looks local. Formerly {@code mail.pop3.trust-loopback}.
      */
     @WithDefault("false")
-    boolean trustLoopback();
+    boolean plaintextOnLoopback();
 
-    /** The store lease of a maildrop; renewed every third of it while the session lives. */
-    @WithDefault("60")
-    int leaseSeconds();
+    /**
+     * The store lease of a maildrop, in whole seconds; renewed every third of it while the session lives. Formerly
+     * {@code mail.pop3.lease-seconds}, a number of seconds, which a plain number here still means.
+     */
+    @WithDefault("60s")
+    Duration leaseDuration();
 
     /**
      * The EXPIRE value advertised before login (RFC 2449 §6.7), with "USER": the most restrictive retention of any

@@ -3,6 +3,7 @@ package dev.mailplatform.pop3.server;
 import dev.mailplatform.pop3.config.Pop3Config;
 import dev.mailplatform.pop3.config.TlsConfig;
 import dev.mailplatform.pop3.metrics.Pop3Metrics;
+import dev.mailplatform.pop3.registry.Pop3Commands;
 import dev.mailplatform.pop3.session.SessionServices;
 import dev.mailplatform.pop3.store.StoreClient;
 import dev.mailplatform.protocol.ConnectionLimits;
@@ -33,20 +34,23 @@ public class Pop3Server {
     private final TlsConfig tlsConfig;
     private final StoreClient store;
     private final Pop3Metrics metrics;
+    private final Pop3Commands commands;
     private String deployment;
 
-    public Pop3Server(Vertx vertx, Pop3Config config, TlsConfig tlsConfig, StoreClient store, Pop3Metrics metrics) {
+    public Pop3Server(Vertx vertx, Pop3Config config, TlsConfig tlsConfig, StoreClient store, Pop3Metrics metrics,
+            Pop3Commands commands) {
         this.vertx = vertx;
         this.config = config;
         this.tlsConfig = tlsConfig;
         this.store = store;
         this.metrics = metrics;
+        this.commands = commands;
     }
 
     void start(@Observes StartupEvent event) throws Exception {
         Optional<TlsSettings> tls = tlsConfig.settings();
         String instance = "pop3-" + UUID.randomUUID().toString().substring(0, 8);
-        SessionServices services = new SessionServices(config, store, metrics,
+        SessionServices services = new SessionServices(config, store, metrics, commands,
                 new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), 0),
                 new PlaintextAuthPolicy(config.allowPlaintextWithoutTls()), instance);
         ProxyProtocolGate gate = new ProxyProtocolGate(

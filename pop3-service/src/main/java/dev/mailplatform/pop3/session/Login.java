@@ -17,7 +17,8 @@ public final class Login {
 
     public static void attempt(Pop3Session s, String user, String password) {
         Pop3Connection conn = s.connection();
-        s.services().store().login(user, password, conn.remoteIp(), s.leaseOwner(), s.services().config().leaseSeconds())
+        s.services().store()
+                .login(user, password, conn.remoteIp(), s.leaseOwner(), s.services().config().leaseDuration())
                 .emitOn(conn.eventLoop())
                 .subscribe().with(login -> {
                     if (login.snapshot() == null) {

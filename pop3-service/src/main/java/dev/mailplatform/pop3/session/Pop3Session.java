@@ -138,7 +138,7 @@ public final class Pop3Session implements CommandLineParser.Sink {
             return;
         }
         Command command = Command.parse(line);
-        CommandTable.Entry entry = CommandTable.lookup(command.name());
+        Commands.Entry entry = services.commands().entry(command.name());
         if (entry == null) {
             currentCommand = "UNKNOWN";
             reply(Reply.err("unknown command"));
@@ -240,13 +240,13 @@ public final class Pop3Session implements CommandLineParser.Sink {
     }
 
     private void scheduleRenewal() {
-        long every = Math.max(1000L, services.config().leaseSeconds() * 1000L / 3);
+        long every = Math.max(1000L, services.config().leaseDuration().toMillis() / 3);
         renewTimer = conn.setTimer(every, () -> {
             renewTimer = -1;
             if (closed || state != SessionState.TRANSACTION) {
                 return;
             }
-            services.store().renewLease(accountId, maildrop.snapshot().leaseId(), services.config().leaseSeconds())
+            services.store().renewLease(accountId, maildrop.snapshot().leaseId(), services.config().leaseDuration())
                     .emitOn(conn.eventLoop())
                     .subscribe().with(ok -> {
                         if (!closed && state == SessionState.TRANSACTION) {
@@ -370,7 +370,7 @@ public final class Pop3Session implements CommandLineParser.Sink {
     }
 
     public boolean plaintextAllowed() {
-        if (!services.config().trustLoopback()) {
+        if (!services.config().plaintextOnLoopback()) {
             return conn.tlsActive() || services.config().allowPlaintextWithoutTls();
         }
         return services.plaintextPolicy().allowed(conn.tlsActive(), conn.remoteIp());

@@ -7,6 +7,6 @@ import dev.mailplatform.protocol.ConnectionLimits;
 import dev.mailplatform.protocol.PlaintextAuthPolicy;
 
 /** What every session of one instance shares. {@code instance} names this replica in lease owners and logs. */
-public record SessionServices(Pop3Config config, StoreClient store, Pop3Metrics metrics, ConnectionLimits limits,
-        PlaintextAuthPolicy plaintextPolicy, String instance) {
+public record SessionServices(Pop3Config config, StoreClient store, Pop3Metrics metrics, Commands commands,
+        ConnectionLimits limits, PlaintextAuthPolicy plaintextPolicy, String instance) {
 }

@@ -24,6 +24,7 @@ import io.grpc.Status;
 import io.quarkus.grpc.GrpcClient;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -55,7 +56,7 @@ public class StoreClient {
      * the lease and the snapshot. The snapshot is null when the login was refused. Fails with IN_USE, or CANNOT for
      * LOGIN-DELAY (see the proto).
      */
-    public Uni<LoginOutcome> login(String user, String password, String remoteIp, String owner, int leaseSeconds) {
+    public Uni<LoginOutcome> login(String user, String password, String remoteIp, String owner, Duration lease) {
         final class Parts {
             AuthenticateResponse auth;
             MaildropHeader header;
@@ -63,7 +64,7 @@ public class StoreClient {
         }
         return pop3.login(LoginRequest.newBuilder().setCredentials(AuthenticateRequest.newBuilder().setUsername(user)
                 .setPassword(password).setRemoteIp(remoteIp).setProtocol("pop3")).setOwner(owner)
-                .setLeaseSeconds(leaseSeconds).build())
+                .setLeaseSeconds(seconds(lease)).build())
                 .collect().in(Parts::new, (acc, part) -> {
                     switch (part.getPartCase()) {
                         case AUTH -> acc.auth = part.getAuth();
@@ -108,10 +109,15 @@ public class StoreClient {
                 .onFailure().transform(StoreCallException::wrap);
     }
 
-    public Uni<Void> renewLease(long accountId, String leaseId, int leaseSeconds) {
+    public Uni<Void> renewLease(long accountId, String leaseId, Duration lease) {
         return pop3.renewLease(LeaseRequest.newBuilder().setAccountId(accountId).setLeaseId(leaseId)
-                .setLeaseSeconds(leaseSeconds).build()).replaceWithVoid()
+                .setLeaseSeconds(seconds(lease)).build()).replaceWithVoid()
                 .onFailure().transform(StoreCallException::wrap);
+    }
+
+    /** The wire carries whole seconds, and 0 would mean the store's own default: at least 1. */
+    private static int seconds(Duration lease) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(1, lease.toSeconds()));
     }
 
     /**

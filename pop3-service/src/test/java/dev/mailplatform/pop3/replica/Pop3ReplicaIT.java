@@ -13,9 +13,11 @@ import dev.mailplatform.testkit.StoreServiceProcess;
 import dev.mailplatform.testkit.TestCertificates;
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,7 +26,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged pop3-service started twice (child JVMs) on one real store: the maildrop lock holds across replicas,
  * is renewed while its session lives, and expires when its holder dies without QUIT. A third instance points at a
- * dead store and does not trust loopback, for the outage and plaintext-refusal replies.
+ * dead store and refuses plaintext on loopback, for the outage and plaintext-refusal replies.
  */
 class Pop3ReplicaIT {
 
@@ -46,7 +48,7 @@ class Pop3ReplicaIT {
         b = start("pop3-b", store.port(), Map.of());
         a.process().awaitReady(Duration.ofSeconds(120));
         b.process().awaitReady(Duration.ofSeconds(120));
-        deadStore = start("pop3-dead-store", Ports.freePort(), Map.of("MAIL_POP3_TRUST_LOOPBACK", "false",
+        deadStore = start("pop3-dead-store", Ports.freePort(), Map.of("MAIL_POP3_PLAINTEXT_ON_LOOPBACK", "false",
                 "MAIL_TLS_KEYSTORE", TestKeystoreResource.keystore().toString(),
                 "MAIL_TLS_KEYSTORE_PASSWORD", TestKeystoreResource.PASSWORD));
         awaitPort(deadStore.pop3Port(), deadStore.process());
@@ -67,13 +69,15 @@ class Pop3ReplicaIT {
         env.put("MAIL_POP3_HTTP_PORT", Integer.toString(http));
         env.put("MAIL_POP3_PORT", Integer.toString(pop3));
         env.put("MAIL_POP3S_PORT", Integer.toString(tls));
+        // The old name of mail.pop3.lease-duration, on purpose: it proves that a deprecated name still takes effect
+        // (the lease could not expire within the test's wait otherwise) and that a plain number means seconds.
         env.put("MAIL_POP3_LEASE_SECONDS", Integer.toString(LEASE_SECONDS));
-        env.put("MAIL_POP3_TRUST_LOOPBACK", "true"); // off by default; these clients are local, as mailctl's
+        env.put("MAIL_POP3_PLAINTEXT_ON_LOOPBACK", "true"); // off by default; these clients are local, as mailctl's
         env.putAll(TestCertificates.clientEnvironment()); // the store takes only callers with its CA's certificate
         env.putAll(extra);
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         Path log = Path.of("target", name + "-" + pop3 + ".log");
-        return new Instance(ServiceProcess.start(name, jar, http, env, java.util.List.of("-Xmx256m"), log, null), pop3,
+        return new Instance(ServiceProcess.start(name, jar, http, env, List.of("-Xmx256m"), log, null), pop3,
                 tls);
     }
 
@@ -136,6 +140,15 @@ class Pop3ReplicaIT {
                     "lease expired, and the dead holder's DELE was never applied: " + reply);
             onB.command("QUIT");
         }
+    }
+
+    @Test
+    void theOldSettingNameIsLoggedAsDeprecatedOnceWithoutItsValue() throws Exception {
+        List<String> lines = Files.readAllLines(b.process().logFile()).stream()
+                .filter(l -> l.contains("mail.pop3.lease-seconds")).toList();
+        assertEquals(1, lines.size(), lines.toString());
+        assertTrue(lines.get(0).contains("WARN") && lines.get(0)
+                .endsWith("mail.pop3.lease-seconds is deprecated; use mail.pop3.lease-duration"), lines.get(0));
     }
 
     @Test

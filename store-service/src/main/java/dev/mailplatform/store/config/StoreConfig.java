@@ -44,6 +44,13 @@ public interface StoreConfig {
             boolean allowPlaintext();
         }
 
+        /**
+         * The POP3 maildrop lease when the front end asks for none (it asks for its own mail.pop3.lease-duration).
+         * Formerly mail.pop3.lease-duration here too: mail.pop3.* is pop3-service's.
+         */
+        @WithDefault("PT2M")
+        Duration pop3LeaseDuration();
+
         /** The largest message APPEND accepts, in bytes; the stream is cut at this size. */
         @WithDefault("52428800")
         long maxMessageSize();
@@ -193,9 +200,6 @@ public interface StoreConfig {
     }
 
     interface Pop3 {
-        @WithDefault("PT2M")
-        Duration leaseDuration();
-
         /** How often the retention job looks for messages that are due. */
         @WithDefault("5m")
         String retentionInterval();

@@ -48,7 +48,7 @@ public class Maildrops {
         if (requested < 0 || requested > MAX_LEASE_SECONDS) {
             throw StoreException.invalid("lease must be 0.." + MAX_LEASE_SECONDS + " seconds");
         }
-        return requested == 0 ? config.pop3().leaseDuration().toSeconds() : requested;
+        return requested == 0 ? config.store().pop3LeaseDuration().toSeconds() : requested;
     }
 
     /**

@@ -6,7 +6,7 @@ import dev.mailplatform.pop3.session.CommandHandler;
 import dev.mailplatform.pop3.session.Pop3Session;
 
 /** RFC 1939 USER; refused where a password would travel in the clear. */
-public final class UserCommand implements CommandHandler {
+public final class UserHandler implements CommandHandler {
     @Override
     public void handle(Pop3Session s, Command c) {
         if (!s.plaintextAllowed()) {

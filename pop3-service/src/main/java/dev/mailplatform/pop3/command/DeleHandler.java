@@ -6,7 +6,7 @@ import dev.mailplatform.pop3.session.CommandHandler;
 import dev.mailplatform.pop3.session.Pop3Session;
 
 /** Only marks the message: the store deletes it at QUIT, with every other mark, or not at all. */
-public final class DeleCommand implements CommandHandler {
+public final class DeleHandler implements CommandHandler {
     @Override
     public void handle(Pop3Session s, Command c) {
         if (c.arity() != 1) {

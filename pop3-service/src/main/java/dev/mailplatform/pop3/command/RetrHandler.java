@@ -13,7 +13,7 @@ import dev.mailplatform.pop3.session.Pop3Session;
  * RETR cost a durable commit (an fsync) on the path of every message. The bytes come through the session's
  * {@link dev.mailplatform.pop3.session.MaildropReader}, which reads ahead when RETRs come in order.
  */
-public final class RetrCommand implements CommandHandler {
+public final class RetrHandler implements CommandHandler {
 
     @Override
     public void handle(Pop3Session s, Command c) {

@@ -12,9 +12,9 @@ import org.jboss.logging.Logger;
  * In TRANSACTION, QUIT is the UPDATE state: the DELE marks and the session's retrievals (retention clock, \Seen) go
  * to the store in one atomic commit.
  */
-public final class QuitCommand implements CommandHandler {
+public final class QuitHandler implements CommandHandler {
 
-    private static final Logger LOG = Logger.getLogger(QuitCommand.class);
+    private static final Logger LOG = Logger.getLogger(QuitHandler.class);
 
     @Override
     public void handle(Pop3Session s, Command c) {

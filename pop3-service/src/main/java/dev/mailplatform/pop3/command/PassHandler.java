@@ -7,7 +7,7 @@ import dev.mailplatform.pop3.session.Login;
 import dev.mailplatform.pop3.session.Pop3Session;
 
 /** RFC 1939 PASS: the rest of the line is the password, spaces included. */
-public final class PassCommand implements CommandHandler {
+public final class PassHandler implements CommandHandler {
     @Override
     public void handle(Pop3Session s, Command c) {
         String user = s.pendingUser();

@@ -9,7 +9,7 @@ import dev.mailplatform.protocol.SaslPlain;
 import java.util.List;
 
 /** RFC 5034 AUTH with SASL PLAIN only, with or without an initial response. */
-public final class AuthCommand implements CommandHandler {
+public final class AuthHandler implements CommandHandler {
 
     @Override
     public void handle(Pop3Session s, Command c) {

@@ -5,9 +5,10 @@ import dev.mailplatform.pop3.protocol.Reply;
 import dev.mailplatform.pop3.session.CommandHandler;
 import dev.mailplatform.pop3.session.Pop3Session;
 
-public final class StatCommand implements CommandHandler {
+/** RFC 2449 §5: only what works on this connection in this state. */
+public final class CapaHandler implements CommandHandler {
     @Override
     public void handle(Pop3Session s, Command c) {
-        s.reply(Reply.ok(s.maildrop().visibleCount() + " " + s.maildrop().visibleSize()));
+        s.reply(Reply.multiLine("capability list follows", s.capabilities()));
     }
 }

@@ -7,7 +7,7 @@ import dev.mailplatform.pop3.session.CommandHandler;
 import dev.mailplatform.pop3.session.Pop3Session;
 
 /** RFC 1939 TOP: header, blank line, n body lines; the store stream is cancelled once they are out. No \Seen. */
-public final class TopCommand implements CommandHandler {
+public final class TopHandler implements CommandHandler {
 
     @Override
     public void handle(Pop3Session s, Command c) {

@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RFC 1939 LIST: the scan listing of one message, or of all that are not deleted. */
-public final class ListCommand implements CommandHandler {
+public final class ListHandler implements CommandHandler {
     @Override
     public void handle(Pop3Session s, Command c) {
         Maildrop drop = s.maildrop();

@@ -1,6 +1,5 @@
-package dev.mailplatform.pop3.server;
+package dev.mailplatform.pop3.store;
 
-import dev.mailplatform.pop3.store.StoreClient;
 import io.smallrye.health.api.AsyncHealthCheck;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -11,11 +10,11 @@ import org.eclipse.microprofile.health.Readiness;
 /** Ready when the store answers a one-row lookup within two seconds. */
 @Readiness
 @ApplicationScoped
-public class StoreReadiness implements AsyncHealthCheck {
+public class StoreHealth implements AsyncHealthCheck {
 
     private final StoreClient store;
 
-    public StoreReadiness(StoreClient store) {
+    public StoreHealth(StoreClient store) {
         this.store = store;
     }
 

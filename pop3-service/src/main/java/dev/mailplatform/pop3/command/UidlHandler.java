@@ -9,7 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** RFC 1939 UIDL: the store's unique id, the same in every session, on every replica, after restarts. */
-public final class UidlCommand implements CommandHandler {
+public final class UidlHandler implements CommandHandler {
     @Override
     public void handle(Pop3Session s, Command c) {
         Maildrop drop = s.maildrop();

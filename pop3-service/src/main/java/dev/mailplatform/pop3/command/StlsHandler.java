@@ -6,7 +6,7 @@ import dev.mailplatform.pop3.session.CommandHandler;
 import dev.mailplatform.pop3.session.Pop3Session;
 
 /** RFC 2595 §4. */
-public final class StlsCommand implements CommandHandler {
+public final class StlsHandler implements CommandHandler {
     @Override
     public void handle(Pop3Session s, Command c) {
         if (s.connection().tlsActive()) {
