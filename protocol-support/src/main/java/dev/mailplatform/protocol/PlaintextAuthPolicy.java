@@ -2,17 +2,14 @@ package dev.mailplatform.protocol;
 
 /**
  * Whether a password may be sent in the clear on a connection: over TLS always; on a loopback connection (it never
- * leaves the host) unless {@code trustLoopback} is off, which a TLS-terminating proxy on the same host needs, since
- * every connection then looks local; elsewhere only when the operator switched the protection off.
+ * leaves the host) when {@code plaintextOnLoopback} is on (off by default in both front ends: behind a
+ * TLS-terminating proxy on the same host every connection looks local); elsewhere only when the operator switched
+ * the protection off.
  */
-public record PlaintextAuthPolicy(boolean allowWithoutTls, boolean trustLoopback) {
-
-    public PlaintextAuthPolicy(boolean allowWithoutTls) {
-        this(allowWithoutTls, true);
-    }
+public record PlaintextAuthPolicy(boolean allowWithoutTls, boolean plaintextOnLoopback) {
 
     public boolean allowed(boolean tlsActive, String remoteIp) {
-        return tlsActive || allowWithoutTls || (trustLoopback && isLoopback(remoteIp));
+        return tlsActive || allowWithoutTls || (plaintextOnLoopback && isLoopback(remoteIp));
     }
 
     /** Parses the literal address only (no DNS): 127.0.0.0/8, ::1 and IPv4-mapped loopback. */

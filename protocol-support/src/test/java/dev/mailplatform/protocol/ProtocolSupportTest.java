@@ -37,7 +37,7 @@ class ProtocolSupportTest {
 
     @Test
     void plaintextIsAllowedOverTlsOnLoopbackOrWhenConfigured() {
-        PlaintextAuthPolicy strict = new PlaintextAuthPolicy(false);
+        PlaintextAuthPolicy strict = new PlaintextAuthPolicy(false, true);
         assertTrue(strict.allowed(true, "192.0.2.7"));
         assertTrue(strict.allowed(false, "127.0.0.1"));
         assertTrue(strict.allowed(false, "127.10.0.3"));
@@ -46,7 +46,7 @@ class ProtocolSupportTest {
         assertFalse(strict.allowed(false, "192.0.2.7"));
         assertFalse(strict.allowed(false, "127.example.org"));
         assertFalse(strict.allowed(false, null));
-        assertTrue(new PlaintextAuthPolicy(true).allowed(false, "192.0.2.7"));
+        assertTrue(new PlaintextAuthPolicy(true, false).allowed(false, "192.0.2.7"));
         PlaintextAuthPolicy behindProxy = new PlaintextAuthPolicy(false, false);
         assertFalse(behindProxy.allowed(false, "127.0.0.1"), "a local proxy makes every client look local");
         assertTrue(behindProxy.allowed(true, "127.0.0.1"));

@@ -52,7 +52,7 @@ public class Pop3Server {
         String instance = "pop3-" + UUID.randomUUID().toString().substring(0, 8);
         SessionServices services = new SessionServices(config, store, metrics, commands,
                 new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), 0),
-                new PlaintextAuthPolicy(config.allowPlaintextWithoutTls()), instance);
+                new PlaintextAuthPolicy(config.allowPlaintextWithoutTls(), config.plaintextOnLoopback()), instance);
         ProxyProtocolGate gate = new ProxyProtocolGate(
                 TrustedProxies.of(config.proxyProtocol().trustedProxies().orElse(List.of())),
                 config.proxyProtocol().timeout());

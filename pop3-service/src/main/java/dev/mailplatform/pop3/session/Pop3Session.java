@@ -370,9 +370,6 @@ public final class Pop3Session implements CommandLineParser.Sink {
     }
 
     public boolean plaintextAllowed() {
-        if (!services.config().plaintextOnLoopback()) {
-            return conn.tlsActive() || services.config().allowPlaintextWithoutTls();
-        }
         return services.plaintextPolicy().allowed(conn.tlsActive(), conn.remoteIp());
     }
 
