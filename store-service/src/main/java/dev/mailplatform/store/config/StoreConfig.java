@@ -18,8 +18,6 @@ public interface StoreConfig {
 
     Auth auth();
 
-    Pop3 pop3();
-
     BlobGc blobGc();
 
     /** A file of "address:password" lines; those accounts are created at start when missing. */
@@ -50,6 +48,10 @@ public interface StoreConfig {
          */
         @WithDefault("PT2M")
         Duration pop3LeaseDuration();
+
+        /** How often the POP3 retention job looks for messages that are due. Formerly mail.pop3.retention-interval. */
+        @WithDefault("5m")
+        String pop3RetentionInterval();
 
         /** The largest message APPEND accepts, in bytes; the stream is cut at this size. */
         @WithDefault("52428800")
@@ -197,12 +199,6 @@ public interface StoreConfig {
         /** Failed logins from one IP, whatever the user names, after which its attempts are refused unchecked. */
         @WithDefault("100")
         int ipRefuseAfter();
-    }
-
-    interface Pop3 {
-        /** How often the retention job looks for messages that are due. */
-        @WithDefault("5m")
-        String retentionInterval();
     }
 
     interface BlobGc {

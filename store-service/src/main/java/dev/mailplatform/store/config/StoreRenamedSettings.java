@@ -13,6 +13,7 @@ public final class StoreRenamedSettings extends RenamedSettings {
 
     public StoreRenamedSettings() {
         // mail.pop3.* is pop3-service's: its own mail.pop3.lease-duration is the lease it asks for.
-        super(Map.of("mail.store.pop3-lease-duration", "mail.pop3.lease-duration"));
+        super(Map.of("mail.store.pop3-lease-duration", "mail.pop3.lease-duration",
+                "mail.store.pop3-retention-interval", "mail.pop3.retention-interval"));
     }
 }

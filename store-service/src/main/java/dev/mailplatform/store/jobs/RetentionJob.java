@@ -26,7 +26,7 @@ public class RetentionJob {
         this.deleted = registry.counter("mail.store.retention.deleted");
     }
 
-    @Scheduled(every = "${mail.pop3.retention-interval}", delayed = "30s",
+    @Scheduled(every = "${mail.store.pop3-retention-interval}", delayed = "30s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     void scheduled() {
         try {
