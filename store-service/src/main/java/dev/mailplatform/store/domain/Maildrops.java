@@ -30,13 +30,15 @@ public class Maildrops {
 
     private final Db db;
     private final MailboxStore mailboxes;
-    private final MessageStore messages;
+    private final Expunges expunges;
+    private final FlagUpdates flags;
     private final StoreConfig config;
 
-    public Maildrops(Db db, MailboxStore mailboxes, MessageStore messages, StoreConfig config) {
+    public Maildrops(Db db, MailboxStore mailboxes, Expunges expunges, FlagUpdates flags, StoreConfig config) {
         this.db = db;
         this.mailboxes = mailboxes;
-        this.messages = messages;
+        this.expunges = expunges;
+        this.flags = flags;
         this.config = config;
     }
 
@@ -158,7 +160,7 @@ public class Maildrops {
         MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
         List<Object> p = new ArrayList<>();
         p.add(gone.toArray(Long[]::new));
-        return messages.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).getExpungedUidsCount();
+        return expunges.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).getExpungedUidsCount();
     }
 
     @Transactional
@@ -220,7 +222,7 @@ public class Maildrops {
                 last = u;
             }
             set.addRanges(UidRange.newBuilder().setFirst((int) first).setLast((int) last));
-            changed += messages.applyFlags(inbox, set.build(), FlagsMode.FLAGS_ADD, Flags.SEEN, new String[0], 0)
+            changed += flags.applyFlags(inbox, set.build(), FlagsMode.FLAGS_ADD, Flags.SEEN, new String[0], 0)
                     .getUpdatedCount();
         }
         return changed;
@@ -311,7 +313,7 @@ public class Maildrops {
         MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
         List<Object> p = new ArrayList<>();
         p.add(days);
-        int n = messages.expungeWhere(inbox, "pop3_retrieved_at IS NOT NULL AND pop3_retrieved_at <= now() - "
+        int n = expunges.expungeWhere(inbox, "pop3_retrieved_at IS NOT NULL AND pop3_retrieved_at <= now() - "
                 + "make_interval(days => ?)", p, false).getExpungedUidsCount();
         if (n > 0) {
             LOG.infof("retention deleted %d messages of account %d", n, accountId);
