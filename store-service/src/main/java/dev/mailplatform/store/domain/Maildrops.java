@@ -270,7 +270,7 @@ public class Maildrops {
     @Transactional
     public RetentionPolicy setForAccount(long accountId, int days, boolean clear) {
         if (!clear) {
-            AccountStore.validateRetention(days);
+            Domains.validateRetention(days);
         }
         if (db.update("UPDATE account SET pop3_retention_days = ? WHERE id = ?", clear ? null : days, accountId) == 0) {
             throw StoreException.notFound("no account " + accountId);
@@ -280,7 +280,7 @@ public class Maildrops {
 
     @Transactional
     public RetentionPolicy setForDomain(long domainId, int days) {
-        AccountStore.validateRetention(days);
+        Domains.validateRetention(days);
         if (db.update("UPDATE domain SET pop3_retention_days = ? WHERE id = ?", days, domainId) == 0) {
             throw StoreException.notFound("no domain " + domainId);
         }

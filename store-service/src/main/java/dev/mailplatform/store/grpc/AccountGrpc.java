@@ -1,9 +1,11 @@
 package dev.mailplatform.store.grpc;
 
-import dev.mailplatform.store.domain.AccountStore;
+import dev.mailplatform.store.domain.Accounts;
+import dev.mailplatform.store.domain.Domains;
+import dev.mailplatform.store.domain.Logins;
+import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.v1.Account;
 import dev.mailplatform.store.v1.AccountService;
-import dev.mailplatform.store.v1.AuthResult;
 import dev.mailplatform.store.v1.AuthenticateRequest;
 import dev.mailplatform.store.v1.AuthenticateResponse;
 import dev.mailplatform.store.v1.CreateAccountRequest;
@@ -23,46 +25,39 @@ import dev.mailplatform.store.v1.SetAccountDisabledRequest;
 import dev.mailplatform.store.v1.SetPasswordRequest;
 import dev.mailplatform.store.v1.UpdateAccountRequest;
 import dev.mailplatform.store.v1.UpdateDomainRequest;
-import dev.mailplatform.store.error.StoreException;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
 @GrpcService
 public class AccountGrpc implements AccountService {
 
-    private final AccountStore accounts;
-    private final MeterRegistry registry;
+    private final Domains domains;
+    private final Accounts accounts;
+    private final Logins logins;
 
-    public AccountGrpc(AccountStore accounts, MeterRegistry registry) {
+    public AccountGrpc(Domains domains, Accounts accounts, Logins logins) {
+        this.domains = domains;
         this.accounts = accounts;
-        this.registry = registry;
+        this.logins = logins;
     }
 
     @Override
     public Uni<AuthenticateResponse> authenticate(AuthenticateRequest r) {
-        return Offload.call(() -> authenticate(accounts, registry, r));
-    }
-
-    /** Authenticate, counted by result and protocol; POP3's Login runs it too. Call it on a worker. */
-    static AuthenticateResponse authenticate(AccountStore accounts, MeterRegistry registry, AuthenticateRequest r) {
-        AuthenticateResponse resp = accounts.authenticate(r.getUsername(), r.getPassword(), r.getRemoteIp());
-        registry.counter("mail.store.auth", "result", resp.getResult() == AuthResult.AUTH_OK ? "ok" : "failed",
-                "protocol", r.getProtocol().isEmpty() ? "unknown" : r.getProtocol()).increment();
-        return resp;
+        return Offload.call(() -> logins.authenticate(r.getUsername(), r.getPassword(), r.getRemoteIp(),
+                r.getProtocol()));
     }
 
     @Override
     public Uni<Domain> createDomain(CreateDomainRequest r) {
-        return Offload.call(() -> accounts.createDomain(r.getName(), r.getDefaultStorageLimit(),
+        return Offload.call(() -> domains.createDomain(r.getName(), r.getDefaultStorageLimit(),
                 r.getDefaultMessageLimit(), r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : -1));
     }
 
     @Override
     public Uni<Domain> getDomain(GetDomainRequest r) {
         return Offload.call(() -> switch (r.getKeyCase()) {
-            case ID -> accounts.getDomain(r.getId(), null);
-            case NAME -> accounts.getDomain(null, r.getName());
+            case ID -> domains.getDomain(r.getId(), null);
+            case NAME -> domains.getDomain(null, r.getName());
             default -> throw StoreException.invalid("give a domain id or name");
         });
     }
@@ -70,7 +65,7 @@ public class AccountGrpc implements AccountService {
     @Override
     public Uni<ListDomainsResponse> listDomains(ListDomainsRequest r) {
         return Offload.call(() -> {
-            var page = accounts.listDomains(r.getPageSize(), r.getPageToken());
+            var page = domains.listDomains(r.getPageSize(), r.getPageToken());
             return ListDomainsResponse.newBuilder().addAllDomains(page.items()).setNextPageToken(page.nextToken())
                     .build();
         });
@@ -78,7 +73,7 @@ public class AccountGrpc implements AccountService {
 
     @Override
     public Uni<Domain> updateDomain(UpdateDomainRequest r) {
-        return Offload.call(() -> accounts.updateDomain(r.getId(),
+        return Offload.call(() -> domains.updateDomain(r.getId(),
                 r.hasDefaultStorageLimit() ? r.getDefaultStorageLimit() : null,
                 r.hasDefaultMessageLimit() ? r.getDefaultMessageLimit() : null,
                 r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : null));
@@ -87,7 +82,7 @@ public class AccountGrpc implements AccountService {
     @Override
     public Uni<DeleteDomainResponse> deleteDomain(DeleteDomainRequest r) {
         return Offload.call(() -> {
-            accounts.deleteDomain(r.getId());
+            domains.deleteDomain(r.getId());
             return DeleteDomainResponse.getDefaultInstance();
         });
     }
