@@ -4,7 +4,6 @@ import dev.mailplatform.store.auth.PasswordHasher;
 import dev.mailplatform.store.entity.AccountEntity;
 import dev.mailplatform.store.entity.DomainEntity;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.Account;
 import io.quarkus.panache.common.Parameters;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -69,7 +68,7 @@ public class Accounts {
     }
 
     @Transactional
-    public Account createAccount(String address, String password, String displayName, Long storageLimit,
+    public MailAccount createAccount(String address, String password, String displayName, Long storageLimit,
             Long messageLimit, boolean createDomain) {
         String a = normalizeAddress(address);
         validatePassword(password);
@@ -100,7 +99,7 @@ public class Accounts {
             db.update(SUBSCRIBE, acc.id, m.getKey());
         }
         em.refresh(acc);
-        return toProto(acc);
+        return toAccount(acc);
     }
 
     public AccountEntity account(long id) {
@@ -112,16 +111,16 @@ public class Accounts {
     }
 
     @Transactional
-    public Account getAccount(Long id, String address) {
+    public MailAccount getAccount(Long id, String address) {
         if (id != null) {
-            return toProto(account(id));
+            return toAccount(account(id));
         }
-        return toProto(AccountEntity.byAddress(normalizeAddress(address))
+        return toAccount(AccountEntity.byAddress(normalizeAddress(address))
                 .orElseThrow(() -> StoreException.notFound("no account " + address)));
     }
 
     @Transactional
-    public Page<Account> listAccounts(long domainId, int pageSize, String pageToken, String query) {
+    public Page<MailAccount> listAccounts(long domainId, int pageSize, String pageToken, String query) {
         int size = Page.size(pageSize);
         long after = Page.after(pageToken);
         StringBuilder q = new StringBuilder("id > :after");
@@ -136,11 +135,11 @@ public class Accounts {
                     .replace("_", "\\_") + "%");
         }
         List<AccountEntity> list = AccountEntity.find(q.toString(), Sort.by("id"), p).page(0, size + 1).list();
-        return Page.of(list, size, a -> a.id, this::toProto);
+        return Page.of(list, size, a -> a.id, this::toAccount);
     }
 
     @Transactional
-    public Account updateAccount(long id, String displayName, Long storageLimit, Long messageLimit,
+    public MailAccount updateAccount(long id, String displayName, Long storageLimit, Long messageLimit,
             boolean clearStorage, boolean clearMessages, Integer loginDelay) {
         AccountEntity a = account(id);
         if (displayName != null) {
@@ -162,7 +161,7 @@ public class Accounts {
             }
             a.pop3LoginDelaySeconds = loginDelay;
         }
-        return toProto(a);
+        return toAccount(a);
     }
 
     @Transactional
@@ -173,34 +172,23 @@ public class Accounts {
     }
 
     @Transactional
-    public Account setPassword(long id, String password) {
+    public MailAccount setPassword(long id, String password) {
         validatePassword(password);
         AccountEntity a = account(id);
         a.passwordHash = hasher.hash(password);
-        return toProto(a);
+        return toAccount(a);
     }
 
     @Transactional
-    public Account setDisabled(long id, boolean disabled) {
+    public MailAccount setDisabled(long id, boolean disabled) {
         AccountEntity a = account(id);
         a.disabled = disabled;
-        return toProto(a);
+        return toAccount(a);
     }
 
-    Account toProto(AccountEntity a) {
-        Account.Builder b = Account.newBuilder().setId(a.id).setAddress(a.address).setDomainId(a.domainId)
-                .setDisplayName(a.displayName).setDisabled(a.disabled).setStorageUsed(a.storageUsed)
-                .setMessagesUsed(a.messagesUsed).setPop3LoginDelaySeconds(a.pop3LoginDelaySeconds)
-                .setCreatedAt(a.createdAt == null ? 0 : a.createdAt.toEpochMilli());
-        if (a.storageLimit != null) {
-            b.setStorageLimit(a.storageLimit);
-        }
-        if (a.messageLimit != null) {
-            b.setMessageLimit(a.messageLimit);
-        }
-        if (a.pop3RetentionDays != null) {
-            b.setPop3RetentionDays(a.pop3RetentionDays);
-        }
-        return b.build();
+    MailAccount toAccount(AccountEntity a) {
+        return new MailAccount(a.id, a.address, a.domainId, a.displayName, a.disabled, a.storageLimit,
+                a.messageLimit, a.storageUsed, a.messagesUsed, a.pop3RetentionDays, a.pop3LoginDelaySeconds,
+                a.createdAt);
     }
 }

@@ -3,7 +3,6 @@ package dev.mailplatform.store.domain;
 import dev.mailplatform.store.entity.AccountEntity;
 import dev.mailplatform.store.entity.DomainEntity;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.Domain;
 import io.quarkus.panache.common.Sort;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.EntityManager;
@@ -49,7 +48,7 @@ public class Domains {
     }
 
     @Transactional
-    public Domain createDomain(String name, long storageLimit, long messageLimit, int retentionDays) {
+    public MailDomain createDomain(String name, long storageLimit, long messageLimit, int retentionDays) {
         String n = normalize(name);
         if (DomainEntity.byName(n).isPresent()) {
             throw StoreException.exists("domain " + n + " already exists");
@@ -63,7 +62,7 @@ public class Domains {
         d.persist();
         em.flush();
         em.refresh(d);
-        return toProto(d);
+        return toDomain(d);
     }
 
     public DomainEntity domain(long id) {
@@ -75,24 +74,24 @@ public class Domains {
     }
 
     @Transactional
-    public Domain getDomain(Long id, String name) {
+    public MailDomain getDomain(Long id, String name) {
         if (id != null) {
-            return toProto(domain(id));
+            return toDomain(domain(id));
         }
-        return toProto(DomainEntity.byName(normalize(name))
+        return toDomain(DomainEntity.byName(normalize(name))
                 .orElseThrow(() -> StoreException.notFound("no domain " + name)));
     }
 
     @Transactional
-    public Page<Domain> listDomains(int pageSize, String pageToken) {
+    public Page<MailDomain> listDomains(int pageSize, String pageToken) {
         int size = Page.size(pageSize);
         long after = Page.after(pageToken);
         List<DomainEntity> list = DomainEntity.find("id > ?1", Sort.by("id"), after).page(0, size + 1).list();
-        return Page.of(list, size, d -> d.id, this::toProto);
+        return Page.of(list, size, d -> d.id, this::toDomain);
     }
 
     @Transactional
-    public Domain updateDomain(long id, Long storageLimit, Long messageLimit, Integer retentionDays) {
+    public MailDomain updateDomain(long id, Long storageLimit, Long messageLimit, Integer retentionDays) {
         DomainEntity d = domain(id);
         if (storageLimit != null) {
             d.defaultStorageLimit = storageLimit;
@@ -104,7 +103,7 @@ public class Domains {
             validateRetention(retentionDays);
             d.pop3RetentionDays = retentionDays;
         }
-        return toProto(d);
+        return toDomain(d);
     }
 
     @Transactional
@@ -116,10 +115,8 @@ public class Domains {
         d.delete();
     }
 
-    Domain toProto(DomainEntity d) {
-        return Domain.newBuilder().setId(d.id).setName(d.name).setDefaultStorageLimit(d.defaultStorageLimit)
-                .setDefaultMessageLimit(d.defaultMessageLimit).setPop3RetentionDays(d.pop3RetentionDays)
-                .setCreatedAt(d.createdAt == null ? 0 : d.createdAt.toEpochMilli())
-                .setAccountCount((int) AccountEntity.count("domainId", d.id)).build();
+    MailDomain toDomain(DomainEntity d) {
+        return new MailDomain(d.id, d.name, d.defaultStorageLimit, d.defaultMessageLimit, d.pop3RetentionDays,
+                d.createdAt, (int) AccountEntity.count("domainId", d.id));
     }
 }

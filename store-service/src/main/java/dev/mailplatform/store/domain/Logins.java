@@ -3,13 +3,9 @@ package dev.mailplatform.store.domain;
 import dev.mailplatform.store.auth.PasswordHasher;
 import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.Account;
-import dev.mailplatform.store.v1.AuthResult;
-import dev.mailplatform.store.v1.AuthenticateResponse;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.time.Instant;
 import java.util.Locale;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantLock;
@@ -69,14 +65,14 @@ public class Logins {
      * another IP is never delayed or refused by them. Refused attempts get the same answer as a wrong password.
      * Every answer is counted by result and protocol ({@code mail.store.auth}); IMAP and POP3 logins both come here.
      */
-    public AuthenticateResponse authenticate(String username, String password, String remoteIp, String protocol) {
-        AuthenticateResponse resp = check(username, password, remoteIp);
-        registry.counter("mail.store.auth", "result", resp.getResult() == AuthResult.AUTH_OK ? "ok" : "failed",
+    public LoginResult authenticate(String username, String password, String remoteIp, String protocol) {
+        LoginResult resp = check(username, password, remoteIp);
+        registry.counter("mail.store.auth", "result", resp.outcome() == LoginResult.Outcome.OK ? "ok" : "failed",
                 "protocol", protocol == null || protocol.isEmpty() ? "unknown" : protocol).increment();
         return resp;
     }
 
-    private AuthenticateResponse check(String username, String password, String remoteIp) {
+    private LoginResult check(String username, String password, String remoteIp) {
         String address;
         try {
             address = Accounts.normalizeAddress(username);
@@ -96,9 +92,8 @@ public class Logins {
         try {
             Throttle t = throttle(ipKey, userKey);
             if (t.refuse()) {
-                return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_INVALID_CREDENTIALS)
-                        .setFailuresForIp(t.ipFailures()).setFailuresForUser(t.userFailures()).setThrottled(true)
-                        .setDelayMs((int) Math.min(Integer.MAX_VALUE, t.waitMs())).build();
+                return LoginResult.invalid(t.ipFailures(), t.userFailures(),
+                        (int) Math.min(Integer.MAX_VALUE, t.waitMs()), true);
             }
             boolean ok;
             if (!usable) {
@@ -112,9 +107,7 @@ public class Logins {
             }
             int ipFailures = recordFailure(ipKey);
             int userFailures = recordFailure(userKey);
-            return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_INVALID_CREDENTIALS)
-                    .setFailuresForIp(ipFailures).setFailuresForUser(userFailures)
-                    .setDelayMs((int) delayMs(userFailures)).build();
+            return LoginResult.invalid(ipFailures, userFailures, (int) delayMs(userFailures), false);
         } finally {
             lock.unlock();
         }
@@ -129,14 +122,14 @@ public class Logins {
         }
     }
 
-    private AuthenticateResponse succeeded(AuthRow acc, String userKey) {
+    private LoginResult succeeded(AuthRow acc, String userKey) {
         if (acc.failuresOnRecord()) {
             clearFailures(userKey);
         }
-        if (acc.account().getDisabled()) {
-            return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_ACCOUNT_DISABLED).build();
+        if (acc.account().disabled()) {
+            return LoginResult.disabled();
         }
-        return AuthenticateResponse.newBuilder().setResult(AuthResult.AUTH_OK).setAccount(acc.account()).build();
+        return LoginResult.ok(acc.account());
     }
 
     private static String clip(String key) {
@@ -187,7 +180,7 @@ public class Logins {
     }
 
     /** An account as a login sees it, and whether failed logins are on record for its name. */
-    record AuthRow(Account account, String passwordHash, boolean failuresOnRecord) {
+    record AuthRow(MailAccount account, String passwordHash, boolean failuresOnRecord) {
     }
 
     /**
@@ -196,25 +189,16 @@ public class Logins {
      */
     AuthRow findForAuth(String address, String userKey) {
         return db.one(FIND_FOR_AUTH, rs -> {
-            Account.Builder b = Account.newBuilder().setId(rs.getLong(1)).setDomainId(rs.getLong(2))
-                    .setAddress(rs.getString(3)).setDisplayName(rs.getString(4)).setDisabled(rs.getBoolean(6))
-                    .setStorageUsed(rs.getLong(9)).setMessagesUsed(rs.getLong(10))
-                    .setPop3LoginDelaySeconds(rs.getInt(12));
             long storageLimit = rs.getLong(7);
-            if (!rs.wasNull()) {
-                b.setStorageLimit(storageLimit);
-            }
+            Long ownStorageLimit = rs.wasNull() ? null : storageLimit;
             long messageLimit = rs.getLong(8);
-            if (!rs.wasNull()) {
-                b.setMessageLimit(messageLimit);
-            }
+            Long ownMessageLimit = rs.wasNull() ? null : messageLimit;
             int retention = rs.getInt(11);
-            if (!rs.wasNull()) {
-                b.setPop3RetentionDays(retention);
-            }
-            Instant created = Db.instant(rs, "created_at");
-            b.setCreatedAt(created == null ? 0 : created.toEpochMilli());
-            return new AuthRow(b.build(), rs.getString(5), rs.getBoolean(14));
+            Integer ownRetention = rs.wasNull() ? null : retention;
+            MailAccount account = new MailAccount(rs.getLong(1), rs.getString(3), rs.getLong(2), rs.getString(4),
+                    rs.getBoolean(6), ownStorageLimit, ownMessageLimit, rs.getLong(9), rs.getLong(10), ownRetention,
+                    rs.getInt(12), Db.instant(rs, "created_at"));
+            return new AuthRow(account, rs.getString(5), rs.getBoolean(14));
         }, userKey, address).orElse(null);
     }
 

@@ -43,40 +43,41 @@ public class AccountGrpc implements AccountService {
 
     @Override
     public Uni<AuthenticateResponse> authenticate(AuthenticateRequest r) {
-        return Offload.call(() -> logins.authenticate(r.getUsername(), r.getPassword(), r.getRemoteIp(),
-                r.getProtocol()));
+        return Offload.call(() -> AccountProtos.login(logins.authenticate(r.getUsername(), r.getPassword(),
+                r.getRemoteIp(), r.getProtocol())));
     }
 
     @Override
     public Uni<Domain> createDomain(CreateDomainRequest r) {
-        return Offload.call(() -> domains.createDomain(r.getName(), r.getDefaultStorageLimit(),
-                r.getDefaultMessageLimit(), r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : -1));
+        return Offload.call(() -> AccountProtos.domain(domains.createDomain(r.getName(), r.getDefaultStorageLimit(),
+                r.getDefaultMessageLimit(), r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : -1)));
     }
 
     @Override
     public Uni<Domain> getDomain(GetDomainRequest r) {
-        return Offload.call(() -> switch (r.getKeyCase()) {
+        return Offload.call(() -> AccountProtos.domain(switch (r.getKeyCase()) {
             case ID -> domains.getDomain(r.getId(), null);
             case NAME -> domains.getDomain(null, r.getName());
             default -> throw StoreException.invalid("give a domain id or name");
-        });
+        }));
     }
 
     @Override
     public Uni<ListDomainsResponse> listDomains(ListDomainsRequest r) {
         return Offload.call(() -> {
             var page = domains.listDomains(r.getPageSize(), r.getPageToken());
-            return ListDomainsResponse.newBuilder().addAllDomains(page.items()).setNextPageToken(page.nextToken())
+            return ListDomainsResponse.newBuilder()
+                    .addAllDomains(page.items().stream().map(AccountProtos::domain).toList()).setNextPageToken(page.nextToken())
                     .build();
         });
     }
 
     @Override
     public Uni<Domain> updateDomain(UpdateDomainRequest r) {
-        return Offload.call(() -> domains.updateDomain(r.getId(),
+        return Offload.call(() -> AccountProtos.domain(domains.updateDomain(r.getId(),
                 r.hasDefaultStorageLimit() ? r.getDefaultStorageLimit() : null,
                 r.hasDefaultMessageLimit() ? r.getDefaultMessageLimit() : null,
-                r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : null));
+                r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : null)));
     }
 
     @Override
@@ -89,35 +90,36 @@ public class AccountGrpc implements AccountService {
 
     @Override
     public Uni<Account> createAccount(CreateAccountRequest r) {
-        return Offload.call(() -> accounts.createAccount(r.getAddress(), r.getPassword(), r.getDisplayName(),
-                r.hasStorageLimit() ? r.getStorageLimit() : null, r.hasMessageLimit() ? r.getMessageLimit() : null,
-                r.getCreateDomain()));
+        return Offload.call(() -> AccountProtos.account(accounts.createAccount(r.getAddress(), r.getPassword(),
+                r.getDisplayName(), r.hasStorageLimit() ? r.getStorageLimit() : null,
+                r.hasMessageLimit() ? r.getMessageLimit() : null, r.getCreateDomain())));
     }
 
     @Override
     public Uni<Account> getAccount(GetAccountRequest r) {
-        return Offload.call(() -> switch (r.getKeyCase()) {
+        return Offload.call(() -> AccountProtos.account(switch (r.getKeyCase()) {
             case ID -> accounts.getAccount(r.getId(), null);
             case ADDRESS -> accounts.getAccount(null, r.getAddress());
             default -> throw StoreException.invalid("give an account id or address");
-        });
+        }));
     }
 
     @Override
     public Uni<ListAccountsResponse> listAccounts(ListAccountsRequest r) {
         return Offload.call(() -> {
             var page = accounts.listAccounts(r.getDomainId(), r.getPageSize(), r.getPageToken(), r.getQuery());
-            return ListAccountsResponse.newBuilder().addAllAccounts(page.items()).setNextPageToken(page.nextToken())
+            return ListAccountsResponse.newBuilder()
+                    .addAllAccounts(page.items().stream().map(AccountProtos::account).toList()).setNextPageToken(page.nextToken())
                     .build();
         });
     }
 
     @Override
     public Uni<Account> updateAccount(UpdateAccountRequest r) {
-        return Offload.call(() -> accounts.updateAccount(r.getId(), r.hasDisplayName() ? r.getDisplayName() : null,
-                r.hasStorageLimit() ? r.getStorageLimit() : null, r.hasMessageLimit() ? r.getMessageLimit() : null,
-                r.getClearStorageLimit(), r.getClearMessageLimit(),
-                r.hasPop3LoginDelaySeconds() ? r.getPop3LoginDelaySeconds() : null));
+        return Offload.call(() -> AccountProtos.account(accounts.updateAccount(r.getId(),
+                r.hasDisplayName() ? r.getDisplayName() : null, r.hasStorageLimit() ? r.getStorageLimit() : null,
+                r.hasMessageLimit() ? r.getMessageLimit() : null, r.getClearStorageLimit(), r.getClearMessageLimit(),
+                r.hasPop3LoginDelaySeconds() ? r.getPop3LoginDelaySeconds() : null)));
     }
 
     @Override
@@ -130,11 +132,11 @@ public class AccountGrpc implements AccountService {
 
     @Override
     public Uni<Account> setPassword(SetPasswordRequest r) {
-        return Offload.call(() -> accounts.setPassword(r.getId(), r.getPassword()));
+        return Offload.call(() -> AccountProtos.account(accounts.setPassword(r.getId(), r.getPassword())));
     }
 
     @Override
     public Uni<Account> setAccountDisabled(SetAccountDisabledRequest r) {
-        return Offload.call(() -> accounts.setDisabled(r.getId(), r.getDisabled()));
+        return Offload.call(() -> AccountProtos.account(accounts.setDisabled(r.getId(), r.getDisabled())));
     }
 }

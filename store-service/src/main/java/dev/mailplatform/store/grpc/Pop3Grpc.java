@@ -1,10 +1,10 @@
 package dev.mailplatform.store.grpc;
 
 import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.domain.LoginResult;
 import dev.mailplatform.store.domain.Logins;
 import dev.mailplatform.store.domain.Maildrops;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.AuthResult;
 import dev.mailplatform.store.v1.AuthenticateRequest;
 import dev.mailplatform.store.v1.AuthenticateResponse;
 import dev.mailplatform.store.v1.CommitMaildropRequest;
@@ -65,12 +65,13 @@ public class Pop3Grpc implements Pop3Service {
         // One hop to a worker for both: the password check, then (only if it passed) the lease.
         return counted(Offload.call(() -> {
             AuthenticateRequest c = r.getCredentials();
-            AuthenticateResponse auth = logins.authenticate(c.getUsername(), c.getPassword(), c.getRemoteIp(),
+            LoginResult login = logins.authenticate(c.getUsername(), c.getPassword(), c.getRemoteIp(),
                     c.getProtocol());
-            if (auth.getResult() != AuthResult.AUTH_OK) {
+            AuthenticateResponse auth = AccountProtos.login(login);
+            if (login.outcome() != LoginResult.Outcome.OK) {
                 return new Step(auth, null);
             }
-            return new Step(auth, maildrops.open(auth.getAccount().getId(), r.getOwner(), r.getLeaseSeconds(), batch));
+            return new Step(auth, maildrops.open(login.account().id(), r.getOwner(), r.getLeaseSeconds(), batch));
         })).onItem().transformToMulti(step -> {
             Multi<LoginResponse> auth = Multi.createFrom().item(LoginResponse.newBuilder().setAuth(step.auth()).build());
             if (step.opened() == null) {
