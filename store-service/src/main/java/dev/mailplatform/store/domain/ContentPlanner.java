@@ -7,9 +7,7 @@ import dev.mailplatform.store.v1.BodyPart;
 import dev.mailplatform.store.v1.FetchContentRequest;
 import dev.mailplatform.store.v1.FlagsMode;
 import dev.mailplatform.store.v1.MailboxRef;
-import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.SectionKind;
-import dev.mailplatform.store.v1.StoreFlagsResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
@@ -52,7 +50,7 @@ public class ContentPlanner {
 
     /** Where a section's bytes are: a range of a blob, or (for HEADER.FIELDS) bytes computed here. */
     public record ContentPlan(String hash, long blobSize, long offset, long length, long sectionSize, byte[] inline,
-            MessageState newState) {
+            MessageFlags newState) {
     }
 
     /** FetchContent with set_seen: the flag change and the read in one transaction. */
@@ -100,12 +98,12 @@ public class ContentPlanner {
                 throw StoreException.notFound("no message with UID " + uid);
             }
         }
-        MessageState newState = null;
+        MessageFlags newState = null;
         if (req.getSetSeen()) {
-            StoreFlagsResponse r = flags.applyFlags(mb, UidSets.of(uid), FlagsMode.FLAGS_ADD, Flags.SEEN,
+            FlagsStored r = flags.applyFlags(mb, UidSets.of(uid), FlagsMode.FLAGS_ADD, Flags.SEEN,
                     new String[0], 0);
-            if (r.getUpdatedCount() > 0) {
-                newState = r.getUpdated(0);
+            if (!r.updated().isEmpty()) {
+                newState = r.updated().get(0);
             }
         }
         BodyPart root;

@@ -4,10 +4,7 @@ import dev.mailplatform.store.change.ChangeBus;
 import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.v1.ChangeKind;
 import dev.mailplatform.store.v1.CopyRequest;
-import dev.mailplatform.store.v1.CopyResponse;
-import dev.mailplatform.store.v1.ExpungeResponse;
 import dev.mailplatform.store.v1.MailboxRef;
-import dev.mailplatform.store.v1.UidMapping;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -35,7 +32,7 @@ public class CopyMove {
     }
 
     @Transactional
-    public CopyResponse copy(CopyRequest req, boolean move) {
+    public Copied copy(CopyRequest req, boolean move) {
         UidSets.validate(req.getUids());
         MailboxRef src = req.getSource();
         String destName = MailboxName.normalize(req.getDestination());
@@ -64,10 +61,8 @@ public class CopyMove {
         }
         List<Src> rows = db.list("SELECT uid, size, system_flags FROM message WHERE mailbox_id = ? AND " + pred
                 + " ORDER BY uid", rs -> new Src(rs.getLong(1), rs.getLong(2), rs.getInt(3)), Db.args(p));
-        CopyResponse.Builder out = CopyResponse.newBuilder().setDestinationUidvalidity((int) d.uidvalidity())
-                .setSourceHighestModseq(s.highestModseq());
         if (rows.isEmpty()) {
-            return out.build();
+            return new Copied(d.uidvalidity(), s.highestModseq(), new long[0], d.uidnext());
         }
         long bytes = rows.stream().mapToLong(Src::size).sum();
         int unseen = (int) rows.stream().filter(r -> (r.flags() & Flags.SEEN) == 0).count();
@@ -88,20 +83,17 @@ public class CopyMove {
                 + "internal_date, email_id FROM message WHERE mailbox_id = ? AND " + ipred, Db.args(ip));
         long nextUid = firstUid + rows.size();
         db.update(UPDATE_DESTINATION, nextUid, modseq, rows.size(), unseen, bytes, d.id());
-        for (int i = 0; i < rows.size(); i++) {
-            out.addMappings(UidMapping.newBuilder().setSourceUid((int) rows.get(i).uid())
-                    .setDestinationUid((int) (firstUid + i)));
-        }
         changes.publish(accountId, d.id(), d.name(), ChangeKind.MESSAGES_ADDED, modseq, nextUid,
                 d.messages() + rows.size());
         quotas.charge(accountId, bytes, rows.size());
+        long sourceHighestModseq = s.highestModseq();
         if (move) {
             // The expunge releases what the copy charged: a move leaves the usage as it was.
             List<Object> ep = new ArrayList<>();
             String epred = UidSets.predicate("uid", req.getUids(), ep);
-            ExpungeResponse e = expunges.expungeWhere(s, epred, ep, false);
-            out.setSourceHighestModseq(e.getHighestModseq());
+            sourceHighestModseq = expunges.expungeWhere(s, epred, ep, false).highestModseq();
         }
-        return out.build();
+        long[] copied = rows.stream().mapToLong(Src::uid).toArray();
+        return new Copied(d.uidvalidity(), sourceHighestModseq, copied, firstUid);
     }
 }

@@ -3,7 +3,6 @@ package dev.mailplatform.store.domain;
 import dev.mailplatform.store.change.ChangeBus;
 import dev.mailplatform.store.v1.ChangeKind;
 import dev.mailplatform.store.v1.ExpungeRequest;
-import dev.mailplatform.store.v1.ExpungeResponse;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -33,7 +32,7 @@ public class Expunges {
     }
 
     @Transactional
-    public ExpungeResponse expunge(ExpungeRequest req) {
+    public Expunged expunge(ExpungeRequest req) {
         MailboxStore.Row mb = mailboxes.find(req.getMailbox(), true);
         List<Object> p = new ArrayList<>();
         String pred = req.hasUids() ? UidSets.predicate("uid", req.getUids(), p) : "TRUE";
@@ -44,7 +43,7 @@ public class Expunges {
      * Deletes the matching messages of a locked mailbox (only \Deleted ones when requireDeleted), records them as
      * expunged with one new modseq, and releases their quota. Blobs are left to the collector.
      */
-    ExpungeResponse expungeWhere(MailboxStore.Row mb, String predicate, List<Object> predParams,
+    Expunged expungeWhere(MailboxStore.Row mb, String predicate, List<Object> predParams,
             boolean requireDeleted) {
         List<Object> p = new ArrayList<>();
         p.add(mb.id());
@@ -55,14 +54,13 @@ public class Expunges {
                 + (requireDeleted ? " AND system_flags & 8 <> 0" : "")
                 + " RETURNING uid, size, system_flags, blob_hash",
                 rs -> new Gone(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4)), Db.args(p));
-        ExpungeResponse.Builder out = ExpungeResponse.newBuilder().setHighestModseq(mb.highestModseq());
         if (gone.isEmpty()) {
-            return out.build();
+            return new Expunged(new long[0], mb.highestModseq());
         }
         long modseq = mb.highestModseq() + 1;
         gone.sort((a, b) -> Long.compare(a.uid(), b.uid()));
-        Long[] uids = gone.stream().map(Gone::uid).toArray(Long[]::new);
-        db.update(RECORD_EXPUNGED, mb.id(), modseq, uids);
+        long[] uids = gone.stream().mapToLong(Gone::uid).toArray();
+        db.update(RECORD_EXPUNGED, mb.id(), modseq, gone.stream().map(Gone::uid).toArray(Long[]::new));
         String[] hashes = gone.stream().map(Gone::hash).distinct().toArray(String[]::new);
         db.update(TOUCH_BLOBS, (Object) hashes);
         long bytes = gone.stream().mapToLong(Gone::size).sum();
@@ -72,9 +70,6 @@ public class Expunges {
         quotas.charge(mb.accountId(), -bytes, -gone.size());
         changes.publish(mb.accountId(), mb.id(), mb.name(), ChangeKind.MESSAGES_EXPUNGED, modseq, mb.uidnext(),
                 mb.messages() - gone.size());
-        for (Long u : uids) {
-            out.addExpungedUids(u.intValue());
-        }
-        return out.setHighestModseq(modseq).build();
+        return new Expunged(uids, modseq);
     }
 }

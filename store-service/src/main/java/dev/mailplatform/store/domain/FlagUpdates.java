@@ -3,9 +3,7 @@ package dev.mailplatform.store.domain;
 import dev.mailplatform.store.change.ChangeBus;
 import dev.mailplatform.store.v1.ChangeKind;
 import dev.mailplatform.store.v1.FlagsMode;
-import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.StoreFlagsRequest;
-import dev.mailplatform.store.v1.StoreFlagsResponse;
 import dev.mailplatform.store.v1.UidSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
@@ -17,13 +15,15 @@ import java.util.List;
 public class FlagUpdates {
 
     private static final String ADD_FLAGS = "(m.system_flags | ?)";
-    private static final String ADD_KEYWORDS = "ARRAY(SELECT DISTINCT k FROM unnest(m.keywords || ?::text[]) k ORDER BY k)";
+    private static final String ADD_KEYWORDS =
+            "ARRAY(SELECT DISTINCT k FROM unnest(m.keywords || ?::text[]) k ORDER BY k)";
     private static final String REMOVE_FLAGS = "(m.system_flags & ~?)";
     private static final String REMOVE_KEYWORDS =
             "ARRAY(SELECT k FROM unnest(m.keywords) k WHERE k <> ALL (?::text[]) ORDER BY k)";
     private static final String SET_FLAGS = "(?::int)";
     private static final String SET_KEYWORDS = "(?::text[])";
-    private static final String UPDATE_MAILBOX = "UPDATE mailbox SET highest_modseq = ?, unseen = unseen + ? WHERE id = ?";
+    private static final String UPDATE_MAILBOX =
+            "UPDATE mailbox SET highest_modseq = ?, unseen = unseen + ? WHERE id = ?";
 
     private final Db db;
     private final MailboxStore mailboxes;
@@ -36,7 +36,7 @@ public class FlagUpdates {
     }
 
     @Transactional
-    public StoreFlagsResponse storeFlags(StoreFlagsRequest req) {
+    public FlagsStored storeFlags(StoreFlagsRequest req) {
         Flags.validateSystem(req.getFlags().getSystem());
         String[] keywords = Flags.keywords(req.getFlags().getKeywordsList());
         UidSets.validate(req.getUids());
@@ -46,7 +46,7 @@ public class FlagUpdates {
     }
 
     /** Changes flags of the matching messages; the mailbox row must be locked. One new modseq per call. */
-    StoreFlagsResponse applyFlags(MailboxStore.Row mb, UidSet uids, FlagsMode mode, int system, String[] keywords,
+    FlagsStored applyFlags(MailboxStore.Row mb, UidSet uids, FlagsMode mode, int system, String[] keywords,
             long unchangedSince) {
         long modseq = mb.highestModseq() + 1;
         String flagExpr;
@@ -87,7 +87,7 @@ public class FlagUpdates {
         ordered.add(mb.id());
         ordered.add(system);
         ordered.add(keywords);
-        record Changed(MessageState state, int oldFlags) {
+        record Changed(MessageFlags state, int oldFlags) {
         }
         // Messages changed after the client's modseq fail UNCHANGEDSINCE; found before this update gives them a new one.
         List<Long> failed = List.of();
@@ -101,13 +101,12 @@ public class FlagUpdates {
         }
         List<Changed> changed = db.list(sql, rs -> new Changed(MessageRows.state(rs), rs.getInt("old_flags")),
                 Db.args(ordered));
-        StoreFlagsResponse.Builder out = StoreFlagsResponse.newBuilder();
-        failed.forEach(u -> out.addFailedUids(u.intValue()));
+        List<MessageFlags> updated = new ArrayList<>(changed.size());
         int unseenDelta = 0;
         for (Changed c : changed) {
-            out.addUpdated(c.state());
+            updated.add(c.state());
             boolean wasSeen = (c.oldFlags() & Flags.SEEN) != 0;
-            boolean isSeen = (c.state().getSystemFlags() & Flags.SEEN) != 0;
+            boolean isSeen = (c.state().systemFlags() & Flags.SEEN) != 0;
             unseenDelta += wasSeen == isSeen ? 0 : (isSeen ? -1 : 1);
         }
         long highest = mb.highestModseq();
@@ -117,6 +116,6 @@ public class FlagUpdates {
             changes.publish(mb.accountId(), mb.id(), mb.name(), ChangeKind.FLAGS_CHANGED, modseq, mb.uidnext(),
                     mb.messages());
         }
-        return out.setHighestModseq(highest).build();
+        return new FlagsStored(updated, failed, highest);
     }
 }

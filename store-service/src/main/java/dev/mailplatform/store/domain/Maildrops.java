@@ -160,7 +160,7 @@ public class Maildrops {
         MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
         List<Object> p = new ArrayList<>();
         p.add(gone.toArray(Long[]::new));
-        return expunges.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).getExpungedUidsCount();
+        return expunges.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).uids().length;
     }
 
     @Transactional
@@ -223,7 +223,7 @@ public class Maildrops {
             }
             set.addRanges(UidRange.newBuilder().setFirst((int) first).setLast((int) last));
             changed += flags.applyFlags(inbox, set.build(), FlagsMode.FLAGS_ADD, Flags.SEEN, new String[0], 0)
-                    .getUpdatedCount();
+                    .updated().size();
         }
         return changed;
     }
@@ -314,7 +314,7 @@ public class Maildrops {
         List<Object> p = new ArrayList<>();
         p.add(days);
         int n = expunges.expungeWhere(inbox, "pop3_retrieved_at IS NOT NULL AND pop3_retrieved_at <= now() - "
-                + "make_interval(days => ?)", p, false).getExpungedUidsCount();
+                + "make_interval(days => ?)", p, false).uids().length;
         if (n > 0) {
             LOG.infof("retention deleted %d messages of account %d", n, accountId);
         }

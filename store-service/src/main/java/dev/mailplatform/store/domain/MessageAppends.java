@@ -7,7 +7,6 @@ import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.mime.IndexedMessage;
 import dev.mailplatform.store.mime.MimeIndexer;
 import dev.mailplatform.store.v1.AppendHeader;
-import dev.mailplatform.store.v1.AppendResponse;
 import dev.mailplatform.store.v1.MailboxRef;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -15,7 +14,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 
-/** APPEND: the spool, the checks before any byte is read, the upload, and the commit through {@link AppendCommitter}. */
+/** APPEND: the spool, the checks before any byte is read, the upload, the commit through {@link AppendCommitter}. */
 @ApplicationScoped
 public class MessageAppends {
 
@@ -90,7 +89,7 @@ public class MessageAppends {
      * statement is the only write of the append. It also claims the blob row: if the row vanished since we looked
      * (the collector took it), the object may be gone too, so the append starts over and uploads.
      */
-    public AppendResponse append(AppendTarget target, Spool spool) {
+    public Appended append(AppendTarget target, Spool spool) {
         if (spool.size() == 0) {
             throw StoreException.invalid("message is empty");
         }
@@ -140,7 +139,7 @@ public class MessageAppends {
                 }
             }
             boolean rowSeen = seen != null;
-            AppendResponse r = insertAppended(into, hash, idx, spool.size(), rowSeen);
+            Appended r = insertAppended(into, hash, idx, spool.size(), rowSeen);
             if (r != null) {
                 return r;
             }
@@ -156,7 +155,7 @@ public class MessageAppends {
      * these bytes (the caller uploads again and retries). Over quota, nothing is charged, and the blob row stays
      * unreferenced for the collector.
      */
-    private AppendResponse insertAppended(AppendTarget t, String hash, IndexedMessage idx, long size,
+    private Appended insertAppended(AppendTarget t, String hash, IndexedMessage idx, long size,
             boolean rowSeen) {
         MailboxStore.Row target = t.mailbox();
         AppendHeader h = t.header();
@@ -169,8 +168,7 @@ public class MessageAppends {
             case BLOB_GONE -> null;
             case NO_MAILBOX -> throw StoreException.notFound("no mailbox " + target.name());
             case OVER_QUOTA -> throw Quotas.exceeded(quotas.peek(target.accountId()), size, 1);
-            case INSERTED -> AppendResponse.newBuilder().setUidvalidity((int) a.uidvalidity()).setUid((int) a.uid())
-                    .setModseq(a.modseq()).setSize(size).setEmailId(emailId).build();
+            case INSERTED -> new Appended(a.uidvalidity(), a.uid(), a.modseq(), size, emailId);
             case RETRY_ALONE -> throw new IllegalStateException("the committer resolves RETRY_ALONE itself");
         };
     }

@@ -7,7 +7,6 @@ import dev.mailplatform.store.v1.Envelope;
 import dev.mailplatform.store.v1.FetchMetadataRequest;
 import dev.mailplatform.store.v1.MailboxRef;
 import dev.mailplatform.store.v1.MessageMetadata;
-import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.SelectHeader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,14 +22,14 @@ import java.util.Set;
 @ApplicationScoped
 public class MessageReads {
 
-    private static final String SELECT_KEYWORDS = "SELECT DISTINCT unnest(keywords) k FROM message WHERE mailbox_id = ? "
-            + "AND keywords <> '{}' ORDER BY k LIMIT 200";
-    private static final String STATE_PAGE = "SELECT uid, system_flags, " + MessageRows.KEYWORDS + ", modseq FROM message "
-            + "WHERE mailbox_id = ? AND uid > ? AND uid < ? ORDER BY uid LIMIT ?";
-    private static final String CHANGED_PAGE = "SELECT uid, system_flags, " + MessageRows.KEYWORDS + ", modseq FROM message "
+    private static final String SELECT_KEYWORDS = "SELECT DISTINCT unnest(keywords) k FROM message "
+            + "WHERE mailbox_id = ? AND keywords <> '{}' ORDER BY k LIMIT 200";
+    private static final String STATE_PAGE = "SELECT uid, system_flags, " + MessageRows.KEYWORDS + ", modseq "
+            + "FROM message WHERE mailbox_id = ? AND uid > ? AND uid < ? ORDER BY uid LIMIT ?";
+    private static final String CHANGED_PAGE = "SELECT uid, system_flags, " + MessageRows.KEYWORDS + ", modseq "
+            + "FROM message WHERE mailbox_id = ? AND modseq > ? AND uid > ? ORDER BY uid LIMIT ?";
+    private static final String VANISHED_PAGE = "SELECT uid FROM expunged "
             + "WHERE mailbox_id = ? AND modseq > ? AND uid > ? ORDER BY uid LIMIT ?";
-    private static final String VANISHED_PAGE = "SELECT uid FROM expunged WHERE mailbox_id = ? AND modseq > ? AND uid > ? "
-            + "ORDER BY uid LIMIT ?";
     private static final String METADATA_COLUMNS = "SELECT m.uid, m.system_flags, array_to_string(m.keywords, ' ') AS "
             + "keywords, m.modseq, m.internal_date, m.size, m.save_date, m.email_id";
     private static final String METADATA_FROM_BLOB = ", b.envelope, b.body_structure, b.preview, b.header_raw "
@@ -57,7 +56,7 @@ public class MessageReads {
     }
 
     /** One page of the snapshot: UIDs above afterUid and below beforeUid, ascending. No transaction needed. */
-    public List<MessageState> statePage(long mailboxId, long afterUid, long beforeUid, int limit) {
+    public List<MessageFlags> statePage(long mailboxId, long afterUid, long beforeUid, int limit) {
         return db.list(STATE_PAGE, MessageRows::state, mailboxId, afterUid, beforeUid, limit);
     }
 
@@ -130,7 +129,7 @@ public class MessageReads {
 
     // ---- changes ----
 
-    public List<MessageState> changedPage(long mailboxId, long sinceModseq, long afterUid, int limit) {
+    public List<MessageFlags> changedPage(long mailboxId, long sinceModseq, long afterUid, int limit) {
         return db.list(CHANGED_PAGE, MessageRows::state, mailboxId, sinceModseq, afterUid, limit);
     }
 

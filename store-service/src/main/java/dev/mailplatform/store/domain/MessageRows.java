@@ -1,8 +1,9 @@
 package dev.mailplatform.store.domain;
 
-import dev.mailplatform.store.v1.MessageState;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** How a message row's flags are read, shared by the reads and the flag updates that return new states. */
@@ -17,11 +18,10 @@ final class MessageRows {
     private MessageRows() {
     }
 
-    static MessageState state(ResultSet rs) throws SQLException {
-        MessageState.Builder b = MessageState.newBuilder().setUid((int) rs.getLong("uid"))
-                .setSystemFlags(rs.getInt("system_flags")).setModseq(rs.getLong("modseq"));
-        addKeywords(rs.getString("keywords"), b::addKeywords);
-        return b.build();
+    static MessageFlags state(ResultSet rs) throws SQLException {
+        List<String> keywords = new ArrayList<>(0);
+        addKeywords(rs.getString("keywords"), keywords::add);
+        return new MessageFlags(rs.getLong("uid"), rs.getInt("system_flags"), keywords, rs.getLong("modseq"));
     }
 
     static void addKeywords(String joined, Consumer<String> add) {

@@ -35,7 +35,8 @@ public class MessageSearch {
         List<Object> p = new ArrayList<>();
         p.add(mb.id());
         p.addAll(q.params);
-        String sql = SELECT + (q.needsBlob ? JOIN_BLOB : "") + " WHERE m.mailbox_id = ? AND (" + where + ") ORDER BY m.uid";
+        String sql = SELECT + (q.needsBlob ? JOIN_BLOB : "") + " WHERE m.mailbox_id = ? AND (" + where
+                + ") ORDER BY m.uid";
         long[][] acc = {new long[1024]};
         int[] n = {0};
         long[] maxModseq = {0};

@@ -96,7 +96,7 @@ public class MessageGrpc implements MessageService {
         return Offload.call(() -> reads.selectHeader(r.getMailbox())).onItem().transformToMulti(h -> {
             long before = Integer.toUnsignedLong(h.getUidnext());
             Multi<SelectResponse> rest = Offload.uidPages(ready,
-                    (after, n) -> reads.statePage(h.getMailboxId(), after, before, n),
+                    (after, n) -> MessageProtos.states(reads.statePage(h.getMailboxId(), after, before, n)),
                     s -> Offload.uid(s.getUid()), batch).map(p -> SelectResponse.newBuilder().setBatch(MessageStateBatch.newBuilder().addAllMessages(p)).build());
             return Multi.createBy().concatenating()
                     .streams(Multi.createFrom().item(SelectResponse.newBuilder().setHeader(h).build()), rest);
@@ -155,7 +155,7 @@ public class MessageGrpc implements MessageService {
         if (c.first) {
             b.setSectionSize(c.plan.sectionSize());
             if (c.plan.newState() != null) {
-                b.setNewState(c.plan.newState());
+                b.setNewState(MessageProtos.state(c.plan.newState()));
             }
         }
         if (c.plan.inline() != null) {
@@ -313,7 +313,7 @@ public class MessageGrpc implements MessageService {
                     if (st.target == null) {
                         throw StoreException.invalid("append stream carried no header");
                     }
-                    AppendResponse resp = appends.append(st.target, st.spool);
+                    AppendResponse resp = MessageProtos.appended(appends.append(st.target, st.spool));
                     appendBytes.increment(resp.getSize());
                     appendTimer.record(System.nanoTime() - st.started, java.util.concurrent.TimeUnit.NANOSECONDS);
                     return resp;
@@ -324,22 +324,25 @@ public class MessageGrpc implements MessageService {
 
     @Override
     public Multi<StoreFlagsResponse> storeFlags(StoreFlagsRequest r) {
-        return Offload.call(() -> flags.storeFlags(r)).onItem().transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.flagsStored(flags.storeFlags(r))).onItem().transformToMulti(MessageGrpc::chunks);
     }
 
     @Override
     public Multi<CopyResponse> copy(CopyRequest r) {
-        return Offload.call(() -> copies.copy(r, false)).onItem().transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.copied(copies.copy(r, false))).onItem()
+                .transformToMulti(MessageGrpc::chunks);
     }
 
     @Override
     public Multi<CopyResponse> move(CopyRequest r) {
-        return Offload.call(() -> copies.copy(r, true)).onItem().transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.copied(copies.copy(r, true))).onItem()
+                .transformToMulti(MessageGrpc::chunks);
     }
 
     @Override
     public Multi<ExpungeResponse> expunge(ExpungeRequest r) {
-        return Offload.call(() -> expunges.expunge(r)).onItem().transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.expunged(expunges.expunge(r))).onItem()
+                .transformToMulti(MessageGrpc::chunks);
     }
 
     // The chunked replies (Chunks): the entries in runs, the scalars on the last chunk.
@@ -418,7 +421,7 @@ public class MessageGrpc implements MessageService {
             GetChangesResponse head = GetChangesResponse.newBuilder().setHighestModseq(mb.highestModseq())
                     .setUidnext((int) mb.uidnext()).setMessages(mb.messages()).build();
             Multi<GetChangesResponse> changed = Offload.uidPages(ready,
-                    (after, n) -> reads.changedPage(mb.id(), r.getSinceModseq(), after, n),
+                    (after, n) -> MessageProtos.states(reads.changedPage(mb.id(), r.getSinceModseq(), after, n)),
                     s -> Offload.uid(s.getUid()), batch).map(p -> GetChangesResponse.newBuilder().addAllChanged(p).build());
             Multi<GetChangesResponse> vanished = !r.getIncludeVanished() ? Multi.createFrom().empty()
                     : Offload.uidPages(ready, (after, n) -> reads.vanishedPage(mb.id(), r.getSinceModseq(), after, n),
