@@ -30,13 +30,15 @@ public class Maildrops {
 
     private final Db db;
     private final MailboxStore mailboxes;
-    private final MessageStore messages;
+    private final Expunges expunges;
+    private final FlagUpdates flags;
     private final StoreConfig config;
 
-    public Maildrops(Db db, MailboxStore mailboxes, MessageStore messages, StoreConfig config) {
+    public Maildrops(Db db, MailboxStore mailboxes, Expunges expunges, FlagUpdates flags, StoreConfig config) {
         this.db = db;
         this.mailboxes = mailboxes;
-        this.messages = messages;
+        this.expunges = expunges;
+        this.flags = flags;
         this.config = config;
     }
 
@@ -158,7 +160,7 @@ public class Maildrops {
         MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
         List<Object> p = new ArrayList<>();
         p.add(gone.toArray(Long[]::new));
-        return messages.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).getExpungedUidsCount();
+        return expunges.expungeWhere(inbox, "uid = ANY(?::bigint[])", p, false).uids().length;
     }
 
     @Transactional
@@ -220,8 +222,8 @@ public class Maildrops {
                 last = u;
             }
             set.addRanges(UidRange.newBuilder().setFirst((int) first).setLast((int) last));
-            changed += messages.applyFlags(inbox, set.build(), FlagsMode.FLAGS_ADD, Flags.SEEN, new String[0], 0)
-                    .getUpdatedCount();
+            changed += flags.applyFlags(inbox, set.build(), FlagsMode.FLAGS_ADD, Flags.SEEN, new String[0], 0)
+                    .updated().size();
         }
         return changed;
     }
@@ -268,7 +270,7 @@ public class Maildrops {
     @Transactional
     public RetentionPolicy setForAccount(long accountId, int days, boolean clear) {
         if (!clear) {
-            AccountStore.validateRetention(days);
+            Domains.validateRetention(days);
         }
         if (db.update("UPDATE account SET pop3_retention_days = ? WHERE id = ?", clear ? null : days, accountId) == 0) {
             throw StoreException.notFound("no account " + accountId);
@@ -278,7 +280,7 @@ public class Maildrops {
 
     @Transactional
     public RetentionPolicy setForDomain(long domainId, int days) {
-        AccountStore.validateRetention(days);
+        Domains.validateRetention(days);
         if (db.update("UPDATE domain SET pop3_retention_days = ? WHERE id = ?", days, domainId) == 0) {
             throw StoreException.notFound("no domain " + domainId);
         }
@@ -311,8 +313,8 @@ public class Maildrops {
         MailboxStore.Row inbox = mailboxes.find(accountId, MailboxName.INBOX, true, 0);
         List<Object> p = new ArrayList<>();
         p.add(days);
-        int n = messages.expungeWhere(inbox, "pop3_retrieved_at IS NOT NULL AND pop3_retrieved_at <= now() - "
-                + "make_interval(days => ?)", p, false).getExpungedUidsCount();
+        int n = expunges.expungeWhere(inbox, "pop3_retrieved_at IS NOT NULL AND pop3_retrieved_at <= now() - "
+                + "make_interval(days => ?)", p, false).uids().length;
         if (n > 0) {
             LOG.infof("retention deleted %d messages of account %d", n, accountId);
         }

@@ -1,9 +1,11 @@
 package dev.mailplatform.store.grpc;
 
-import dev.mailplatform.store.domain.AccountStore;
+import dev.mailplatform.store.domain.Accounts;
+import dev.mailplatform.store.domain.Domains;
+import dev.mailplatform.store.domain.Logins;
+import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.v1.Account;
 import dev.mailplatform.store.v1.AccountService;
-import dev.mailplatform.store.v1.AuthResult;
 import dev.mailplatform.store.v1.AuthenticateRequest;
 import dev.mailplatform.store.v1.AuthenticateResponse;
 import dev.mailplatform.store.v1.CreateAccountRequest;
@@ -23,106 +25,101 @@ import dev.mailplatform.store.v1.SetAccountDisabledRequest;
 import dev.mailplatform.store.v1.SetPasswordRequest;
 import dev.mailplatform.store.v1.UpdateAccountRequest;
 import dev.mailplatform.store.v1.UpdateDomainRequest;
-import dev.mailplatform.store.error.StoreException;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Uni;
 
 @GrpcService
 public class AccountGrpc implements AccountService {
 
-    private final AccountStore accounts;
-    private final MeterRegistry registry;
+    private final Domains domains;
+    private final Accounts accounts;
+    private final Logins logins;
 
-    public AccountGrpc(AccountStore accounts, MeterRegistry registry) {
+    public AccountGrpc(Domains domains, Accounts accounts, Logins logins) {
+        this.domains = domains;
         this.accounts = accounts;
-        this.registry = registry;
+        this.logins = logins;
     }
 
     @Override
     public Uni<AuthenticateResponse> authenticate(AuthenticateRequest r) {
-        return Offload.call(() -> authenticate(accounts, registry, r));
-    }
-
-    /** Authenticate, counted by result and protocol; POP3's Login runs it too. Call it on a worker. */
-    static AuthenticateResponse authenticate(AccountStore accounts, MeterRegistry registry, AuthenticateRequest r) {
-        AuthenticateResponse resp = accounts.authenticate(r.getUsername(), r.getPassword(), r.getRemoteIp());
-        registry.counter("mail.store.auth", "result", resp.getResult() == AuthResult.AUTH_OK ? "ok" : "failed",
-                "protocol", r.getProtocol().isEmpty() ? "unknown" : r.getProtocol()).increment();
-        return resp;
+        return Offload.call(() -> AccountProtos.login(logins.authenticate(r.getUsername(), r.getPassword(),
+                r.getRemoteIp(), r.getProtocol())));
     }
 
     @Override
     public Uni<Domain> createDomain(CreateDomainRequest r) {
-        return Offload.call(() -> accounts.createDomain(r.getName(), r.getDefaultStorageLimit(),
-                r.getDefaultMessageLimit(), r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : -1));
+        return Offload.call(() -> AccountProtos.domain(domains.createDomain(r.getName(), r.getDefaultStorageLimit(),
+                r.getDefaultMessageLimit(), r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : -1)));
     }
 
     @Override
     public Uni<Domain> getDomain(GetDomainRequest r) {
-        return Offload.call(() -> switch (r.getKeyCase()) {
-            case ID -> accounts.getDomain(r.getId(), null);
-            case NAME -> accounts.getDomain(null, r.getName());
+        return Offload.call(() -> AccountProtos.domain(switch (r.getKeyCase()) {
+            case ID -> domains.getDomain(r.getId(), null);
+            case NAME -> domains.getDomain(null, r.getName());
             default -> throw StoreException.invalid("give a domain id or name");
-        });
+        }));
     }
 
     @Override
     public Uni<ListDomainsResponse> listDomains(ListDomainsRequest r) {
         return Offload.call(() -> {
-            var page = accounts.listDomains(r.getPageSize(), r.getPageToken());
-            return ListDomainsResponse.newBuilder().addAllDomains(page.items()).setNextPageToken(page.nextToken())
+            var page = domains.listDomains(r.getPageSize(), r.getPageToken());
+            return ListDomainsResponse.newBuilder()
+                    .addAllDomains(page.items().stream().map(AccountProtos::domain).toList()).setNextPageToken(page.nextToken())
                     .build();
         });
     }
 
     @Override
     public Uni<Domain> updateDomain(UpdateDomainRequest r) {
-        return Offload.call(() -> accounts.updateDomain(r.getId(),
+        return Offload.call(() -> AccountProtos.domain(domains.updateDomain(r.getId(),
                 r.hasDefaultStorageLimit() ? r.getDefaultStorageLimit() : null,
                 r.hasDefaultMessageLimit() ? r.getDefaultMessageLimit() : null,
-                r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : null));
+                r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : null)));
     }
 
     @Override
     public Uni<DeleteDomainResponse> deleteDomain(DeleteDomainRequest r) {
         return Offload.call(() -> {
-            accounts.deleteDomain(r.getId());
+            domains.deleteDomain(r.getId());
             return DeleteDomainResponse.getDefaultInstance();
         });
     }
 
     @Override
     public Uni<Account> createAccount(CreateAccountRequest r) {
-        return Offload.call(() -> accounts.createAccount(r.getAddress(), r.getPassword(), r.getDisplayName(),
-                r.hasStorageLimit() ? r.getStorageLimit() : null, r.hasMessageLimit() ? r.getMessageLimit() : null,
-                r.getCreateDomain()));
+        return Offload.call(() -> AccountProtos.account(accounts.createAccount(r.getAddress(), r.getPassword(),
+                r.getDisplayName(), r.hasStorageLimit() ? r.getStorageLimit() : null,
+                r.hasMessageLimit() ? r.getMessageLimit() : null, r.getCreateDomain())));
     }
 
     @Override
     public Uni<Account> getAccount(GetAccountRequest r) {
-        return Offload.call(() -> switch (r.getKeyCase()) {
+        return Offload.call(() -> AccountProtos.account(switch (r.getKeyCase()) {
             case ID -> accounts.getAccount(r.getId(), null);
             case ADDRESS -> accounts.getAccount(null, r.getAddress());
             default -> throw StoreException.invalid("give an account id or address");
-        });
+        }));
     }
 
     @Override
     public Uni<ListAccountsResponse> listAccounts(ListAccountsRequest r) {
         return Offload.call(() -> {
             var page = accounts.listAccounts(r.getDomainId(), r.getPageSize(), r.getPageToken(), r.getQuery());
-            return ListAccountsResponse.newBuilder().addAllAccounts(page.items()).setNextPageToken(page.nextToken())
+            return ListAccountsResponse.newBuilder()
+                    .addAllAccounts(page.items().stream().map(AccountProtos::account).toList()).setNextPageToken(page.nextToken())
                     .build();
         });
     }
 
     @Override
     public Uni<Account> updateAccount(UpdateAccountRequest r) {
-        return Offload.call(() -> accounts.updateAccount(r.getId(), r.hasDisplayName() ? r.getDisplayName() : null,
-                r.hasStorageLimit() ? r.getStorageLimit() : null, r.hasMessageLimit() ? r.getMessageLimit() : null,
-                r.getClearStorageLimit(), r.getClearMessageLimit(),
-                r.hasPop3LoginDelaySeconds() ? r.getPop3LoginDelaySeconds() : null));
+        return Offload.call(() -> AccountProtos.account(accounts.updateAccount(r.getId(),
+                r.hasDisplayName() ? r.getDisplayName() : null, r.hasStorageLimit() ? r.getStorageLimit() : null,
+                r.hasMessageLimit() ? r.getMessageLimit() : null, r.getClearStorageLimit(), r.getClearMessageLimit(),
+                r.hasPop3LoginDelaySeconds() ? r.getPop3LoginDelaySeconds() : null)));
     }
 
     @Override
@@ -135,11 +132,11 @@ public class AccountGrpc implements AccountService {
 
     @Override
     public Uni<Account> setPassword(SetPasswordRequest r) {
-        return Offload.call(() -> accounts.setPassword(r.getId(), r.getPassword()));
+        return Offload.call(() -> AccountProtos.account(accounts.setPassword(r.getId(), r.getPassword())));
     }
 
     @Override
     public Uni<Account> setAccountDisabled(SetAccountDisabledRequest r) {
-        return Offload.call(() -> accounts.setDisabled(r.getId(), r.getDisabled()));
+        return Offload.call(() -> AccountProtos.account(accounts.setDisabled(r.getId(), r.getDisabled())));
     }
 }

@@ -6,8 +6,15 @@ import dev.mailplatform.store.blob.BlobStore;
 import dev.mailplatform.store.change.ChangeBus;
 import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.domain.CallBudget;
-import dev.mailplatform.store.domain.MessageStore;
+import dev.mailplatform.store.domain.ContentPlanner;
+import dev.mailplatform.store.domain.CopyMove;
+import dev.mailplatform.store.domain.Expunges;
+import dev.mailplatform.store.domain.FlagUpdates;
+import dev.mailplatform.store.domain.MessageAppends;
+import dev.mailplatform.store.domain.MessageReads;
+import dev.mailplatform.store.domain.MessageSearch;
 import dev.mailplatform.store.domain.Spool;
+import dev.mailplatform.store.domain.UidSets;
 import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.v1.AppendRequest;
 import dev.mailplatform.store.v1.AppendResponse;
@@ -51,7 +58,13 @@ public class MessageGrpc implements MessageService {
 
     private static final int CHUNK = 64 * 1024;
 
-    private final MessageStore messages;
+    private final MessageReads reads;
+    private final ContentPlanner content;
+    private final MessageAppends appends;
+    private final FlagUpdates flags;
+    private final CopyMove copies;
+    private final Expunges expunges;
+    private final MessageSearch searches;
     private final BlobStore blobs;
     private final ChangeBus changes;
     private final int batch;
@@ -59,9 +72,16 @@ public class MessageGrpc implements MessageService {
     private final Counter appendBytes;
     private final Counter contentBytes;
 
-    public MessageGrpc(MessageStore messages, BlobStore blobs, ChangeBus changes, StoreConfig config,
-            MeterRegistry registry) {
-        this.messages = messages;
+    public MessageGrpc(MessageReads reads, ContentPlanner content, MessageAppends appends, FlagUpdates flags,
+            CopyMove copies, Expunges expunges, MessageSearch searches, BlobStore blobs, ChangeBus changes,
+            StoreConfig config, MeterRegistry registry) {
+        this.reads = reads;
+        this.content = content;
+        this.appends = appends;
+        this.flags = flags;
+        this.copies = copies;
+        this.expunges = expunges;
+        this.searches = searches;
         this.blobs = blobs;
         this.changes = changes;
         this.batch = config.store().streamBatchSize();
@@ -73,10 +93,10 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<SelectResponse> select(SelectRequest r) {
         Readiness ready = Readiness.current();
-        return Offload.call(() -> messages.selectHeader(r.getMailbox())).onItem().transformToMulti(h -> {
+        return Offload.call(() -> reads.selectHeader(r.getMailbox())).onItem().transformToMulti(h -> {
             long before = Integer.toUnsignedLong(h.getUidnext());
             Multi<SelectResponse> rest = Offload.uidPages(ready,
-                    (after, n) -> messages.statePage(h.getMailboxId(), after, before, n),
+                    (after, n) -> MessageProtos.states(reads.statePage(h.getMailboxId(), after, before, n)),
                     s -> Offload.uid(s.getUid()), batch).map(p -> SelectResponse.newBuilder().setBatch(MessageStateBatch.newBuilder().addAllMessages(p)).build());
             return Multi.createBy().concatenating()
                     .streams(Multi.createFrom().item(SelectResponse.newBuilder().setHeader(h).build()), rest);
@@ -89,15 +109,15 @@ public class MessageGrpc implements MessageService {
         int size = heavy ? Math.max(1, batch / 10) : batch;
         Readiness ready = Readiness.current();
         return Offload.call(() -> {
-            dev.mailplatform.store.domain.UidSets.validate(r.getUids());
-            return messages.mailboxId(r.getMailbox());
+            UidSets.validate(r.getUids());
+            return reads.mailboxId(r.getMailbox());
         }).onItem().transformToMulti(id -> Offload.uidPages(ready,
-                (after, n) -> messages.metadataPage(id, r, after, n), m -> Offload.uid(m.getUid()), size)).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());
+                (after, n) -> reads.metadataPage(id, r, after, n), m -> Offload.uid(m.getUid()), size)).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());
     }
 
     /** Reads the planned byte range from S3 in chunks, one chunk per client demand. */
     private static final class ContentCursor {
-        MessageStore.ContentPlan plan;
+        ContentPlanner.ContentPlan plan;
         final BlobSource source = new BlobSource();
         long remaining;
         FetchContentResponse single;
@@ -109,7 +129,7 @@ public class MessageGrpc implements MessageService {
         ContentCursor cur = new ContentCursor();
         Readiness ready = Readiness.current();
         return Offload.call(() -> {
-            MessageStore.ContentPlan plan = r.getSetSeen() ? messages.planContent(r) : messages.planRead(r);
+            ContentPlanner.ContentPlan plan = r.getSetSeen() ? content.planContent(r) : content.planRead(r);
             cur.plan = plan;
             cur.remaining = plan.length();
             if (plan.inline() == null && plan.length() > 0 && plan.length() <= CHUNK) {
@@ -135,7 +155,7 @@ public class MessageGrpc implements MessageService {
         if (c.first) {
             b.setSectionSize(c.plan.sectionSize());
             if (c.plan.newState() != null) {
-                b.setNewState(c.plan.newState());
+                b.setNewState(MessageProtos.state(c.plan.newState()));
             }
         }
         if (c.plan.inline() != null) {
@@ -178,7 +198,7 @@ public class MessageGrpc implements MessageService {
     /** Where a FetchMessages stream is: the next UID, and the rest of the current message's bytes. */
     private static final class MessagesCursor {
         List<Integer> uids;
-        java.util.Map<Long, MessageStore.MessageBlob> blobs;
+        java.util.Map<Long, ContentPlanner.MessageBlob> blobs;
         int next;
         final BlobSource source = new BlobSource();
         long remaining;
@@ -190,7 +210,7 @@ public class MessageGrpc implements MessageService {
         Readiness ready = Readiness.current();
         return Offload.call(() -> {
             cur.uids = r.getUidsList();
-            cur.blobs = messages.planMessages(r.getMailbox(), cur.uids);
+            cur.blobs = content.planMessages(r.getMailbox(), cur.uids);
             return cur;
         }).onItem().transformToMulti(c -> Offload.pages(ready, () -> c, this::nextMessages))
                 .onItem().transformToIterable(l -> l).onTermination().invoke(cur.source::cancel);
@@ -205,7 +225,7 @@ public class MessageGrpc implements MessageService {
         int bytes = 0;
         while (bytes < CHUNK) {
             FetchMessagesResponse.Builder b = FetchMessagesResponse.newBuilder();
-            MessageStore.MessageBlob blob;
+            ContentPlanner.MessageBlob blob;
             if (!c.source.isOpen()) {
                 if (c.next >= c.uids.size()) {
                     break;
@@ -256,7 +276,7 @@ public class MessageGrpc implements MessageService {
 
     /** Collects the client stream into a spool on a worker thread, then runs the append transaction. */
     private final class AppendState {
-        MessageStore.AppendTarget target;
+        MessageAppends.AppendTarget target;
         Spool spool;
         final long started = System.nanoTime();
 
@@ -265,8 +285,8 @@ public class MessageGrpc implements MessageService {
                 if (!req.hasHeader()) {
                     throw StoreException.invalid("the first append request must carry the header");
                 }
-                target = messages.validateAppend(req.getHeader());
-                spool = messages.newSpool(req.getHeader());
+                target = appends.validateAppend(req.getHeader());
+                spool = appends.newSpool(req.getHeader());
                 return;
             }
             if (req.hasHeader()) {
@@ -293,7 +313,7 @@ public class MessageGrpc implements MessageService {
                     if (st.target == null) {
                         throw StoreException.invalid("append stream carried no header");
                     }
-                    AppendResponse resp = messages.append(st.target, st.spool);
+                    AppendResponse resp = MessageProtos.appended(appends.append(st.target, st.spool));
                     appendBytes.increment(resp.getSize());
                     appendTimer.record(System.nanoTime() - st.started, java.util.concurrent.TimeUnit.NANOSECONDS);
                     return resp;
@@ -304,22 +324,25 @@ public class MessageGrpc implements MessageService {
 
     @Override
     public Multi<StoreFlagsResponse> storeFlags(StoreFlagsRequest r) {
-        return Offload.call(() -> messages.storeFlags(r)).onItem().transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.flagsStored(flags.storeFlags(r))).onItem().transformToMulti(MessageGrpc::chunks);
     }
 
     @Override
     public Multi<CopyResponse> copy(CopyRequest r) {
-        return Offload.call(() -> messages.copy(r, false)).onItem().transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.copied(copies.copy(r, false))).onItem()
+                .transformToMulti(MessageGrpc::chunks);
     }
 
     @Override
     public Multi<CopyResponse> move(CopyRequest r) {
-        return Offload.call(() -> messages.copy(r, true)).onItem().transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.copied(copies.copy(r, true))).onItem()
+                .transformToMulti(MessageGrpc::chunks);
     }
 
     @Override
     public Multi<ExpungeResponse> expunge(ExpungeRequest r) {
-        return Offload.call(() -> messages.expunge(r)).onItem().transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.expunged(expunges.expunge(r))).onItem()
+                .transformToMulti(MessageGrpc::chunks);
     }
 
     // The chunked replies (Chunks): the entries in runs, the scalars on the last chunk.
@@ -374,7 +397,7 @@ public class MessageGrpc implements MessageService {
 
     @Override
     public Multi<SearchResponse> search(SearchRequest r) {
-        return Offload.call(CallBudget.Kind.SEARCH, () -> messages.search(r.getMailbox(), r.getCriteria())).onItem().transformToMulti(res -> {
+        return Offload.call(CallBudget.Kind.SEARCH, () -> searches.search(r.getMailbox(), r.getCriteria())).onItem().transformToMulti(res -> {
             List<SearchResponse> out = new ArrayList<>();
             long[] uids = res.uids();
             for (int i = 0; i < uids.length || out.isEmpty(); i += batch) {
@@ -394,14 +417,14 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<GetChangesResponse> getChanges(GetChangesRequest r) {
         Readiness ready = Readiness.current();
-        return Offload.call(() -> messages.mailbox(r.getMailbox())).onItem().transformToMulti(mb -> {
+        return Offload.call(() -> reads.mailbox(r.getMailbox())).onItem().transformToMulti(mb -> {
             GetChangesResponse head = GetChangesResponse.newBuilder().setHighestModseq(mb.highestModseq())
                     .setUidnext((int) mb.uidnext()).setMessages(mb.messages()).build();
             Multi<GetChangesResponse> changed = Offload.uidPages(ready,
-                    (after, n) -> messages.changedPage(mb.id(), r.getSinceModseq(), after, n),
+                    (after, n) -> MessageProtos.states(reads.changedPage(mb.id(), r.getSinceModseq(), after, n)),
                     s -> Offload.uid(s.getUid()), batch).map(p -> GetChangesResponse.newBuilder().addAllChanged(p).build());
             Multi<GetChangesResponse> vanished = !r.getIncludeVanished() ? Multi.createFrom().empty()
-                    : Offload.uidPages(ready, (after, n) -> messages.vanishedPage(mb.id(), r.getSinceModseq(), after, n),
+                    : Offload.uidPages(ready, (after, n) -> reads.vanishedPage(mb.id(), r.getSinceModseq(), after, n),
                             Long::longValue, batch).map(p -> {
                         GetChangesResponse.Builder b = GetChangesResponse.newBuilder();
                         p.forEach(u -> b.addVanished(u.intValue()));
@@ -419,7 +442,7 @@ public class MessageGrpc implements MessageService {
         Readiness ready = Readiness.current();
         return ChangeBus.stream(emitter -> Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
-                messages.requireAccount(r.getAccountId());
+                reads.requireAccount(r.getAccountId());
             } catch (RuntimeException e) {
                 emitter.fail(GrpcErrors.map(e));
                 return;

@@ -1,10 +1,11 @@
 package dev.mailplatform.store.grpc;
 
 import dev.mailplatform.store.config.StoreConfig;
-import dev.mailplatform.store.domain.AccountStore;
+import dev.mailplatform.store.domain.LoginResult;
+import dev.mailplatform.store.domain.Logins;
 import dev.mailplatform.store.domain.Maildrops;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.AuthResult;
+import dev.mailplatform.store.v1.AuthenticateRequest;
 import dev.mailplatform.store.v1.AuthenticateResponse;
 import dev.mailplatform.store.v1.CommitMaildropRequest;
 import dev.mailplatform.store.v1.CommitMaildropResponse;
@@ -34,13 +35,13 @@ import java.util.function.Function;
 public class Pop3Grpc implements Pop3Service {
 
     private final Maildrops maildrops;
-    private final AccountStore accounts;
+    private final Logins logins;
     private final StoreConfig config;
     private final MeterRegistry registry;
 
-    public Pop3Grpc(Maildrops maildrops, AccountStore accounts, StoreConfig config, MeterRegistry registry) {
+    public Pop3Grpc(Maildrops maildrops, Logins logins, StoreConfig config, MeterRegistry registry) {
         this.maildrops = maildrops;
-        this.accounts = accounts;
+        this.logins = logins;
         this.config = config;
         this.registry = registry;
     }
@@ -63,11 +64,14 @@ public class Pop3Grpc implements Pop3Service {
         }
         // One hop to a worker for both: the password check, then (only if it passed) the lease.
         return counted(Offload.call(() -> {
-            AuthenticateResponse auth = AccountGrpc.authenticate(accounts, registry, r.getCredentials());
-            if (auth.getResult() != AuthResult.AUTH_OK) {
+            AuthenticateRequest c = r.getCredentials();
+            LoginResult login = logins.authenticate(c.getUsername(), c.getPassword(), c.getRemoteIp(),
+                    c.getProtocol());
+            AuthenticateResponse auth = AccountProtos.login(login);
+            if (login.outcome() != LoginResult.Outcome.OK) {
                 return new Step(auth, null);
             }
-            return new Step(auth, maildrops.open(auth.getAccount().getId(), r.getOwner(), r.getLeaseSeconds(), batch));
+            return new Step(auth, maildrops.open(login.account().id(), r.getOwner(), r.getLeaseSeconds(), batch));
         })).onItem().transformToMulti(step -> {
             Multi<LoginResponse> auth = Multi.createFrom().item(LoginResponse.newBuilder().setAuth(step.auth()).build());
             if (step.opened() == null) {

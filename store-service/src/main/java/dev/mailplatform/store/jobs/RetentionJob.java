@@ -1,7 +1,7 @@
 package dev.mailplatform.store.jobs;
 
-import dev.mailplatform.store.domain.AccountStore;
 import dev.mailplatform.store.domain.CallBudget;
+import dev.mailplatform.store.domain.Logins;
 import dev.mailplatform.store.domain.Maildrops;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -17,12 +17,12 @@ public class RetentionJob {
     private static final Logger LOG = Logger.getLogger(RetentionJob.class);
 
     private final Maildrops maildrops;
-    private final AccountStore accounts;
+    private final Logins logins;
     private final Counter deleted;
 
-    public RetentionJob(Maildrops maildrops, AccountStore accounts, MeterRegistry registry) {
+    public RetentionJob(Maildrops maildrops, Logins logins, MeterRegistry registry) {
         this.maildrops = maildrops;
-        this.accounts = accounts;
+        this.logins = logins;
         this.deleted = registry.counter("mail.store.retention.deleted");
     }
 
@@ -36,7 +36,7 @@ public class RetentionJob {
         }
         // On its own: a failed retention run must not leave expired login failures in place for ever.
         try {
-            new CallBudget(CallBudget.Kind.JOB).run(accounts::purgeFailures);
+            new CallBudget(CallBudget.Kind.JOB).run(logins::purgeFailures);
         } catch (RuntimeException e) {
             LOG.warnf("purging expired login failures failed, will retry: %s", e.getMessage());
         }

@@ -1,7 +1,7 @@
 package dev.mailplatform.store.startup;
 
 import dev.mailplatform.store.config.StoreConfig;
-import dev.mailplatform.store.domain.AccountStore;
+import dev.mailplatform.store.domain.Accounts;
 import dev.mailplatform.store.error.StoreException;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -19,7 +19,7 @@ public class SeedAccounts {
 
     private static final Logger LOG = Logger.getLogger(SeedAccounts.class);
 
-    void onStart(@Observes StartupEvent ev, StoreConfig config, AccountStore accounts) {
+    void onStart(@Observes StartupEvent ev, StoreConfig config, Accounts accounts) {
         if (config.seedAccounts().isEmpty() || config.seedAccounts().get().isBlank()) {
             return;
         }
@@ -42,7 +42,7 @@ public class SeedAccounts {
         }
     }
 
-    private void seed(StoreConfig config, AccountStore accounts) {
+    private void seed(StoreConfig config, Accounts accounts) {
         Path file = Path.of(config.seedAccounts().get());
         List<String> lines;
         try {

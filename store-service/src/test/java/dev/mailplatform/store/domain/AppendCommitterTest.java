@@ -63,7 +63,7 @@ class AppendCommitterTest extends StoreContract {
             throws Exception {
         String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(message));
         return new Item(mailbox, hash, indexer.index(ByteBuffer.wrap(message)), message.length, rowSeen, system,
-                keywords, Instant.parse("2026-01-02T03:04:05.678Z"), MessageStore.newEmailId());
+                keywords, Instant.parse("2026-01-02T03:04:05.678Z"), MessageAppends.newEmailId());
     }
 
     private record Counters(long uidnext, long highestModseq, int messages, int unseen, long size) {

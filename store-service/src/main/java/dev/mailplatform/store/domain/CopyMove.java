@@ -1,0 +1,99 @@
+package dev.mailplatform.store.domain;
+
+import dev.mailplatform.store.change.ChangeBus;
+import dev.mailplatform.store.error.StoreException;
+import dev.mailplatform.store.v1.ChangeKind;
+import dev.mailplatform.store.v1.CopyRequest;
+import dev.mailplatform.store.v1.MailboxRef;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.transaction.Transactional;
+import java.util.ArrayList;
+import java.util.List;
+
+/** COPY and MOVE: new rows for the same blobs in the destination, and for a move the source's expunge. */
+@ApplicationScoped
+public class CopyMove {
+
+    private static final String UPDATE_DESTINATION = "UPDATE mailbox SET uidnext = ?, highest_modseq = ?, "
+            + "messages = messages + ?, unseen = unseen + ?, size = size + ? WHERE id = ?";
+
+    private final Db db;
+    private final MailboxStore mailboxes;
+    private final Quotas quotas;
+    private final ChangeBus changes;
+    private final Expunges expunges;
+
+    public CopyMove(Db db, MailboxStore mailboxes, Quotas quotas, ChangeBus changes, Expunges expunges) {
+        this.db = db;
+        this.mailboxes = mailboxes;
+        this.quotas = quotas;
+        this.changes = changes;
+        this.expunges = expunges;
+    }
+
+    @Transactional
+    public Copied copy(CopyRequest req, boolean move) {
+        UidSets.validate(req.getUids());
+        MailboxRef src = req.getSource();
+        String destName = MailboxName.normalize(req.getDestination());
+        long accountId = src.getAccountId();
+        // Lock both mailboxes in id order, so that two opposite moves cannot deadlock.
+        MailboxStore.Row s0 = mailboxes.find(src, false);
+        MailboxStore.Row d0 = mailboxes.find(accountId, destName, false, 0);
+        MailboxStore.Row s;
+        MailboxStore.Row d;
+        if (s0.id() == d0.id()) {
+            if (move) {
+                throw StoreException.invalid("cannot move messages into the mailbox they are in");
+            }
+            s = d = mailboxes.find(accountId, destName, true, 0);
+        } else if (s0.id() < d0.id()) {
+            s = mailboxes.find(src, true);
+            d = mailboxes.find(accountId, destName, true, 0);
+        } else {
+            d = mailboxes.find(accountId, destName, true, 0);
+            s = mailboxes.find(src, true);
+        }
+        List<Object> p = new ArrayList<>();
+        p.add(s.id());
+        String pred = UidSets.predicate("uid", req.getUids(), p);
+        record Src(long uid, long size, int flags) {
+        }
+        List<Src> rows = db.list("SELECT uid, size, system_flags FROM message WHERE mailbox_id = ? AND " + pred
+                + " ORDER BY uid", rs -> new Src(rs.getLong(1), rs.getLong(2), rs.getInt(3)), Db.args(p));
+        if (rows.isEmpty()) {
+            return new Copied(d.uidvalidity(), s.highestModseq(), new long[0], d.uidnext());
+        }
+        long bytes = rows.stream().mapToLong(Src::size).sum();
+        int unseen = (int) rows.stream().filter(r -> (r.flags() & Flags.SEEN) == 0).count();
+        Quotas.Usage u = quotas.lock(accountId);
+        if (!move) {
+            quotas.check(u, bytes, rows.size());
+        }
+        long firstUid = d.uidnext();
+        long modseq = d.highestModseq() + 1;
+        List<Object> ip = new ArrayList<>();
+        ip.add(d.id());
+        ip.add(firstUid - 1);
+        ip.add(modseq);
+        ip.add(s.id());
+        String ipred = UidSets.predicate("uid", req.getUids(), ip);
+        db.update("INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, internal_date, "
+                + "email_id) SELECT ?, ? + row_number() OVER (ORDER BY uid), blob_hash, system_flags, keywords, ?, size, "
+                + "internal_date, email_id FROM message WHERE mailbox_id = ? AND " + ipred, Db.args(ip));
+        long nextUid = firstUid + rows.size();
+        db.update(UPDATE_DESTINATION, nextUid, modseq, rows.size(), unseen, bytes, d.id());
+        changes.publish(accountId, d.id(), d.name(), ChangeKind.MESSAGES_ADDED, modseq, nextUid,
+                d.messages() + rows.size());
+        quotas.charge(accountId, bytes, rows.size());
+        long sourceHighestModseq = s.highestModseq();
+        if (move) {
+            // The expunge releases what the copy charged: a move leaves the usage as it was.
+            List<Object> ep = new ArrayList<>();
+            String epred = UidSets.predicate("uid", req.getUids(), ep);
+            sourceHighestModseq = expunges.expungeWhere(s, epred, ep, false).highestModseq();
+        }
+        long[] copied = rows.stream().mapToLong(Src::uid).toArray();
+        return new Copied(d.uidvalidity(), sourceHighestModseq, copied, firstUid);
+    }
+}

@@ -1,0 +1,29 @@
+package dev.mailplatform.store.domain;
+
+/**
+ * What a login check answers. The account is set only for {@link Outcome#OK}; the failure counts, the delay and
+ * throttled only for {@link Outcome#INVALID_CREDENTIALS}.
+ */
+public record LoginResult(Outcome outcome, MailAccount account, int failuresForIp, int failuresForUser, int delayMs,
+        boolean throttled) {
+
+    public enum Outcome {
+        OK,
+        /** Unknown user or wrong password: the two are deliberately indistinguishable. */
+        INVALID_CREDENTIALS,
+        /** The right password, but the account is disabled. */
+        ACCOUNT_DISABLED
+    }
+
+    static LoginResult ok(MailAccount account) {
+        return new LoginResult(Outcome.OK, account, 0, 0, 0, false);
+    }
+
+    static LoginResult disabled() {
+        return new LoginResult(Outcome.ACCOUNT_DISABLED, null, 0, 0, 0, false);
+    }
+
+    static LoginResult invalid(int failuresForIp, int failuresForUser, int delayMs, boolean throttled) {
+        return new LoginResult(Outcome.INVALID_CREDENTIALS, null, failuresForIp, failuresForUser, delayMs, throttled);
+    }
+}

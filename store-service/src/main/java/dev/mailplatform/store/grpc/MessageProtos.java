@@ -1,0 +1,67 @@
+package dev.mailplatform.store.grpc;
+
+import dev.mailplatform.store.domain.Appended;
+import dev.mailplatform.store.domain.Copied;
+import dev.mailplatform.store.domain.Expunged;
+import dev.mailplatform.store.domain.FlagsStored;
+import dev.mailplatform.store.domain.MessageFlags;
+import dev.mailplatform.store.v1.AppendResponse;
+import dev.mailplatform.store.v1.CopyResponse;
+import dev.mailplatform.store.v1.ExpungeResponse;
+import dev.mailplatform.store.v1.MessageState;
+import dev.mailplatform.store.v1.StoreFlagsResponse;
+import dev.mailplatform.store.v1.UidMapping;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The message side's domain results as the wire carries them (UIDs are uint32 there). */
+final class MessageProtos {
+
+    private MessageProtos() {
+    }
+
+    static AppendResponse appended(Appended a) {
+        return AppendResponse.newBuilder().setUidvalidity((int) a.uidvalidity()).setUid((int) a.uid())
+                .setModseq(a.modseq()).setSize(a.size()).setEmailId(a.emailId()).build();
+    }
+
+    static MessageState state(MessageFlags f) {
+        return MessageState.newBuilder().setUid((int) f.uid()).setSystemFlags(f.systemFlags())
+                .addAllKeywords(f.keywords()).setModseq(f.modseq()).build();
+    }
+
+    /** A page of states, mapped where it was read (on the worker). */
+    static List<MessageState> states(List<MessageFlags> page) {
+        List<MessageState> out = new ArrayList<>(page.size());
+        for (MessageFlags f : page) {
+            out.add(state(f));
+        }
+        return out;
+    }
+
+    static StoreFlagsResponse flagsStored(FlagsStored s) {
+        StoreFlagsResponse.Builder b = StoreFlagsResponse.newBuilder().setHighestModseq(s.highestModseq());
+        s.failedUids().forEach(u -> b.addFailedUids(u.intValue()));
+        s.updated().forEach(f -> b.addUpdated(state(f)));
+        return b.build();
+    }
+
+    static ExpungeResponse expunged(Expunged e) {
+        ExpungeResponse.Builder b = ExpungeResponse.newBuilder().setHighestModseq(e.highestModseq());
+        for (long uid : e.uids()) {
+            b.addExpungedUids((int) uid);
+        }
+        return b.build();
+    }
+
+    static CopyResponse copied(Copied c) {
+        CopyResponse.Builder b = CopyResponse.newBuilder().setDestinationUidvalidity((int) c.destinationUidvalidity())
+                .setSourceHighestModseq(c.sourceHighestModseq());
+        long[] uids = c.sourceUids();
+        for (int i = 0; i < uids.length; i++) {
+            b.addMappings(UidMapping.newBuilder().setSourceUid((int) uids[i])
+                    .setDestinationUid((int) (c.firstDestinationUid() + i)));
+        }
+        return b.build();
+    }
+}
