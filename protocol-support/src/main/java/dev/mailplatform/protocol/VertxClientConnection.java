@@ -12,7 +12,7 @@ public abstract class VertxClientConnection implements ClientConnection {
 
     private static final System.Logger LOG = System.getLogger(VertxClientConnection.class.getName());
 
-    protected final Vertx vertx;
+    private final Vertx vertx;
     protected final NetSocket socket;
     private final String remoteIp;
     private final boolean certificateConfigured;
