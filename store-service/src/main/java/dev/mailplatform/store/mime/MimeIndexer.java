@@ -31,18 +31,13 @@ import java.util.regex.Pattern;
 import org.apache.james.mime4j.codec.Base64InputStream;
 import org.apache.james.mime4j.codec.DecodeMonitor;
 import org.apache.james.mime4j.codec.DecoderUtil;
-import org.apache.james.mime4j.codec.EncoderUtil;
 import org.apache.james.mime4j.codec.QuotedPrintableInputStream;
-import org.apache.james.mime4j.dom.address.AddressList;
-import org.apache.james.mime4j.dom.address.Group;
-import org.apache.james.mime4j.dom.address.Mailbox;
 import org.apache.james.mime4j.dom.field.ContentDispositionField;
 import org.apache.james.mime4j.dom.field.ContentLanguageField;
 import org.apache.james.mime4j.dom.field.ContentTypeField;
 import org.apache.james.mime4j.dom.field.DateTimeField;
 import org.apache.james.mime4j.dom.field.ParsedField;
 import org.apache.james.mime4j.field.LenientFieldParser;
-import org.apache.james.mime4j.field.address.LenientAddressParser;
 
 /**
  * Indexes a message once, at ingest: the envelope, the body structure with the byte range of every part, the
@@ -110,8 +105,15 @@ public final class MimeIndexer {
         walk.buf.get(0, headerRaw);
         StringBuilder searchHeader = new StringBuilder();
         for (HeaderField f : header.fields) {
-            searchHeader.append(f.name().toLowerCase(Locale.ROOT)).append(": ")
-                    .append(decodeWords(f.value()).replace('\n', ' ')).append('\n');
+            String text = decodeWords(f.value()).replace('\n', ' ');
+            searchHeader.append(f.name().toLowerCase(Locale.ROOT)).append(": ").append(text);
+            // SEARCH FROM/TO/... match within the field's line: its addresses without comments go on it too.
+            String addresses = EnvelopeAddresses.isAddressField(f.name())
+                    ? EnvelopeAddresses.searchText(f.value(), text.length() - 1) : "";
+            if (!addresses.isEmpty()) {
+                searchHeader.append(' ').append(addresses);
+            }
+            searchHeader.append('\n');
         }
         String body = walk.text.toString();
         String preview = walk.preview == null ? "" : walk.preview;
@@ -613,16 +615,16 @@ public final class MimeIndexer {
         if ((v = fieldValue(fields, "Subject")) != null) {
             e.setSubject(v);
         }
-        List<Address> from = addresses(fieldValue(fields, "From"));
+        List<Address> from = EnvelopeAddresses.envelope(fieldValue(fields, "From"));
         e.addAllFrom(from);
         // RFC 3501: Sender and Reply-To default to From.
-        List<Address> sender = addresses(fieldValue(fields, "Sender"));
+        List<Address> sender = EnvelopeAddresses.envelope(fieldValue(fields, "Sender"));
         e.addAllSender(sender.isEmpty() ? from : sender);
-        List<Address> replyTo = addresses(fieldValue(fields, "Reply-To"));
+        List<Address> replyTo = EnvelopeAddresses.envelope(fieldValue(fields, "Reply-To"));
         e.addAllReplyTo(replyTo.isEmpty() ? from : replyTo);
-        e.addAllTo(addresses(fieldValue(fields, "To")));
-        e.addAllCc(addresses(fieldValue(fields, "Cc")));
-        e.addAllBcc(addresses(fieldValue(fields, "Bcc")));
+        e.addAllTo(EnvelopeAddresses.envelope(fieldValue(fields, "To")));
+        e.addAllCc(EnvelopeAddresses.envelope(fieldValue(fields, "Cc")));
+        e.addAllBcc(EnvelopeAddresses.envelope(fieldValue(fields, "Bcc")));
         if ((v = fieldValue(fields, "In-Reply-To")) != null) {
             e.setInReplyTo(v);
         }
@@ -630,46 +632,5 @@ public final class MimeIndexer {
             e.setMessageId(v);
         }
         return e.build();
-    }
-
-    private static List<Address> addresses(String value) {
-        List<Address> out = new ArrayList<>();
-        if (value == null || value.isBlank()) {
-            return out;
-        }
-        AddressList list;
-        try {
-            list = LenientAddressParser.DEFAULT.parseAddressList(value);
-        } catch (RuntimeException ex) {
-            return out;
-        }
-        for (org.apache.james.mime4j.dom.address.Address a : list) {
-            if (a instanceof Mailbox m) {
-                out.add(address(m));
-            } else if (a instanceof Group g) {
-                out.add(Address.newBuilder().setMailbox(g.getName()).setGroupMarker(true).build());
-                for (Mailbox m : g.getMailboxes()) {
-                    out.add(address(m));
-                }
-                out.add(Address.newBuilder().setGroupMarker(true).build());
-            }
-        }
-        return out;
-    }
-
-    private static Address address(Mailbox m) {
-        Address.Builder a = Address.newBuilder();
-        String name = m.getName();
-        if (name != null && !name.isEmpty()) {
-            // mime4j decodes encoded words; IMAP wants 7-bit envelopes, so non-ASCII names are re-encoded.
-            a.setName(EncoderUtil.hasToBeEncoded(name, 0)
-                    ? EncoderUtil.encodeEncodedWord(name, EncoderUtil.Usage.TEXT_TOKEN) : name);
-        }
-        if (m.getRoute() != null && !m.getRoute().isEmpty()) {
-            a.setAdl(m.getRoute().toRouteString());
-        }
-        a.setMailbox(m.getLocalPart() == null ? "" : m.getLocalPart());
-        a.setHost(m.getDomain() == null ? "" : m.getDomain());
-        return a.build();
     }
 }
