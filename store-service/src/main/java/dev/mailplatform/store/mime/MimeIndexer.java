@@ -42,8 +42,9 @@ import org.apache.james.mime4j.field.LenientFieldParser;
 /**
  * Indexes a message once, at ingest: the envelope, the body structure with the byte range of every part, the
  * header text and decoded body text for search, and a short preview. Field syntax (content types, addresses, dates,
- * encoded words, transfer encodings) is mime4j's; this class only walks the part tree, because FETCH BODY[2] must be
- * a ranged read of the blob and mime4j does not report byte offsets.
+ * encoded words, transfer encodings) is mime4j's (addresses through {@link EnvelopeAddresses}, for their names and
+ * comments); this class only walks the part tree, because FETCH BODY[2] must be a ranged read of the blob and mime4j
+ * does not report byte offsets.
  *
  * <p>Malformed input never fails: whatever cannot be understood becomes an opaque text/plain part, and the raw
  * bytes stay fetchable.
