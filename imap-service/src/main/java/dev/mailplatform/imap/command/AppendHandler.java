@@ -33,13 +33,14 @@ public final class AppendHandler implements StreamingHandler {
     public void start(ImapSession session, ParseEvent.AppendStart a) {
         long started = session.commandLoop().beginCommand();
         Flags flags;
+        String mailbox;
         try {
             flags = FlagNames.toStore(a.flags());
+            mailbox = MailboxNames.normalize(a.mailbox());
         } catch (ImapException e) {
             refuse(session, a, e.reply(), started);
             return;
         }
-        String mailbox = MailboxNames.normalize(a.mailbox());
         AppendHeader.Builder header = AppendHeader.newBuilder()
                 .setMailbox(MailboxRef.newBuilder().setAccountId(session.accountId()).setMailbox(mailbox))
                 .setFlags(flags).setDeclaredSize(a.size());

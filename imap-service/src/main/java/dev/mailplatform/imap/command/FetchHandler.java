@@ -38,7 +38,7 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
     }
 
     enum MetaKind {
-        UID, FLAGS, INTERNALDATE, RFC822_SIZE, ENVELOPE, BODY, BODYSTRUCTURE
+        UID, FLAGS, INTERNALDATE, RFC822_SIZE, ENVELOPE, BODY, BODYSTRUCTURE, MODSEQ
     }
 
     record Meta(MetaKind kind) implements Item {
@@ -57,7 +57,7 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
 
     /** The items of one FETCH, in the order asked, and which store data they need. */
     record Plan(List<Item> items, boolean flags, boolean internalDate, boolean size, boolean envelope,
-            boolean bodyStructure, boolean setsSeen, Section indexedHeaderFields) {
+            boolean bodyStructure, boolean setsSeen, Section indexedHeaderFields, boolean modseq) {
     }
 
     @Override
@@ -67,7 +67,19 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
         if (uids.getRangesCount() == 0) {
             return Uni.createFrom().item(Reply.ok("FETCH completed"));
         }
-        Plan plan = plan(command.attributes(), command.uid());
+        boolean changedSince = command.changedSince() > 0;
+        if (changedSince || command.attributes().stream().anyMatch(a -> a instanceof FetchAttribute.Modseq)) {
+            session.mailbox().enableCondstore(); // a CONDSTORE enabling command (RFC 7162 §3.1)
+        }
+        // Once CONDSTORE is on, a FETCH that sets \Seen shows UID and MODSEQ with the new flags (RFC 7162 §3.1.4);
+        // CHANGEDSINCE implies MODSEQ (§3.1.4.1).
+        boolean seenWithModseq = session.mailbox().condstore() && !s.readOnly()
+                && command.attributes().stream().anyMatch(FetchAttribute::setsSeen);
+        Plan plan = plan(command.attributes(), command.uid() || seenWithModseq, changedSince || seenWithModseq);
+        if (plan.items().isEmpty()) {
+            // FETCH n (): nothing asked, nothing to say (a FETCH response with no item is not valid IMAP).
+            return Uni.createFrom().item(Reply.ok("FETCH completed"));
+        }
         Uni<Map<Integer, MessageState>> seen;
         if (plan.setsSeen() && !s.readOnly()) {
             seen = Chunks.merged(session.services().store().messages().storeFlags(StoreFlagsRequest.newBuilder()
@@ -88,7 +100,8 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
             }
             FetchMetadataRequest.Builder request = FetchMetadataRequest.newBuilder().setMailbox(s.ref()).setUids(uids)
                     .setFlags(plan.flags() || !changed.isEmpty()).setInternalDate(plan.internalDate())
-                    .setSize(plan.size()).setEnvelope(plan.envelope()).setBodyStructure(plan.bodyStructure());
+                    .setSize(plan.size()).setEnvelope(plan.envelope()).setBodyStructure(plan.bodyStructure())
+                    .setModseq(plan.modseq()).setChangedSince(command.changedSince());
             if (plan.indexedHeaderFields() != null) {
                 request.addAllHeaderFields(plan.indexedHeaderFields().getFieldsList())
                         .setHeaderFieldsNot(plan.indexedHeaderFields().getKind()
@@ -96,12 +109,22 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
             }
             // By sequence number every message named is one the client knows: if some were expunged by another
             // session meanwhile (not yet announced), say so (RFC 2180 §4.1.2; RFC 5530 EXPUNGEISSUE).
-            int expected = command.uid() ? -1 : s.countIn(uids);
+            // CHANGEDSINCE leaves out the unchanged messages, so there the count proves nothing.
+            int expected = command.uid() || changedSince ? -1 : s.countIn(uids);
             return new FetchRun(session, s, plan, changed, request.build(), expected).run();
         });
     }
 
     static Plan plan(List<FetchAttribute> attributes, boolean uidCommand) {
+        return plan(attributes, uidCommand, false);
+    }
+
+    /**
+     * @param withUid    UID is shown even if not asked (UID FETCH, RFC 3501 §6.4.8; CONDSTORE's \Seen updates)
+     * @param withModseq MODSEQ is shown even if not asked (CHANGEDSINCE; CONDSTORE's \Seen updates)
+     */
+    static Plan plan(List<FetchAttribute> attributes, boolean withUid, boolean withModseq) {
+        boolean uidCommand = withUid;
         List<Item> items = new ArrayList<>();
         boolean flags = false;
         boolean date = false;
@@ -110,14 +133,21 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
         boolean structure = false;
         boolean setsSeen = false;
         boolean uid = false;
+        boolean modseq = false;
         Section indexed = null;
         for (FetchAttribute a : attributes) {
             if (a instanceof FetchAttribute.Uid) {
                 uid = true;
+            } else if (a instanceof FetchAttribute.Modseq) {
+                modseq = true;
             }
         }
         if (uidCommand && !uid) {
             items.add(new Meta(MetaKind.UID)); // RFC 3501 §6.4.8: UID FETCH always returns the UID
+        }
+        if (withModseq && !modseq) {
+            items.add(new Meta(MetaKind.MODSEQ));
+            modseq = true;
         }
         // What each attribute is called in the response and whether it sets \Seen is the attribute's own
         // declaration; here only which store data it needs.
@@ -125,6 +155,8 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
             setsSeen |= a.setsSeen();
             if (a instanceof FetchAttribute.Uid) {
                 items.add(new Meta(MetaKind.UID));
+            } else if (a instanceof FetchAttribute.Modseq) {
+                items.add(new Meta(MetaKind.MODSEQ));
             } else if (a instanceof FetchAttribute.Flags) {
                 flags = true;
                 items.add(new Meta(MetaKind.FLAGS));
@@ -164,7 +196,7 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
                 items.add(new Content(b.responseName(), section, offset, length, fromMetadata));
             }
         }
-        return new Plan(items, flags, date, size, envelope, structure, setsSeen, indexed);
+        return new Plan(items, flags, date, size, envelope, structure, setsSeen, indexed, modseq);
     }
 
     private static Section whole(SectionKind kind) {

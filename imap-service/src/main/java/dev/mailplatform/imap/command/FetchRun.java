@@ -135,7 +135,12 @@ final class FetchRun {
             return;
         }
         written++;
-        ResponseWriter w = new ResponseWriter().untagged().number(seq).sp().atom("FETCH").sp().open();
+        ResponseWriter w = new ResponseWriter();
+        MessageState changed = seenChanged.get(m.getUid());
+        if (plan.flags() || changed != null) {
+            session.mailbox().announceKeywords(w, m.getKeywordsList());
+        }
+        w.untagged().number(seq).sp().atom("FETCH").sp().open();
         writeItems(m, 0, w, true, next);
     }
 
@@ -183,6 +188,7 @@ final class FetchRun {
     private void writeMeta(ResponseWriter w, Meta meta, MessageMetadata m) {
         switch (meta.kind()) {
             case UID -> w.atom("UID").sp().number(Integer.toUnsignedLong(m.getUid()));
+            case MODSEQ -> w.atom("MODSEQ").sp().open().number(m.getModseq()).close();
             case FLAGS -> FetchHandler.writeFlags(w, m.getSystemFlags(), m.getKeywordsList());
             case INTERNALDATE -> w.atom("INTERNALDATE").sp().dateTime(OffsetDateTime.ofInstant(
                     Instant.ofEpochMilli(m.getInternalDate()), ZoneOffset.UTC));

@@ -11,6 +11,8 @@ import dev.mailplatform.store.v1.MailboxInfo;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 
@@ -26,6 +28,19 @@ public final class ListHandler implements CommandHandler<ListCommand> {
 
     private static final Set<String> SELECT_OPTIONS = Set.of("SUBSCRIBED", "REMOTE", "SPECIAL-USE");
     private static final Set<String> RETURN_OPTIONS = Set.of("SUBSCRIBED", "CHILDREN", "SPECIAL-USE");
+
+    /**
+     * RFC 3501 §6.3.9: when "%" stops short of a subscribed mailbox, LSUB returns the parent it matches, as
+     * \Noselect unless it is listed in its own right. Cost: the name's levels, each matched once.
+     */
+    private static void matchingParents(MailboxPattern pattern, String name, Set<String> out) {
+        for (int i = name.indexOf(MailboxNames.DELIMITER); i > 0; i = name.indexOf(MailboxNames.DELIMITER, i + 1)) {
+            String parent = name.substring(0, i);
+            if (pattern.matches(parent)) {
+                out.add(parent);
+            }
+        }
+    }
 
     @Override
     public Uni<Reply> handle(ImapSession session, ListCommand command) {
@@ -54,12 +69,20 @@ public final class ListHandler implements CommandHandler<ListCommand> {
                 .emitOn(Infrastructure.getDefaultWorkerPool())
                 .map(r -> {
                     ResponseWriter w = new ResponseWriter();
+                    Set<String> shown = new HashSet<>();
+                    Set<String> noselectParents = new LinkedHashSet<>();
                     for (MailboxInfo m : r.getMailboxesList()) {
                         boolean listed = command.lsub() || subscribedOnly ? m.getSubscribed() : !m.getNonexistent();
-                        if (!listed || specialUseOnly && m.getSpecialUse().isEmpty()
-                                || !pattern.matches(m.getName())) {
+                        if (!listed || specialUseOnly && m.getSpecialUse().isEmpty()) {
                             continue;
                         }
+                        if (!pattern.matches(m.getName())) {
+                            if (command.lsub()) {
+                                matchingParents(pattern, m.getName(), noselectParents);
+                            }
+                            continue;
+                        }
+                        shown.add(m.getName());
                         List<String> attributes = new ArrayList<>(4);
                         if (m.getNonexistent()) {
                             // RFC 5258: \NonExistent implies \Noselect; LSUB knows only the latter.
@@ -81,6 +104,12 @@ public final class ListHandler implements CommandHandler<ListCommand> {
                             w.atom(attributes.get(i));
                         }
                         w.close().sp().string("/").sp().mailbox(m.getName()).crlf();
+                    }
+                    for (String parent : noselectParents) {
+                        if (!shown.contains(parent)) {
+                            w.untagged().atom("LSUB").sp().raw("(\\Noselect)").sp().string("/").sp().mailbox(parent)
+                                    .crlf();
+                        }
                     }
                     return w;
                 })

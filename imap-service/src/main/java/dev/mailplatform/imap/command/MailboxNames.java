@@ -1,5 +1,6 @@
 package dev.mailplatform.imap.command;
 
+import dev.mailplatform.imap.protocol.ModifiedUtf7;
 import dev.mailplatform.imap.session.ImapException;
 
 /** Mailbox names as clients send them: "/" is the hierarchy delimiter and INBOX is case-insensitive. */
@@ -10,8 +11,14 @@ public final class MailboxNames {
     private MailboxNames() {
     }
 
-    /** INBOX in any case (alone or as the first level) becomes "INBOX"; a trailing delimiter is dropped. */
+    /**
+     * INBOX in any case (alone or as the first level) becomes "INBOX"; a trailing delimiter is dropped. A name that
+     * was not valid modified UTF-7 is refused here, once for every command: NO, it cannot name a mailbox.
+     */
     public static String normalize(String name) {
+        if (ModifiedUtf7.isUnusable(name)) {
+            throw ImapException.no("CANNOT", "Mailbox name is not valid modified UTF-7");
+        }
         String n = name;
         if (n.length() > 1 && n.charAt(n.length() - 1) == DELIMITER) {
             n = n.substring(0, n.length() - 1);
@@ -44,6 +51,10 @@ public final class MailboxNames {
      * but the delimiter. A leading INBOX matches case-insensitively.
      */
     public static MailboxPattern pattern(String reference, String mailbox) {
+        if (ModifiedUtf7.isUnusable(reference) || ModifiedUtf7.isUnusable(mailbox)) {
+            // Not valid modified UTF-7: no mailbox can match. The marker (a NUL) is in no name, so it never does.
+            return MailboxPattern.of(ModifiedUtf7.unusable(""));
+        }
         String full = normalize(reference + mailbox);
         if (full.length() >= 5 && full.substring(0, 5).equalsIgnoreCase("INBOX")
                 && (full.length() == 5 || full.charAt(5) == DELIMITER)) {

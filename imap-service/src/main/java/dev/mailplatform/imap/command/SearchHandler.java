@@ -35,9 +35,14 @@ public final class SearchHandler implements CommandHandler<SearchCommand> {
             return Uni.createFrom().item(Reply.no("BADCHARSET (US-ASCII UTF-8)", "Unsupported charset " + charset));
         }
         SelectedMailbox s = session.selected();
+        boolean modseq = hasModseq(command.key());
+        if (modseq) {
+            session.mailbox().enableCondstore(); // a CONDSTORE enabling command (RFC 7162 §3.1)
+        }
         SearchRequest request = SearchRequest.newBuilder().setMailbox(s.ref())
                 .setCriteria(toStore(s, command.key())).build();
         boolean[] started = {false};
+        long[] found = {0, 0}; // matches shown, highest modseq among them (from the store's last response)
         return session.services().store().messages().search(request).emitOn(session.executor())
                 .onItem().invoke(r -> {
                     ResponseWriter w = new ResponseWriter();
@@ -49,16 +54,39 @@ public final class SearchHandler implements CommandHandler<SearchCommand> {
                         int seq = s.seqOf(uid);
                         if (seq > 0) { // unknown to this session yet: it learns of it with EXISTS first
                             w.sp().number(command.uid() ? Integer.toUnsignedLong(uid) : seq);
+                            found[0]++;
                         }
                     }
+                    found[1] = Math.max(found[1], r.getHighestModseq());
                     if (w.size() > 0) {
                         session.send(w);
                     }
                 })
                 .collect().last()
-                .onTermination().invoke(() -> session.send(started[0] ? new ResponseWriter().crlf()
-                        : new ResponseWriter().untagged().atom("SEARCH").crlf()))
+                .onTermination().invoke((item, failure, cancelled) -> {
+                    ResponseWriter end = started[0] ? new ResponseWriter()
+                            : new ResponseWriter().untagged().atom("SEARCH");
+                    if (failure == null && !cancelled && modseq && found[0] > 0 && found[1] > 0) {
+                        // RFC 7162 §3.1.5: the highest mod-sequence of the messages found, when any were.
+                        end.sp().open().atom("MODSEQ").sp().number(found[1]).close();
+                    }
+                    session.send(end.crlf());
+                })
                 .map(x -> Reply.ok("SEARCH completed"));
+    }
+
+    /** Whether the criteria use MODSEQ; the tree's depth is bounded by the parser's nesting limit. */
+    private static boolean hasModseq(SearchKey key) {
+        if (key instanceof SearchKey.ModSeq) {
+            return true;
+        } else if (key instanceof SearchKey.And and) {
+            return and.keys().stream().anyMatch(k -> hasModseq(k));
+        } else if (key instanceof SearchKey.Or or) {
+            return hasModseq(or.left()) || hasModseq(or.right());
+        } else if (key instanceof SearchKey.Not not) {
+            return hasModseq(not.key());
+        }
+        return false;
     }
 
     static dev.mailplatform.store.v1.SearchKey toStore(SelectedMailbox s, SearchKey key) {

@@ -14,8 +14,6 @@ import dev.mailplatform.store.v1.SelectHeader;
 import dev.mailplatform.store.v1.SelectRequest;
 import dev.mailplatform.store.v1.SelectResponse;
 import io.smallrye.mutiny.Uni;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * SELECT and EXAMINE: the store's snapshot streams in batches into the session's UID map (only UIDs are kept, so a
@@ -27,6 +25,9 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
     public Uni<Reply> handle(ImapSession session, SelectCommand command) {
         // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
         session.select(null);
+        if (command.condstore()) {
+            session.mailbox().enableCondstore(); // SELECT (CONDSTORE), RFC 7162 §3.1.8
+        }
         String name = MailboxNames.normalize(command.mailbox());
         boolean readOnly = command.readOnly();
         SelectRequest request = SelectRequest.newBuilder()
@@ -41,17 +42,9 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
                         return Reply.no("SERVERBUG", "The store sent no snapshot");
                     }
                     SelectHeader h = snapshot.header;
-                    List<String> flags = new ArrayList<>(FlagNames.SYSTEM);
-                    flags.addAll(h.getKeywordsList());
+                    s.learnKeywords(h.getKeywordsList());
                     ResponseWriter w = new ResponseWriter();
-                    w.untagged().atom("FLAGS").sp().flags(flags).crlf();
-                    List<String> permanent = new ArrayList<>();
-                    if (!readOnly) {
-                        permanent.addAll(flags);
-                        permanent.add("\\*");
-                    }
-                    w.untagged().atom("OK").sp().raw("[PERMANENTFLAGS ").flags(permanent).raw("] ")
-                            .raw(readOnly ? "Read-only mailbox" : "Flags permitted").crlf();
+                    MailboxUpdates.flags(w, FlagNames.SYSTEM, s.keywords(), readOnly);
                     MailboxUpdates.exists(w, s.exists());
                     if (snapshot.firstUnseenSeq > 0) {
                         w.statusResponse("*", "OK", "UNSEEN " + snapshot.firstUnseenSeq, "First unseen message");
@@ -60,6 +53,8 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
                             "UIDs valid");
                     w.statusResponse("*", "OK", "UIDNEXT " + Integer.toUnsignedLong(h.getUidnext()),
                             "Predicted next UID");
+                    // Every mailbox here keeps mod-sequences, so never NOMODSEQ (RFC 7162 §3.1.2.1).
+                    MailboxUpdates.highestModseq(w, h.getHighestModseq());
                     session.send(w);
                     session.select(s);
                     return Reply.ok(readOnly ? "READ-ONLY" : "READ-WRITE",

@@ -16,6 +16,9 @@ public final class StatusHandler implements CommandHandler<StatusCommand> {
     @Override
     public Uni<Reply> handle(ImapSession session, StatusCommand command) {
         String name = MailboxNames.normalize(command.mailbox());
+        if (command.items().contains("HIGHESTMODSEQ")) {
+            session.mailbox().enableCondstore(); // a CONDSTORE enabling command (RFC 7162 §3.1)
+        }
         return session.services().store().mailboxes().getStatus(GetStatusRequest.newBuilder()
                 .setMailbox(MailboxRef.newBuilder().setAccountId(session.accountId()).setMailbox(name)).build())
                 .emitOn(session.executor())

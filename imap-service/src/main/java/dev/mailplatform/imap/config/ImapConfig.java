@@ -33,8 +33,11 @@ public interface ImapConfig {
     @WithDefault("false")
     boolean plaintextOnLoopback();
 
-    /** Longest command line, excluding literals. */
-    @WithDefault("8192")
+    /**
+     * Longest command line, excluding literals. RFC 2971's ID maxima alone make a 31 KB line; Dovecot allows 64 KiB.
+     * Memory is this once per connection at most; a longer line gets BAD and is skipped.
+     */
+    @WithDefault("65536")
     int maxLineLength();
 
     /** Largest literal outside APPEND (e.g. a search string or a password). */

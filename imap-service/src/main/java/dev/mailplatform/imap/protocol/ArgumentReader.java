@@ -85,6 +85,11 @@ public final class ArgumentReader {
 
     public void sp() {
         expect(' ');
+        // Lenient like Dovecot and James: clients do send two spaces between arguments (STORE 1  FLAGS ...), and no
+        // argument starts with a space, so a run of them is as unambiguous as one.
+        while (peek() == ' ') {
+            pos++;
+        }
     }
 
     /** Consumes {@code c} if it is next. */
@@ -163,6 +168,15 @@ public final class ArgumentReader {
             throw new BadSyntaxException("number too large");
         }
         return Long.parseLong(digits);
+    }
+
+    /** RFC 7162 {@code mod-sequence-value}: 1 to 2^63-1 (0 is {@code mod-sequence-valzer}, see {@link #number}). */
+    public long modSequence() {
+        long v = number();
+        if (v == 0) {
+            throw new BadSyntaxException("mod-sequence must not be zero");
+        }
+        return v;
     }
 
     /** RFC 3501 number: 32-bit unsigned. */
@@ -270,7 +284,11 @@ public final class ArgumentReader {
         return false;
     }
 
-    /** An astring naming a mailbox, decoded from modified UTF-7. INBOX keeps the client's case. */
+    /**
+     * An astring naming a mailbox, decoded from modified UTF-7. INBOX keeps the client's case. A name that is not
+     * valid modified UTF-7 is still a valid astring, so not a syntax error: it comes back marked by
+     * {@link ModifiedUtf7#unusable}, a name no mailbox can have, and the command answers NO (as Dovecot does).
+     */
     public String mailbox() {
         return decodeMailbox(astring());
     }
@@ -281,10 +299,17 @@ public final class ArgumentReader {
     }
 
     private static String decodeMailbox(String raw) {
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                // 8-bit or control characters: not an IMAP4rev1 name in any encoding (no UTF8=ACCEPT here).
+                throw new BadSyntaxException("mailbox name is not valid modified UTF-7");
+            }
+        }
         try {
             return ModifiedUtf7.decode(raw);
         } catch (IllegalArgumentException e) {
-            throw new BadSyntaxException("mailbox name is not valid modified UTF-7");
+            return ModifiedUtf7.unusable(raw);
         }
     }
 

@@ -21,6 +21,7 @@ public sealed interface FetchAttribute {
     Body BODY = new Body();
     BodyStructure BODY_STRUCTURE = new BodyStructure();
     Uid UID = new Uid();
+    Modseq MODSEQ = new Modseq();
 
     record Flags() implements FetchAttribute {
         public String responseName() {
@@ -90,6 +91,13 @@ public sealed interface FetchAttribute {
     record Uid() implements FetchAttribute {
         public String responseName() {
             return "UID";
+        }
+    }
+
+    /** RFC 7162 {@code MODSEQ}: the message's mod-sequence, as {@code MODSEQ (n)}. */
+    record Modseq() implements FetchAttribute {
+        public String responseName() {
+            return "MODSEQ";
         }
     }
 

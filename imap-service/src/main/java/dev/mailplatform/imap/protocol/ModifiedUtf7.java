@@ -27,6 +27,19 @@ public final class ModifiedUtf7 {
         return c >= 0x20 && c <= 0x7e;
     }
 
+    /** Marks a mailbox name that is not valid modified UTF-7: a leading NUL, which no mailbox name may hold. */
+    private static final char UNUSABLE = '\0';
+
+    /** The client's name as sent, marked: no mailbox has it, and no LIST pattern built from it matches one. */
+    public static String unusable(String raw) {
+        return UNUSABLE + raw;
+    }
+
+    /** Whether {@link #decode} failed for this name (see {@link #unusable}). */
+    public static boolean isUnusable(String name) {
+        return !name.isEmpty() && name.charAt(0) == UNUSABLE;
+    }
+
     public static String encode(String unicode) {
         StringBuilder out = new StringBuilder(unicode.length() + 8);
         int i = 0;

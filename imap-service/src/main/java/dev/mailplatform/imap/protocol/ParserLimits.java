@@ -19,6 +19,6 @@ public record ParserLimits(int maxLineLength, long maxLiteralSize, long maxAppen
     }
 
     public static ParserLimits defaults() {
-        return new ParserLimits(8192, 65536, 52_428_800L, 32, 64);
+        return new ParserLimits(65536, 65536, 52_428_800L, 32, 64);
     }
 }

@@ -142,7 +142,8 @@ public class ImapCommands implements Commands, CommandSyntax {
         add("UID SEARCH", (t, r) -> SearchCommand.parse(t, true, r), SEL, EXPUNGE, "", new SearchHandler());
         add("FETCH", (t, r) -> FetchCommand.parse(t, false, r), SEL, NO_EXPUNGE, "", new FetchHandler());
         add("UID FETCH", (t, r) -> FetchCommand.parse(t, true, r), SEL, EXPUNGE, "", new FetchHandler());
-        add("STORE", (t, r) -> StoreCommand.parse(t, false, r), SEL, NO_EXPUNGE, "", new StoreHandler());
+        // CONDSTORE (RFC 7162) spans SELECT, STATUS, FETCH, SEARCH, ENABLE and STORE; it is named for the last.
+        add("STORE", (t, r) -> StoreCommand.parse(t, false, r), SEL, NO_EXPUNGE, "CONDSTORE", new StoreHandler());
         add("UID STORE", (t, r) -> StoreCommand.parse(t, true, r), SEL, EXPUNGE, "", new StoreHandler());
         add("COPY", (t, r) -> CopyCommand.parse(t, false, r), SEL, NO_EXPUNGE, "", new CopyHandler());
         add("UID COPY", (t, r) -> CopyCommand.parse(t, true, r), SEL, EXPUNGE, "", new CopyHandler());

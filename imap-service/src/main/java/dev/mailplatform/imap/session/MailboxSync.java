@@ -9,6 +9,7 @@ import dev.mailplatform.store.v1.GetChangesResponse;
 import dev.mailplatform.store.v1.MessageState;
 import io.smallrye.mutiny.Uni;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -27,6 +28,8 @@ public final class MailboxSync {
     private final List<Runnable> afterSync = new ArrayList<>();
     /** Set while IDLE waits: changes are then written as they come. */
     private boolean idling;
+    /** RFC 7162: once a CONDSTORE enabling command ran, every FETCH of flags carries UID and MODSEQ. */
+    private boolean condstore;
 
     MailboxSync(ImapSession session) {
         this.session = session;
@@ -38,6 +41,31 @@ public final class MailboxSync {
 
     void select(SelectedMailbox mailbox) {
         selected = mailbox;
+    }
+
+    /** Whether CONDSTORE is enabled in this session (ENABLE, or any CONDSTORE enabling command, RFC 7162 §3.1). */
+    public boolean condstore() {
+        return condstore;
+    }
+
+    /**
+     * Enables CONDSTORE for the rest of the session. The first time, with a mailbox selected, its HIGHESTMODSEQ is
+     * sent at once (RFC 7162 §3.1: the client learns where it stands without selecting again).
+     */
+    public void enableCondstore() {
+        if (condstore) {
+            return;
+        }
+        condstore = true;
+        SelectedMailbox s = selected;
+        if (s != null) {
+            session.send(MailboxUpdates.highestModseq(new ResponseWriter(), s.highestModseq()));
+        }
+    }
+
+    /** The MODSEQ to show in a FETCH of flags: the message's once CONDSTORE is enabled, else 0 (none). */
+    public long shownModseq(long modseq) {
+        return condstore ? modseq : 0;
     }
 
     /** IDLE began (changes are written as they come) or ended. */
@@ -67,6 +95,17 @@ public final class MailboxSync {
             if (idling) {
                 sync().subscribe().with(x -> { }, t -> { });
             }
+        }
+    }
+
+    /**
+     * Writes FLAGS and PERMANENTFLAGS when {@code flags} hold a keyword the client has not been told of: it must see
+     * them before a FETCH shows that keyword (RFC 3501 §7.2.6), whoever set it.
+     */
+    public void announceKeywords(ResponseWriter w, Collection<String> flags) {
+        SelectedMailbox s = selected;
+        if (s != null && s.learnKeywords(flags)) {
+            MailboxUpdates.flags(w, FlagNames.SYSTEM, s.keywords(), s.readOnly());
         }
     }
 
@@ -166,11 +205,13 @@ public final class MailboxSync {
             int seq = s.seqOf(m.getUid());
             if (seq > 0) {
                 if (!s.alreadyReported(m.getUid(), m.getModseq())) {
+                    announceKeywords(out, m.getKeywordsList());
                     MailboxUpdates.flagsChanged(out, seq, m.getUid(),
-                            FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList()));
+                            FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList()), shownModseq(m.getModseq()));
                 }
-            } else {
-                s.add(m.getUid());
+            } else if (s.add(m.getUid())) {
+                // A new message's keywords (a COPY, an APPEND with flags) are announced with its EXISTS.
+                announceKeywords(out, m.getKeywordsList());
             }
         }
         if (s.exists() != before) {

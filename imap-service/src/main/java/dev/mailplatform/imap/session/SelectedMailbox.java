@@ -3,9 +3,14 @@ package dev.mailplatform.imap.session;
 import dev.mailplatform.store.v1.MailboxRef;
 import dev.mailplatform.store.v1.UidRange;
 import dev.mailplatform.store.v1.UidSet;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 /**
  * The session's view of its selected mailbox: the UID of each sequence number (RFC 3501 §2.3.1.2), kept in one
@@ -26,6 +31,12 @@ public final class SelectedMailbox {
     private boolean dirty;
     /** Flag states this session already told the client about (its own STORE), so a sync does not repeat them. */
     private final Map<Integer, Long> reported = new HashMap<>();
+    /**
+     * The keywords the client was told of in FLAGS (RFC 3501 §7.2.6), case-insensitive like flags. Bounded: past
+     * {@link #MAX_KEYWORDS} new ones are no longer announced (PERMANENTFLAGS has \* so clients still accept them).
+     */
+    private final Set<String> keywords = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
+    static final int MAX_KEYWORDS = 1000;
 
     public SelectedMailbox(long accountId, long mailboxId, String name, int uidvalidity, boolean readOnly) {
         this.accountId = accountId;
@@ -62,6 +73,25 @@ public final class SelectedMailbox {
 
     public boolean readOnly() {
         return readOnly;
+    }
+
+    /**
+     * Records keywords about to be shown; true when any was not announced yet, and FLAGS must be sent again first.
+     * System flags (leading backslash) are ignored.
+     */
+    public boolean learnKeywords(Collection<String> flags) {
+        boolean added = false;
+        for (String f : flags) {
+            if (!f.startsWith("\\") && keywords.size() < MAX_KEYWORDS) {
+                added |= keywords.add(f);
+            }
+        }
+        return added;
+    }
+
+    /** The keywords announced so far, in FLAGS order. */
+    public List<String> keywords() {
+        return new ArrayList<>(keywords);
     }
 
     public int exists() {
@@ -165,6 +195,22 @@ public final class SelectedMailbox {
             }
         }
         return lo < count ? lo + 1 : 0;
+    }
+
+    /** The sequence numbers of this view's messages that the UID set names, ascending, each once. */
+    public int[] seqsIn(UidSet set) {
+        java.util.BitSet seqs = new java.util.BitSet(count + 1);
+        for (int i = 0; i < set.getRangesCount(); i++) {
+            long a = Integer.toUnsignedLong(set.getRanges(i).getFirst());
+            long b = Integer.toUnsignedLong(set.getRanges(i).getLast());
+            int first = firstSeqAtOrAbove(Math.min(a, b));
+            if (first == 0) {
+                continue;
+            }
+            int afterLast = firstSeqAtOrAbove(Math.max(a, b) + 1);
+            seqs.set(first, afterLast == 0 ? count + 1 : afterLast);
+        }
+        return seqs.stream().toArray();
     }
 
     /** How many messages of this view the UID set names (overlapping ranges counted once). */

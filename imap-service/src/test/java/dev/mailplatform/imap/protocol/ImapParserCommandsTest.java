@@ -116,8 +116,11 @@ class ImapParserCommandsTest {
         assertEquals(new SubscribeCommand("a", "x"), command("a SUBSCRIBE x"));
         assertEquals(new UnsubscribeCommand("a", "x"), command("a UNSUBSCRIBE \"x\""));
         assertEquals(new GetQuotaRootCommand("a", "Entwürfe"), command("a GETQUOTAROOT Entw&APw-rfe"));
-        ParseEvent.Bad bad = bad("a SELECT Entw&AP-rfe");
-        assertEquals(new ParseEvent.Bad("a", "mailbox name is not valid modified UTF-7"), bad);
+        // Printable but not valid modified UTF-7: a valid astring, so no BAD; the name is marked for a NO later.
+        assertEquals(new SelectCommand("a", ModifiedUtf7.unusable("Entw&AP-rfe"), false),
+                command("a SELECT Entw&AP-rfe"));
+        assertEquals(new CreateCommand("a", ModifiedUtf7.unusable("!#$&'+,-.0123456789:;<=>?@^_`|[}")),
+                command("a CREATE !#$&'+,-.0123456789:;<=>?@^_`|[}"));
         assertEquals("mailbox name is not valid modified UTF-7", bad("a CREATE \"Entwürfe\"").reason());
     }
 
@@ -327,5 +330,33 @@ class ImapParserCommandsTest {
         }
         Command c = command("a uid fetch 1 uid");
         assertEquals("UID FETCH", c.name());
+    }
+
+    @Test
+    void condstoreModifiersAndParameters() {
+        assertEquals(new SelectCommand("a", "INBOX", false, true), command("a SELECT INBOX (CONDSTORE)"));
+        assertEquals(new SelectCommand("a", "INBOX", true, true), command("a EXAMINE INBOX (condstore)"));
+        assertEquals("unsupported SELECT parameter QRESYNC", bad("a SELECT INBOX (QRESYNC (1 2))").reason());
+        FetchCommand f = command(FetchCommand.class, "a FETCH 1:* (FLAGS MODSEQ) (CHANGEDSINCE 12345)");
+        assertEquals(List.of(FetchAttribute.FLAGS, FetchAttribute.MODSEQ), f.attributes());
+        assertEquals(12345, f.changedSince());
+        assertEquals(0, command(FetchCommand.class, "a FETCH 1 FLAGS").changedSince());
+        assertEquals("mod-sequence must not be zero", bad("a FETCH 1 FLAGS (CHANGEDSINCE 0)").reason());
+        assertEquals("number too large", bad("a FETCH 1 FLAGS (CHANGEDSINCE 9223372036854775808)").reason());
+        assertEquals("unsupported FETCH modifier VANISHED", bad("a UID FETCH 1 FLAGS (VANISHED)").reason());
+        StoreCommand st = command(StoreCommand.class, "a STORE 1:3 (UNCHANGEDSINCE 0) +FLAGS.SILENT (\\Seen)");
+        assertEquals(0, st.unchangedSince());
+        assertEquals(StoreCommand.UNCONDITIONAL, command(StoreCommand.class, "a STORE 1 FLAGS x").unchangedSince());
+        assertEquals(320162338L, command(StoreCommand.class, "a UID STORE 7 (UNCHANGEDSINCE 320162338) -FLAGS x")
+                .unchangedSince());
+        assertEquals("unsupported STORE modifier FOO", bad("a STORE 1 (FOO 1) FLAGS x").reason());
+    }
+
+    @Test
+    void sloppySpacingAndAnEmptyFetchListAreAccepted() {
+        assertEquals(new StoreCommand("a", false, SequenceSet.parse("1"), StoreMode.REPLACE, false,
+                List.of("\\Deleted")), command("a STORE 1  FLAGS (\\Deleted)"));
+        assertEquals(List.of(), command(FetchCommand.class, "a FETCH 1 ()").attributes());
+        assertEquals(List.of(FetchAttribute.UID), command(FetchCommand.class, "a FETCH 1   (UID)").attributes());
     }
 }

@@ -201,7 +201,7 @@ class ImapParserFramingTest {
         assertEquals(List.of(new Bad("a", "invalid date-time"), noop("b")),
                 events("a APPEND INBOX \"31-Feb-2020 00:00:00 +0000\" {3+}\r\nabc\r\nb NOOP\r\n"));
         assertEquals(List.of(new Bad("a", "mailbox name is not valid modified UTF-7"), noop("b")),
-                events("a APPEND &Jjo {3}\r\nb NOOP\r\n"));
+                events("a APPEND \"Entwürfe\" {3}\r\nb NOOP\r\n"));
     }
 
     @Test

@@ -9,14 +9,20 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code [UID] FETCH set items}. The macros ALL, FAST and FULL (allowed only unparenthesised, as in RFC 3501) are
- * expanded; UID FETCH does not add UID here, the session does.
+ * {@code [UID] FETCH set items [(CHANGEDSINCE n)]}. The macros ALL, FAST and FULL (allowed only unparenthesised, as
+ * in RFC 3501) are expanded; UID FETCH does not add UID here, the session does.
+ *
+ * @param changedSince RFC 7162 CHANGEDSINCE (a positive mod-sequence), 0 when absent
  */
-public record FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchAttribute> attributes)
-        implements Command {
+public record FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchAttribute> attributes,
+        long changedSince) implements Command {
 
     public FetchCommand {
         attributes = List.copyOf(attributes);
+    }
+
+    public FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchAttribute> attributes) {
+        this(tag, uid, set, attributes, 0);
     }
 
     private static final List<FetchAttribute> FAST =
@@ -33,9 +39,12 @@ public record FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchA
         List<FetchAttribute> atts = new ArrayList<>();
         if (r.peekIs('(')) {
             r.open();
-            atts.add(attribute(r));
-            while (r.skip(' ')) {
+            // An empty list is not in RFC 3501's grammar, but clients send it and Dovecot and James accept it.
+            if (!r.peekIs(')')) {
                 atts.add(attribute(r));
+                while (r.skip(' ')) {
+                    atts.add(attribute(r));
+                }
             }
             r.close();
         } else {
@@ -47,7 +56,19 @@ public record FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchA
                 default -> atts.add(attribute(name, r));
             }
         }
-        return new FetchCommand(tag, uid, set, atts);
+        long changedSince = 0;
+        if (r.skip(' ')) {
+            // RFC 7162 fetch modifiers; VANISHED belongs to QRESYNC, which this server does not offer.
+            r.open();
+            String modifier = r.keyword();
+            if (!modifier.equals("CHANGEDSINCE")) {
+                throw new BadSyntaxException("unsupported FETCH modifier " + shorten(modifier));
+            }
+            r.sp();
+            changedSince = r.modSequence();
+            r.close();
+        }
+        return new FetchCommand(tag, uid, set, atts, changedSince);
     }
 
     private static FetchAttribute attribute(ArgumentReader r) {
@@ -83,6 +104,7 @@ public record FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchA
             case "BODY" -> FetchAttribute.BODY;
             case "BODYSTRUCTURE" -> FetchAttribute.BODY_STRUCTURE;
             case "UID" -> FetchAttribute.UID;
+            case "MODSEQ" -> FetchAttribute.MODSEQ;
             default -> throw new BadSyntaxException("unknown fetch attribute " + shorten(name));
         };
     }

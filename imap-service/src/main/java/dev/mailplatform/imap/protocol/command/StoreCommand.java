@@ -8,19 +8,39 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * {@code [UID] STORE set [+|-]FLAGS[.SILENT] flags}; flags as a parenthesised list or bare, system flags canonical.
+ * {@code [UID] STORE set [(UNCHANGEDSINCE n)] [+|-]FLAGS[.SILENT] flags}; flags as a parenthesised list or bare, system flags canonical.
  */
 public record StoreCommand(String tag, boolean uid, SequenceSet set, StoreMode mode, boolean silent,
-        List<String> flags) implements Command {
+        List<String> flags, long unchangedSince) implements Command {
+
+    /** No UNCHANGEDSINCE: {@link #unchangedSince} is -1 (0 is a valid, always-failing, RFC 7162 value). */
+    public static final long UNCONDITIONAL = -1;
 
     public StoreCommand {
         flags = List.copyOf(flags);
+    }
+
+    public StoreCommand(String tag, boolean uid, SequenceSet set, StoreMode mode, boolean silent, List<String> flags) {
+        this(tag, uid, set, mode, silent, flags, UNCONDITIONAL);
     }
 
     public static StoreCommand parse(String tag, boolean uid, ArgumentReader r) {
         r.sp();
         SequenceSet set = r.sequenceSet();
         r.sp();
+        long unchangedSince = UNCONDITIONAL;
+        if (r.peekIs('(')) {
+            // RFC 7162 store modifier: UNCHANGEDSINCE mod-sequence-valzer.
+            r.open();
+            String modifier = r.keyword();
+            if (!modifier.equals("UNCHANGEDSINCE")) {
+                throw new BadSyntaxException("unsupported STORE modifier " + modifier);
+            }
+            r.sp();
+            unchangedSince = r.number();
+            r.close();
+            r.sp();
+        }
         StoreMode mode = r.skip('+') ? StoreMode.ADD : r.skip('-') ? StoreMode.REMOVE : StoreMode.REPLACE;
         String item = r.keyword();
         boolean silent;
@@ -42,7 +62,7 @@ public record StoreCommand(String tag, boolean uid, SequenceSet set, StoreMode m
                 flags.add(r.storableFlag());
             }
         }
-        return new StoreCommand(tag, uid, set, mode, silent, flags);
+        return new StoreCommand(tag, uid, set, mode, silent, flags, unchangedSince);
     }
 
     @Override

@@ -1,0 +1,211 @@
+package dev.mailplatform.imap.service;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mailplatform.store.v1.Account;
+import io.quarkus.test.junit.QuarkusTest;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** IMAP4rev1 behaviour that conformance suites and real clients check, each as RFC 3501 (or Dovecot) has it. */
+@QuarkusTest
+class ImapConformanceTest extends ImapTestBase {
+
+    private static final String MESSAGE = crlf("Subject: conformance\n\nbody\n");
+
+    private static void append(ImapClient c, String mailbox) throws Exception {
+        c.ok("APPEND " + mailbox + " {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
+    }
+
+    private static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
+    }
+
+    private static int indexOfPrefix(List<String> lines, String prefix) {
+        for (int i = 0; i < lines.size(); i++) {
+            if (lines.get(i).startsWith(prefix)) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    /** RFC 3501 §7.2.6: a keyword is announced in FLAGS before any FETCH shows it, in every session. */
+    @Test
+    void aNewKeywordIsAnnouncedInFlagsBeforeAnyFetchShowsIt() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a); ImapClient other = login(a)) {
+            append(c, "INBOX");
+            c.ok("SELECT INBOX");
+            other.ok("SELECT INBOX");
+            List<String> stored = c.command("STORE 1 +FLAGS ($Label1)");
+            int flags = indexOfPrefix(stored, "* FLAGS (");
+            int fetch = indexOfPrefix(stored, "* 1 FETCH (FLAGS (");
+            assertTrue(flags >= 0 && flags < fetch, stored.toString());
+            assertTrue(stored.get(flags).contains("$Label1"), stored.toString());
+            assertTrue(stored.get(flags + 1).startsWith("* OK [PERMANENTFLAGS (") && stored.get(flags + 1)
+                    .contains("$Label1 \\*)"), stored.toString());
+            // Told once: a second STORE of the same keyword does not repeat FLAGS.
+            assertEquals(-1, indexOfPrefix(c.command("STORE 1 +FLAGS ($Label1)"), "* FLAGS"));
+
+            List<String> seen = other.command("NOOP");
+            flags = indexOfPrefix(seen, "* FLAGS (");
+            fetch = indexOfPrefix(seen, "* 1 FETCH (");
+            assertTrue(flags >= 0 && flags < fetch && seen.get(flags).contains("$Label1"), seen.toString());
+
+            // A COPY into the selected mailbox brings a keyword with a new message: FLAGS comes with its EXISTS.
+            c.ok("CREATE Other");
+            append(c, "Other");
+            c.ok("SELECT Other");
+            c.ok("STORE 1 +FLAGS ($Copied)");
+            c.ok("COPY 1 INBOX");
+            List<String> copied = other.command("NOOP");
+            flags = indexOfPrefix(copied, "* FLAGS (");
+            assertTrue(flags >= 0 && copied.get(flags).contains("$Copied"), copied.toString());
+            assertTrue(flags < indexOfPrefix(copied, "* 2 EXISTS"), copied.toString());
+            List<String> fetched = other.command("FETCH 2 FLAGS");
+            assertEquals(-1, indexOfPrefix(fetched, "* FLAGS"), "already announced: " + fetched);
+            assertTrue(fetched.get(0).contains("$Copied"), fetched.toString());
+        }
+    }
+
+    /** A keyword a session first meets in FETCH (it came with a message already there) is announced there. */
+    @Test
+    void fetchAnnouncesAKeywordTheSessionHasNotShown() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            append(c, "INBOX");
+            c.ok("EXAMINE INBOX");
+            try (ImapClient writer = login(a)) {
+                writer.ok("SELECT INBOX");
+                writer.ok("STORE 1 +FLAGS.SILENT (Later)");
+            }
+            // EXAMINE has no keywords yet; this FETCH is the first the session shows of "Later" (no NOOP between, so
+            // the change has not been synced before the FETCH either: whichever comes first announces it).
+            List<String> fetched = c.command("FETCH 1 (FLAGS)");
+            int flags = indexOfPrefix(fetched, "* FLAGS (");
+            int fetch = indexOfPrefix(fetched, "* 1 FETCH");
+            assertTrue(flags >= 0 && flags < fetch && fetched.get(flags).contains("Later"), fetched.toString());
+            assertEquals("* OK [PERMANENTFLAGS ()] Read-only mailbox", fetched.get(flags + 1), fetched.toString());
+        }
+    }
+
+    /** RFC 2971 allows 30 pairs with 1024-octet values: a 31 KB line, under the default line limit. */
+    @Test
+    void idAtTheRfcMaximaIsAccepted() throws Exception {
+        try (ImapClient c = connect()) {
+            StringBuilder id = new StringBuilder("ID (");
+            for (int i = 0; i < 30; i++) {
+                id.append(i == 0 ? "" : " ").append('"').append(String.format("field-%02d", i)).append("\" \"")
+                        .append("v".repeat(1024)).append('"');
+            }
+            id.append(')');
+            assertTrue(id.length() > 30_000);
+            List<String> reply = c.command(id.toString());
+            assertTrue(last(reply).matches("t\\d+ OK .*"), reply.toString());
+            assertTrue(reply.get(0).startsWith("* ID ("), reply.toString());
+        }
+    }
+
+    /** Over the line limit: BAD, the rest of the line skipped, and the session goes on with the next command. */
+    @Test
+    void aLineOverTheDefaultLimitIsBadAndTheSessionGoesOn() throws Exception {
+        try (ImapClient c = connect()) {
+            List<String> reply = c.command("NOOP " + "x".repeat(70_000));
+            assertTrue(last(reply).startsWith("t1 BAD") && last(reply).contains("too long"), reply.toString());
+            assertEquals("t2 OK NOOP completed", c.command("NOOP").get(0));
+        }
+    }
+
+    /**
+     * A name made of legal atom characters is an astring: syntactically fine. That it is not valid modified UTF-7
+     * means no such mailbox can exist: NO, as Dovecot answers, and LIST finds nothing.
+     */
+    @Test
+    void aNameThatIsNotModifiedUtf7IsNoNotBad() throws Exception {
+        Account a = newAccount();
+        String name = "!#$&'+,-.0123456789:;<=>?@^_`|[}";
+        try (ImapClient c = login(a)) {
+            append(c, "INBOX");
+            for (String command : List.of("SELECT ", "EXAMINE ", "CREATE ", "DELETE ", "SUBSCRIBE ", "STATUS ")) {
+                String args = command.equals("STATUS ") ? name + " (MESSAGES)" : name;
+                List<String> reply = c.command(command + args);
+                assertTrue(last(reply).matches("t\\d+ NO .*"), command + reply);
+            }
+            List<String> rename = c.command("RENAME INBOX " + name);
+            assertTrue(last(rename).matches("t\\d+ NO .*"), rename.toString());
+            List<String> append = c.command("APPEND " + name + " {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
+            assertTrue(last(append).matches("t\\d+ NO .*"), append.toString());
+            List<String> list = c.command("LIST \"\" " + name + "%*");
+            assertEquals(1, list.size(), list.toString());
+            assertTrue(last(list).matches("t\\d+ OK .*"), list.toString());
+            c.ok("SELECT INBOX");
+            List<String> copy = c.command("COPY 1:* " + name);
+            assertTrue(last(copy).matches("t\\d+ (NO|OK) .*"), copy.toString());
+            assertTrue(last(c.command("NOOP")).matches("t\\d+ OK NOOP completed"), "the session goes on");
+        }
+    }
+
+    /** ENVELOPE takes a bare address's comment as its name; SEARCH FROM finds an address with comments inside. */
+    @Test
+    void envelopeNamesFromCommentsAndSearchThroughComments() throws Exception {
+        Account a = newAccount();
+        String message = crlf("""
+                From: user@example.test (Real Name)
+                To: <user-from (comment)@ (comment) example.org>
+                Subject: addresses
+
+                body
+                """);
+        try (ImapClient c = login(a)) {
+            c.ok("APPEND INBOX {" + message.length() + "+}\r\n" + message);
+            c.ok("SELECT INBOX");
+            String envelope = c.command("FETCH 1 ENVELOPE").get(0);
+            assertTrue(envelope.contains("((\"Real Name\" NIL \"user\" \"example.test\"))"), envelope);
+            assertTrue(envelope.contains("((NIL NIL \"user-from\" \"example.org\"))"), envelope);
+            assertEquals("* SEARCH 1", c.command("SEARCH TO user-from@example.org").get(0));
+            assertEquals("* SEARCH 1", c.command("SEARCH FROM \"Real Name\"").get(0));
+        }
+    }
+
+    /** RFC 3501 §6.3.9: LSUB "%" returns the parent of a subscribed child as \Noselect when it is not subscribed. */
+    @Test
+    void lsubReturnsTheNoselectParentOfASubscribedChild() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            c.ok("CREATE foo/bar");
+            c.ok("SUBSCRIBE foo/bar");
+            c.ok("UNSUBSCRIBE foo");
+            List<String> lsub = c.command("LSUB \"\" %");
+            assertTrue(lsub.contains("* LSUB (\\Noselect) \"/\" foo"), lsub.toString());
+            assertTrue(lsub.stream().noneMatch(l -> l.contains("foo/bar")), lsub.toString());
+            List<String> all = c.command("LSUB \"\" *");
+            assertTrue(all.contains("* LSUB (\\HasNoChildren) \"/\" foo/bar"), all.toString());
+            assertTrue(all.stream().noneMatch(l -> l.endsWith(" foo")), "* lists the child itself: " + all);
+            c.ok("SUBSCRIBE foo");
+            List<String> subscribed = c.command("LSUB \"\" %");
+            assertTrue(subscribed.contains("* LSUB (\\HasChildren) \"/\" foo"), subscribed.toString());
+            assertTrue(subscribed.stream().noneMatch(l -> l.contains("Noselect")), "listed once: " + subscribed);
+        }
+    }
+
+    /** What common clients send where no ambiguity arises: two spaces between arguments, an empty FETCH list. */
+    @Test
+    void sloppyButUnambiguousInputIsAccepted() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            append(c, "INBOX");
+            c.ok("SELECT INBOX");
+            List<String> stored = c.command("STORE 1  FLAGS (\\Deleted)");
+            assertTrue(last(stored).matches("t\\d+ OK .*"), stored.toString());
+            assertTrue(stored.get(0).startsWith("* 1 FETCH (FLAGS (\\Deleted"), stored.toString());
+            List<String> empty = c.command("FETCH 1 ()");
+            assertEquals(1, empty.size(), empty.toString());
+            assertTrue(last(empty).matches("t\\d+ OK .*"), empty.toString());
+            List<String> uid = c.command("UID FETCH 1:* ()");
+            assertTrue(uid.get(0).matches("\\* 1 FETCH \\(UID \\d+\\)"), uid.toString());
+            assertTrue(last(uid).matches("t\\d+ OK .*"), uid.toString());
+        }
+    }
+}
