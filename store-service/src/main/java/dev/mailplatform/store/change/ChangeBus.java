@@ -1,8 +1,6 @@
 package dev.mailplatform.store.change;
 
 import dev.mailplatform.store.config.StoreConfig;
-import dev.mailplatform.store.v1.ChangeEvent;
-import dev.mailplatform.store.v1.ChangeKind;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -28,6 +26,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import java.util.function.Function;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.postgresql.PGConnection;
@@ -47,6 +46,9 @@ import org.postgresql.PGNotification;
  * all appends, of every replica, waited for each other. The events are hints (a Watch client then asks GetChanges
  * for what changed since its modseq), so one lost when a replica dies between its commit and the send costs only
  * latency: the front end sees the change at its next sync.
+ *
+ * <p>It speaks {@link Change}; each Watch stream says how to turn one into its message ({@link #attach}). Over 350
+ * lines because the publishing side and the listening side share the payload format and the reconnect logic.
  */
 @ApplicationScoped
 public class ChangeBus {
@@ -58,7 +60,7 @@ public class ChangeBus {
     private final String user;
     private final String password;
     private final TransactionSynchronizationRegistry transactions;
-    private final WatchRegistry<Watcher> watchers = new WatchRegistry<>();
+    private final WatchRegistry<Watcher<?>> watchers = new WatchRegistry<>();
     /** Committed events not yet sent. Bounded: while PostgreSQL is away, the oldest are dropped (and counted). */
     private final BlockingQueue<Outgoing> outbox = new ArrayBlockingQueue<>(OUTBOX);
     private final long batchDelayNanos;
@@ -99,7 +101,7 @@ public class ChangeBus {
      * "kind|account|mailbox id|highest modseq|uidnext|messages|name"; the name goes last because it may contain the
      * separator.
      */
-    public void publish(ChangeEvent event) {
+    public void publish(Change event) {
         Outgoing payload = Outgoing.of(event);
         int status = transactions.getTransactionStatus();
         if (status == Status.STATUS_NO_TRANSACTION) {
@@ -178,20 +180,24 @@ public class ChangeBus {
     /** A committed event on its way: what merging needs, and the NOTIFY payload. */
     record Outgoing(int kind, long mailboxId, long highestModseq, String payload) {
 
-        /** "kind|account|mailbox id|highest modseq|uidnext|messages|name"; the name goes last: it may hold "|". */
-        static Outgoing of(ChangeEvent e) {
-            return new Outgoing(e.getKindValue(), e.getMailboxId(), e.getHighestModseq(), e.getKindValue() + "|"
-                    + e.getAccountId() + "|" + e.getMailboxId() + "|" + e.getHighestModseq() + "|"
-                    + Integer.toUnsignedLong(e.getUidnext()) + "|" + Integer.toUnsignedLong(e.getMessages()) + "|"
-                    + e.getMailbox());
+        /**
+         * "kind|account|mailbox id|highest modseq|uidnext|messages|name"; the name goes last: it may hold "|".
+         * uidnext and messages are uint32 on the wire, and go as such.
+         */
+        static Outgoing of(Change e) {
+            return new Outgoing(e.kind().code, e.mailboxId(), e.highestModseq(), e.kind().code + "|"
+                    + e.accountId() + "|" + e.mailboxId() + "|" + e.highestModseq() + "|"
+                    + (e.uidnext() & UINT32) + "|" + (e.messages() & UINT32) + "|" + e.mailbox());
         }
 
         /** Messages added, flags changed, messages expunged: each tells the mailbox's state after the change. */
         boolean mergeable() {
-            return kind == ChangeKind.MESSAGES_ADDED_VALUE || kind == ChangeKind.FLAGS_CHANGED_VALUE
-                    || kind == ChangeKind.MESSAGES_EXPUNGED_VALUE;
+            return kind == ChangeKind.MESSAGES_ADDED.code || kind == ChangeKind.FLAGS_CHANGED.code
+                    || kind == ChangeKind.MESSAGES_EXPUNGED.code;
         }
     }
+
+    private static final long UINT32 = 0xFFFFFFFFL;
 
     /**
      * The payloads of a batch, where events of one kind for one mailbox became the one with the highest modseq: it
@@ -211,9 +217,7 @@ public class ChangeBus {
 
     public void publish(long accountId, long mailboxId, String mailbox, ChangeKind kind, long highestModseq,
             long uidnext, long messages) {
-        publish(ChangeEvent.newBuilder().setAccountId(accountId).setMailboxId(mailboxId).setMailbox(mailbox)
-                .setKind(kind).setHighestModseq(highestModseq).setUidnext((int) uidnext).setMessages((int) messages)
-                .build());
+        publish(new Change(accountId, mailboxId, mailbox, kind, highestModseq, uidnext, messages));
     }
 
     /**
@@ -222,11 +226,14 @@ public class ChangeBus {
      */
     public static final int WATCH_BUFFER = 4096;
 
-    /** One Watch stream: its emitter, whether its transport can take more now, and what it was sent while not. */
-    record Watcher(MultiEmitter<? super ChangeEvent> emitter, BooleanSupplier transportReady,
+    /**
+     * One Watch stream: its emitter, what it emits for a change (the edge's message), whether its transport can take
+     * more now, and what it was sent while not.
+     */
+    record Watcher<E>(MultiEmitter<? super E> emitter, Function<Change, E> message, BooleanSupplier transportReady,
             AtomicInteger unread) {
 
-        void send(ChangeEvent ev) {
+        void send(Change ev) {
             if (transportReady.getAsBoolean()) {
                 unread.set(0);
             } else if (unread.incrementAndGet() > WATCH_BUFFER) {
@@ -235,12 +242,12 @@ public class ChangeBus {
                         .asRuntimeException());
                 return;
             }
-            emitter.emit(ev);
+            emitter.emit(message.apply(ev));
         }
     }
 
-    public Multi<ChangeEvent> watch(long accountId) {
-        return stream(emitter -> attach(accountId, emitter, () -> true));
+    public Multi<Change> watch(long accountId) {
+        return stream(emitter -> attach(accountId, emitter, Function.identity(), () -> true));
     }
 
     /**
@@ -249,17 +256,18 @@ public class ChangeBus {
      * emitting thread may be draining it, and the queue's poll then spins for ever. Demand is unbounded (Quarkus's
      * stubs request Long.MAX_VALUE), so nothing was ever buffered there anyway.
      */
-    public static Multi<ChangeEvent> stream(Consumer<MultiEmitter<? super ChangeEvent>> start) {
+    public static <E> Multi<E> stream(Consumer<MultiEmitter<? super E>> start) {
         return Multi.createFrom().emitter(start, BackPressureStrategy.ERROR);
     }
 
     /**
      * Makes the emitter (of a Multi made with {@link #stream}) a Watch stream of the account: WATCH_READY now, then
-     * every event of the account, until it is cancelled. {@code transportReady} says whether the call's transport
-     * can take more now (see {@link #WATCH_BUFFER}).
+     * every event of the account, until it is cancelled, each as {@code message} makes it. {@code transportReady}
+     * says whether the call's transport can take more now (see {@link #WATCH_BUFFER}).
      */
-    public void attach(long accountId, MultiEmitter<? super ChangeEvent> emitter, BooleanSupplier transportReady) {
-        Watcher watcher = new Watcher(emitter, transportReady, new AtomicInteger());
+    public <E> void attach(long accountId, MultiEmitter<? super E> emitter, Function<Change, E> message,
+            BooleanSupplier transportReady) {
+        Watcher<E> watcher = new Watcher<>(emitter, message, transportReady, new AtomicInteger());
         // Mutiny runs no termination callback registered after a cancel, and a client may cancel while this runs:
         // register first, add, then look again, or the stream stays registered for ever.
         emitter.onTermination(() -> watchers.remove(accountId, watcher));
@@ -268,7 +276,7 @@ public class ChangeBus {
             watchers.remove(accountId, watcher);
             return;
         }
-        emitter.emit(ChangeEvent.newBuilder().setAccountId(accountId).setKind(ChangeKind.WATCH_READY).build());
+        emitter.emit(message.apply(Change.ready(accountId)));
     }
 
     public boolean isListening() {
@@ -350,12 +358,11 @@ public class ChangeBus {
     private void dispatch(String payload) {
         try {
             String[] f = payload.split("\\|", 7);
-            ChangeEvent ev = ChangeEvent.newBuilder().setKindValue(Integer.parseInt(f[0]))
-                    .setAccountId(Long.parseLong(f[1])).setMailboxId(Long.parseLong(f[2]))
-                    .setHighestModseq(Long.parseLong(f[3])).setUidnext((int) Long.parseLong(f[4]))
-                    .setMessages((int) Long.parseLong(f[5])).setMailbox(f[6]).build();
+            Change ev = new Change(Long.parseLong(f[1]), Long.parseLong(f[2]), f[6],
+                    ChangeKind.of(Integer.parseInt(f[0])), Long.parseLong(f[3]), Long.parseLong(f[4]) & UINT32,
+                    Long.parseLong(f[5]) & UINT32);
             received.incrementAndGet();
-            watchers.forEach(ev.getAccountId(), w -> {
+            watchers.forEach(ev.accountId(), w -> {
                 delivered.incrementAndGet();
                 w.send(ev);
             });

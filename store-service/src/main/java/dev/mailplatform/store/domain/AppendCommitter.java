@@ -1,9 +1,9 @@
 package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.change.ChangeBus;
+import dev.mailplatform.store.change.ChangeKind;
 import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.mime.IndexedMessage;
-import dev.mailplatform.store.v1.ChangeKind;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Instant;
@@ -291,6 +291,7 @@ final class AppendCommitter {
             blobSize[i] = idx.size();
             headerSize[i] = idx.headerSize();
             headerRaw[i] = idx.headerRaw();
+            // Persisted as protobuf bytes (blob.envelope, blob.body_structure): the one format the index is kept in.
             envelope[i] = idx.envelope().toByteArray();
             structure[i] = idx.structure().toByteArray();
             sentDate[i] = idx.sentDate() == null ? null : idx.sentDate().toString();

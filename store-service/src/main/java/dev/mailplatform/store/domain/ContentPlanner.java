@@ -4,22 +4,23 @@ import com.google.protobuf.InvalidProtocolBufferException;
 import dev.mailplatform.store.blob.BlobStore;
 import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.v1.BodyPart;
-import dev.mailplatform.store.v1.FetchContentRequest;
-import dev.mailplatform.store.v1.FlagsMode;
-import dev.mailplatform.store.v1.MailboxRef;
-import dev.mailplatform.store.v1.SectionKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** Where the bytes a FetchContent or FetchMessages call streams are: which blob, which range, or bytes made here. */
+/**
+ * Where the bytes a FetchContent or FetchMessages call streams are: which blob, which range, or bytes made here.
+ *
+ * <p>Exception to "protobuf stops at the grpc package": the body structure is persisted in PostgreSQL
+ * (blob.body_structure) as serialized protobuf bytes built by mime/MimeIndexer at append time, and is parsed here
+ * to locate a section ({@link Sections}).
+ */
 @ApplicationScoped
 public class ContentPlanner {
 
@@ -55,7 +56,7 @@ public class ContentPlanner {
 
     /** FetchContent with set_seen: the flag change and the read in one transaction. */
     @Transactional
-    public ContentPlan planContent(FetchContentRequest req) {
+    public ContentPlan planContent(ContentRequest req) {
         return plan(req);
     }
 
@@ -63,18 +64,18 @@ public class ContentPlanner {
      * FetchContent without set_seen: one autocommit query, without the begin and commit of a transaction around it
      * (a POP3 RETR, an IMAP BODY.PEEK).
      */
-    public ContentPlan planRead(FetchContentRequest req) {
-        if (req.getSetSeen()) {
+    public ContentPlan planRead(ContentRequest req) {
+        if (req.setSeen()) {
             throw new IllegalArgumentException("set_seen needs planContent");
         }
         return plan(req);
     }
 
-    private ContentPlan plan(FetchContentRequest req) {
-        if (req.getUid() == 0) {
+    private ContentPlan plan(ContentRequest req) {
+        if (req.uid() == 0) {
             throw StoreException.invalid("UID 0 is not valid");
         }
-        long uid = Integer.toUnsignedLong(req.getUid());
+        long uid = req.uid();
         record Msg(String hash, long size, long headerSize, byte[] structure, byte[] header, long blobSize,
                 long uidvalidity) {
         }
@@ -82,25 +83,25 @@ public class ContentPlanner {
                 rs.getLong(6), rs.getLong(7));
         MailboxStore.Row mb = null;
         Msg m;
-        if (req.getSetSeen()) {
+        if (req.setSeen()) {
             // Setting a flag needs the mailbox row locked first (its modseq).
-            mb = mailboxes.find(req.getMailbox(), true);
+            mb = mailboxes.find(req.mailbox(), true);
             m = db.one(PLAN_IN_MAILBOX, msg, mb.id(), uid)
                     .orElseThrow(() -> StoreException.notFound("no message with UID " + uid));
         } else {
             // A pure read (POP3 RETR/TOP, BODY.PEEK): mailbox and message in one round trip.
-            long expected = Integer.toUnsignedLong(req.getMailbox().getExpectedUidvalidity());
-            m = db.one(PLAN_BY_NAME, msg, req.getMailbox().getAccountId(),
-                    MailboxName.normalize(req.getMailbox().getMailbox()), uid).orElse(null);
+            long expected = req.mailbox().expectedUidvalidity();
+            m = db.one(PLAN_BY_NAME, msg, req.mailbox().accountId(), MailboxName.normalize(req.mailbox().mailbox()),
+                    uid).orElse(null);
             if (m == null || (expected != 0 && m.uidvalidity() != expected)) {
                 // The same errors as the two-step read: no account or mailbox, a changed UIDVALIDITY, then no message.
-                mailboxes.find(req.getMailbox(), false);
+                mailboxes.find(req.mailbox(), false);
                 throw StoreException.notFound("no message with UID " + uid);
             }
         }
         MessageFlags newState = null;
-        if (req.getSetSeen()) {
-            FlagsStored r = flags.applyFlags(mb, UidSets.of(uid), FlagsMode.FLAGS_ADD, Flags.SEEN,
+        if (req.setSeen()) {
+            FlagsStored r = flags.applyFlags(mb, UidSet.of(uid), FlagsMode.ADD, Flags.SEEN,
                     new String[0], 0);
             if (!r.updated().isEmpty()) {
                 newState = r.updated().get(0);
@@ -112,9 +113,9 @@ public class ContentPlanner {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("corrupt body structure of " + m.hash(), e);
         }
-        Sections.Range range = Sections.locate(root, m.size(), m.headerSize(), req.getSection());
+        Sections.Range range = Sections.locate(root, m.size(), m.headerSize(), req.section());
         Set<String> fields = new HashSet<>();
-        req.getSection().getFieldsList().forEach(f -> fields.add(f.toLowerCase(Locale.ROOT)));
+        req.section().fields().forEach(f -> fields.add(f.toLowerCase(Locale.ROOT)));
         byte[] inline = null;
         if (range.headerFields()) {
             byte[] header;
@@ -128,13 +129,13 @@ public class ContentPlanner {
                 }
             }
             inline = HeaderFilter.filter(header, fields,
-                    req.getSection().getKind() == SectionKind.SECTION_HEADER_FIELDS_NOT);
+                    req.section().kind() == SectionSpec.Kind.HEADER_FIELDS_NOT);
         }
         long sectionSize = inline != null ? inline.length : range.end() - range.start();
         // uint64 on the wire: above 2^63 a Java long is negative, and must still mean "past the end".
-        long offset = Long.compareUnsigned(req.getOffset(), sectionSize) > 0 ? sectionSize : req.getOffset();
+        long offset = Long.compareUnsigned(req.offset(), sectionSize) > 0 ? sectionSize : req.offset();
         long rest = sectionSize - offset;
-        long length = req.getLength() == 0 || Long.compareUnsigned(req.getLength(), rest) > 0 ? rest : req.getLength();
+        long length = req.length() == 0 || Long.compareUnsigned(req.length(), rest) > 0 ? rest : req.length();
         if (inline != null) {
             inline = Arrays.copyOfRange(inline, (int) offset, (int) (offset + length));
             return new ContentPlan(m.hash(), m.blobSize(), 0, length, sectionSize, inline, newState);
@@ -150,14 +151,14 @@ public class ContentPlanner {
      * FetchMessages: the blobs of many UIDs in one query, without a transaction (a pure read). UIDs that are not in
      * the mailbox are simply absent from the map.
      */
-    public Map<Long, MessageBlob> planMessages(MailboxRef ref, List<Integer> uids) {
-        if (uids.isEmpty() || uids.size() > MAX_FETCH_MESSAGES) {
-            throw StoreException.invalid("FetchMessages takes 1 to " + MAX_FETCH_MESSAGES + " UIDs, not " + uids.size());
+    public Map<Long, MessageBlob> planMessages(MailboxRef ref, long[] uids) {
+        if (uids.length == 0 || uids.length > MAX_FETCH_MESSAGES) {
+            throw StoreException.invalid("FetchMessages takes 1 to " + MAX_FETCH_MESSAGES + " UIDs, not " + uids.length);
         }
-        Long[] wanted = new Long[uids.size()];
+        Long[] wanted = new Long[uids.length];
         Set<Long> seen = new HashSet<>();
         for (int i = 0; i < wanted.length; i++) {
-            wanted[i] = Integer.toUnsignedLong(uids.get(i));
+            wanted[i] = uids[i];
             if (wanted[i] == 0 || !seen.add(wanted[i])) {
                 throw StoreException.invalid(wanted[i] == 0 ? "UID 0 is not valid" : "UID " + wanted[i] + " is asked twice");
             }

@@ -1,10 +1,8 @@
 package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.change.ChangeBus;
+import dev.mailplatform.store.change.ChangeKind;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.ChangeKind;
-import dev.mailplatform.store.v1.CopyRequest;
-import dev.mailplatform.store.v1.MailboxRef;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -31,12 +29,12 @@ public class CopyMove {
         this.expunges = expunges;
     }
 
+    /** Copies (or moves) the messages {@code uids} of {@code src} into the account's mailbox {@code destination}. */
     @Transactional
-    public Copied copy(CopyRequest req, boolean move) {
-        UidSets.validate(req.getUids());
-        MailboxRef src = req.getSource();
-        String destName = MailboxName.normalize(req.getDestination());
-        long accountId = src.getAccountId();
+    public Copied copy(MailboxRef src, UidSet uids, String destination, boolean move) {
+        UidSets.validate(uids);
+        String destName = MailboxName.normalize(destination);
+        long accountId = src.accountId();
         // Lock both mailboxes in id order, so that two opposite moves cannot deadlock.
         MailboxStore.Row s0 = mailboxes.find(src, false);
         MailboxStore.Row d0 = mailboxes.find(accountId, destName, false, 0);
@@ -56,7 +54,7 @@ public class CopyMove {
         }
         List<Object> p = new ArrayList<>();
         p.add(s.id());
-        String pred = UidSets.predicate("uid", req.getUids(), p);
+        String pred = UidSets.predicate("uid", uids, p);
         record Src(long uid, long size, int flags) {
         }
         List<Src> rows = db.list("SELECT uid, size, system_flags FROM message WHERE mailbox_id = ? AND " + pred
@@ -77,7 +75,7 @@ public class CopyMove {
         ip.add(firstUid - 1);
         ip.add(modseq);
         ip.add(s.id());
-        String ipred = UidSets.predicate("uid", req.getUids(), ip);
+        String ipred = UidSets.predicate("uid", uids, ip);
         db.update("INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, internal_date, "
                 + "email_id) SELECT ?, ? + row_number() OVER (ORDER BY uid), blob_hash, system_flags, keywords, ?, size, "
                 + "internal_date, email_id FROM message WHERE mailbox_id = ? AND " + ipred, Db.args(ip));
@@ -90,7 +88,7 @@ public class CopyMove {
         if (move) {
             // The expunge releases what the copy charged: a move leaves the usage as it was.
             List<Object> ep = new ArrayList<>();
-            String epred = UidSets.predicate("uid", req.getUids(), ep);
+            String epred = UidSets.predicate("uid", uids, ep);
             sourceHighestModseq = expunges.expungeWhere(s, epred, ep, false).highestModseq();
         }
         long[] copied = rows.stream().mapToLong(Src::uid).toArray();

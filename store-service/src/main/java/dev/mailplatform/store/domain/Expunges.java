@@ -1,8 +1,7 @@
 package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.change.ChangeBus;
-import dev.mailplatform.store.v1.ChangeKind;
-import dev.mailplatform.store.v1.ExpungeRequest;
+import dev.mailplatform.store.change.ChangeKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -31,11 +30,12 @@ public class Expunges {
         this.changes = changes;
     }
 
+    /** Expunges the \Deleted messages of the mailbox; with {@code uids} (null: all), only those among them. */
     @Transactional
-    public Expunged expunge(ExpungeRequest req) {
-        MailboxStore.Row mb = mailboxes.find(req.getMailbox(), true);
+    public Expunged expunge(MailboxRef ref, UidSet uids) {
+        MailboxStore.Row mb = mailboxes.find(ref, true);
         List<Object> p = new ArrayList<>();
-        String pred = req.hasUids() ? UidSets.predicate("uid", req.getUids(), p) : "TRUE";
+        String pred = uids != null ? UidSets.predicate("uid", uids, p) : "TRUE";
         return expungeWhere(mb, pred, p, true);
     }
 

@@ -1,10 +1,7 @@
 package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.change.ChangeBus;
-import dev.mailplatform.store.v1.ChangeKind;
-import dev.mailplatform.store.v1.FlagsMode;
-import dev.mailplatform.store.v1.StoreFlagsRequest;
-import dev.mailplatform.store.v1.UidSet;
+import dev.mailplatform.store.change.ChangeKind;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -35,14 +32,18 @@ public class FlagUpdates {
         this.changes = changes;
     }
 
+    /**
+     * STORE: {@code mode} applies the system flag bits and keywords to the messages {@code uids}; with
+     * {@code unchangedSince} above 0, only to those whose modseq is not above it (the others fail).
+     */
     @Transactional
-    public FlagsStored storeFlags(StoreFlagsRequest req) {
-        Flags.validateSystem(req.getFlags().getSystem());
-        String[] keywords = Flags.keywords(req.getFlags().getKeywordsList());
-        UidSets.validate(req.getUids());
-        MailboxStore.Row mb = mailboxes.find(req.getMailbox(), true);
-        return applyFlags(mb, req.getUids(), req.getMode(), req.getFlags().getSystem(), keywords,
-                req.getUnchangedSince());
+    public FlagsStored storeFlags(MailboxRef ref, UidSet uids, FlagsMode mode, int system, List<String> keywordList,
+            long unchangedSince) {
+        Flags.validateSystem(system);
+        String[] keywords = Flags.keywords(keywordList);
+        UidSets.validate(uids);
+        MailboxStore.Row mb = mailboxes.find(ref, true);
+        return applyFlags(mb, uids, mode, system, keywords, unchangedSince);
     }
 
     /** Changes flags of the matching messages; the mailbox row must be locked. One new modseq per call. */
@@ -52,11 +53,11 @@ public class FlagUpdates {
         String flagExpr;
         String kwExpr;
         switch (mode) {
-            case FLAGS_ADD -> {
+            case ADD -> {
                 flagExpr = ADD_FLAGS;
                 kwExpr = ADD_KEYWORDS;
             }
-            case FLAGS_REMOVE -> {
+            case REMOVE -> {
                 flagExpr = REMOVE_FLAGS;
                 kwExpr = REMOVE_KEYWORDS;
             }

@@ -1,10 +1,8 @@
 package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.change.ChangeBus;
+import dev.mailplatform.store.change.ChangeKind;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.ChangeKind;
-import dev.mailplatform.store.v1.MailboxInfo;
-import dev.mailplatform.store.v1.MailboxStatus;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -73,8 +71,8 @@ public class MailboxStore {
         return r;
     }
 
-    public Row find(dev.mailplatform.store.v1.MailboxRef ref, boolean lock) {
-        return find(ref.getAccountId(), ref.getMailbox(), lock, Integer.toUnsignedLong(ref.getExpectedUidvalidity()));
+    public Row find(MailboxRef ref, boolean lock) {
+        return find(ref.accountId(), ref.mailbox(), lock, ref.expectedUidvalidity());
     }
 
     public void requireAccount(long accountId) {
@@ -84,7 +82,7 @@ public class MailboxStore {
     }
 
     @Transactional
-    public List<MailboxInfo> list(long accountId) {
+    public List<MailboxSummary> list(long accountId) {
         requireAccount(accountId);
         List<Row> rows = db.list("SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? ORDER BY name",
                 MailboxStore::row, accountId);
@@ -92,7 +90,7 @@ public class MailboxStore {
                 rs -> rs.getString(1), accountId));
         Set<String> names = new HashSet<>();
         rows.forEach(r -> names.add(r.name()));
-        TreeMap<String, MailboxInfo> out = new TreeMap<>();
+        TreeMap<String, MailboxSummary> out = new TreeMap<>();
         for (Row r : rows) {
             boolean children = false;
             String prefix = r.name() + MailboxName.DELIMITER;
@@ -102,20 +100,19 @@ public class MailboxStore {
                     break;
                 }
             }
-            out.put(r.name(), MailboxInfo.newBuilder().setMailboxId(r.id()).setName(r.name())
-                    .setSpecialUse(r.specialUse()).setHasChildren(children).setSubscribed(subscribed.contains(r.name()))
-                    .setUidvalidity((int) r.uidvalidity()).build());
+            out.put(r.name(), new MailboxSummary(r.id(), r.name(), r.specialUse(), children,
+                    subscribed.contains(r.name()), false, r.uidvalidity()));
         }
         for (String s : subscribed) {
             if (!names.contains(s)) {
-                out.put(s, MailboxInfo.newBuilder().setName(s).setSubscribed(true).setNonexistent(true).build());
+                out.put(s, new MailboxSummary(0, s, "", false, true, true, 0));
             }
         }
         return new ArrayList<>(out.values());
     }
 
     @Transactional
-    public MailboxInfo create(long accountId, String name, String specialUse) {
+    public MailboxSummary create(long accountId, String name, String specialUse) {
         String n = MailboxName.normalize(name);
         requireAccount(accountId);
         if (specialUse != null && !specialUse.isEmpty() && !SPECIAL_USES.contains(specialUse)) {
@@ -137,14 +134,13 @@ public class MailboxStore {
     }
 
     /** Inserts one mailbox (no parent handling); also used for an account's default mailboxes. */
-    MailboxInfo insert(long accountId, String name, String specialUse) {
+    MailboxSummary insert(long accountId, String name, String specialUse) {
         Row r = db.one("INSERT INTO mailbox (account_id, name, special_use, uidvalidity) "
                 + "VALUES (?, ?, ?, nextval('uidvalidity_seq')) ON CONFLICT (account_id, name) DO NOTHING RETURNING "
                 + COLUMNS, MailboxStore::row, accountId, name, specialUse)
                 .orElseThrow(() -> StoreException.exists("mailbox " + name + " already exists"));
         changes.publish(accountId, r.id(), name, ChangeKind.MAILBOX_CREATED, r.highestModseq(), r.uidnext(), 0);
-        return MailboxInfo.newBuilder().setMailboxId(r.id()).setName(name).setSpecialUse(specialUse)
-                .setUidvalidity((int) r.uidvalidity()).build();
+        return MailboxSummary.of(r.id(), name, specialUse, r.uidvalidity());
     }
 
     @Transactional
@@ -172,7 +168,7 @@ public class MailboxStore {
     }
 
     @Transactional
-    public MailboxInfo rename(long accountId, String from, String to) {
+    public MailboxSummary rename(long accountId, String from, String to) {
         String src = MailboxName.normalize(from);
         String dst = MailboxName.normalize(to);
         Row r = find(accountId, src, true, 0);
@@ -189,14 +185,14 @@ public class MailboxStore {
         }
         if (src.equals(MailboxName.INBOX)) {
             // RFC 3501 6.3.5: the messages move to the new mailbox, INBOX stays (empty) and its children stay put.
-            MailboxInfo created = insert(accountId, dst, "");
-            db.update("UPDATE message SET mailbox_id = ? WHERE mailbox_id = ?", created.getMailboxId(), r.id());
+            MailboxSummary created = insert(accountId, dst, "");
+            db.update("UPDATE message SET mailbox_id = ? WHERE mailbox_id = ?", created.mailboxId(), r.id());
             db.update("UPDATE mailbox SET uidnext = ?, highest_modseq = ?, messages = ?, unseen = ?, size = ? "
                     + "WHERE id = ?", r.uidnext(), r.highestModseq(), r.messages(), r.unseen(), r.size(),
-                    created.getMailboxId());
+                    created.mailboxId());
             long modseq = r.highestModseq() + 1;
             db.update("INSERT INTO expunged (mailbox_id, uid, modseq) SELECT ?, uid, ? FROM message WHERE mailbox_id = ? "
-                    + "ON CONFLICT DO NOTHING", r.id(), modseq, created.getMailboxId());
+                    + "ON CONFLICT DO NOTHING", r.id(), modseq, created.mailboxId());
             db.update("UPDATE mailbox SET messages = 0, unseen = 0, size = 0, highest_modseq = ? WHERE id = ?",
                     modseq, r.id());
             changes.publish(accountId, r.id(), src, ChangeKind.MESSAGES_EXPUNGED, modseq, r.uidnext(), 0);
@@ -211,8 +207,7 @@ public class MailboxStore {
                 + "AND (name = ? OR name LIKE ? ESCAPE '\\')", dst, offset, accountId, src, likePrefix(src));
         changes.publish(accountId, r.id(), dst, ChangeKind.MAILBOX_RENAMED, r.highestModseq(), r.uidnext(),
                 r.messages());
-        return MailboxInfo.newBuilder().setMailboxId(r.id()).setName(dst).setSpecialUse(r.specialUse())
-                .setUidvalidity((int) r.uidvalidity()).build();
+        return MailboxSummary.of(r.id(), dst, r.specialUse(), r.uidvalidity());
     }
 
     @Transactional
@@ -227,13 +222,12 @@ public class MailboxStore {
     }
 
     @Transactional
-    public MailboxStatus status(dev.mailplatform.store.v1.MailboxRef ref) {
+    public MailboxCounters status(MailboxRef ref) {
         Row r = find(ref, false);
         long firstUnseen = r.unseen() == 0 ? 0 : db.one(
                 "SELECT min(uid) FROM message WHERE mailbox_id = ? AND system_flags & 1 = 0", rs -> rs.getLong(1),
                 r.id()).orElse(0L);
-        return MailboxStatus.newBuilder().setMailboxId(r.id()).setName(r.name()).setMessages(r.messages())
-                .setUidnext((int) r.uidnext()).setUidvalidity((int) r.uidvalidity()).setUnseen(r.unseen())
-                .setSize(r.size()).setHighestModseq(r.highestModseq()).setFirstUnseenUid((int) firstUnseen).build();
+        return new MailboxCounters(r.id(), r.name(), r.messages(), r.uidnext(), r.uidvalidity(), r.unseen(), r.size(),
+                r.highestModseq(), firstUnseen);
     }
 }

@@ -2,12 +2,6 @@ package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.FlagsMode;
-import dev.mailplatform.store.v1.MaildropEntry;
-import dev.mailplatform.store.v1.MaildropHeader;
-import dev.mailplatform.store.v1.RetentionPolicy;
-import dev.mailplatform.store.v1.UidRange;
-import dev.mailplatform.store.v1.UidSet;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -43,7 +37,23 @@ public class Maildrops {
     }
 
     /** The lease and the snapshot's head; {@code firstPage} holds up to a page of entries, read in the same transaction. */
-    public record Opened(MaildropHeader header, long mailboxId, long uidnext, List<MaildropEntry> firstPage) {
+    public record Opened(Header header, long mailboxId, long uidnext, List<Entry> firstPage) {
+    }
+
+    /** The lease and the INBOX as the session starts; {@code retentionDays} below 0: kept for ever. */
+    public record Header(String leaseId, Instant expiresAt, long uidvalidity, int messages, long size,
+            int retentionDays, int loginDelaySeconds) {
+    }
+
+    /** One message of the maildrop listing; {@code uniqueId} is its UIDL. */
+    public record Entry(long uid, long size, String uniqueId) {
+    }
+
+    /**
+     * The retention in force and where it comes from ("account" or "domain"); {@code accountRetentionDays} is null
+     * when the account has none of its own (or the policy asked for is a domain's).
+     */
+    public record Retention(int retentionDays, String source, Integer accountRetentionDays, int domainRetentionDays) {
     }
 
     private long leaseSeconds(int requested) {
@@ -100,19 +110,16 @@ public class Maildrops {
             db.update("UPDATE account SET pop3_last_login = now() WHERE id = ?", accountId);
         }
         MailboxStore.Row inbox = acc.inbox();
-        MaildropHeader header = MaildropHeader.newBuilder().setLeaseId(leaseId)
-                .setExpiresAt(expires.get().toEpochMilli()).setUidvalidity((int) inbox.uidvalidity())
-                .setMessages(inbox.messages()).setSize(inbox.size()).setRetentionDays(acc.retention())
-                .setLoginDelaySeconds(acc.loginDelay()).build();
+        Header header = new Header(leaseId, expires.get(), inbox.uidvalidity(), inbox.messages(), inbox.size(),
+                acc.retention(), acc.loginDelay());
         return new Opened(header, inbox.id(), inbox.uidnext(),
                 page(inbox.id(), inbox.uidvalidity(), 0, inbox.uidnext(), pageSize));
     }
 
     /** One page of the maildrop listing; UIDL is "uidvalidity.uid", stable for the life of the message. */
-    public List<MaildropEntry> page(long mailboxId, long uidvalidity, long afterUid, long beforeUid, int limit) {
+    public List<Entry> page(long mailboxId, long uidvalidity, long afterUid, long beforeUid, int limit) {
         return db.list("SELECT uid, size FROM message WHERE mailbox_id = ? AND uid > ? AND uid < ? ORDER BY uid LIMIT ?",
-                rs -> MaildropEntry.newBuilder().setUid((int) rs.getLong(1)).setSize(rs.getLong(2))
-                        .setUniqueId(uidvalidity + "." + rs.getLong(1)).build(),
+                rs -> new Entry(rs.getLong(1), rs.getLong(2), uidvalidity + "." + rs.getLong(1)),
                 mailboxId, afterUid, beforeUid, limit);
     }
 
@@ -207,7 +214,7 @@ public class Maildrops {
                 (Object) arr);
         if (markSeen) {
             // One flag change (one modseq) for the whole session; consecutive UIDs become one range.
-            UidSet.Builder set = UidSet.newBuilder();
+            List<UidSet.Range> set = new ArrayList<>();
             long first = -1;
             long last = -1;
             for (long u : uids) {
@@ -216,13 +223,13 @@ public class Maildrops {
                     continue;
                 }
                 if (first >= 0) {
-                    set.addRanges(UidRange.newBuilder().setFirst((int) first).setLast((int) last));
+                    set.add(new UidSet.Range(first, last));
                 }
                 first = u;
                 last = u;
             }
-            set.addRanges(UidRange.newBuilder().setFirst((int) first).setLast((int) last));
-            changed += flags.applyFlags(inbox, set.build(), FlagsMode.FLAGS_ADD, Flags.SEEN, new String[0], 0)
+            set.add(new UidSet.Range(first, last));
+            changed += flags.applyFlags(inbox, new UidSet(set), FlagsMode.ADD, Flags.SEEN, new String[0], 0)
                     .updated().size();
         }
         return changed;
@@ -243,32 +250,25 @@ public class Maildrops {
     // ---- retention ----
 
     @Transactional
-    public RetentionPolicy policyOfAccount(long accountId) {
+    public Retention policyOfAccount(long accountId) {
         return db.one("SELECT a.pop3_retention_days, d.pop3_retention_days FROM account a JOIN domain d "
                 + "ON d.id = a.domain_id WHERE a.id = ?", rs -> {
                     int dom = rs.getInt(2);
                     int acc = rs.getInt(1);
                     boolean hasAcc = !rs.wasNull();
-                    RetentionPolicy.Builder b = RetentionPolicy.newBuilder().setDomainRetentionDays(dom);
-                    if (hasAcc) {
-                        b.setAccountRetentionDays(acc).setRetentionDays(acc).setSource("account");
-                    } else {
-                        b.setRetentionDays(dom).setSource("domain");
-                    }
-                    return b.build();
+                    return hasAcc ? new Retention(acc, "account", acc, dom) : new Retention(dom, "domain", null, dom);
                 }, accountId).orElseThrow(() -> StoreException.notFound("no account " + accountId));
     }
 
     @Transactional
-    public RetentionPolicy policyOfDomain(long domainId) {
+    public Retention policyOfDomain(long domainId) {
         int days = db.one("SELECT pop3_retention_days FROM domain WHERE id = ?", rs -> rs.getInt(1), domainId)
                 .orElseThrow(() -> StoreException.notFound("no domain " + domainId));
-        return RetentionPolicy.newBuilder().setRetentionDays(days).setDomainRetentionDays(days).setSource("domain")
-                .build();
+        return new Retention(days, "domain", null, days);
     }
 
     @Transactional
-    public RetentionPolicy setForAccount(long accountId, int days, boolean clear) {
+    public Retention setForAccount(long accountId, int days, boolean clear) {
         if (!clear) {
             Domains.validateRetention(days);
         }
@@ -279,7 +279,7 @@ public class Maildrops {
     }
 
     @Transactional
-    public RetentionPolicy setForDomain(long domainId, int days) {
+    public Retention setForDomain(long domainId, int days) {
         Domains.validateRetention(days);
         if (db.update("UPDATE domain SET pop3_retention_days = ? WHERE id = ?", days, domainId) == 0) {
             throw StoreException.notFound("no domain " + domainId);
@@ -306,7 +306,7 @@ public class Maildrops {
                 .isPresent()) {
             return 0;
         }
-        int days = policyOfAccount(accountId).getRetentionDays();
+        int days = policyOfAccount(accountId).retentionDays();
         if (days < 0) {
             return 0;
         }

@@ -6,8 +6,6 @@ import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.mime.IndexedMessage;
 import dev.mailplatform.store.mime.MimeIndexer;
-import dev.mailplatform.store.v1.AppendHeader;
-import dev.mailplatform.store.v1.MailboxRef;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
@@ -54,19 +52,19 @@ public class MessageAppends {
     }
 
     /** Streams the request body into a spool; call {@link #append} once it is complete. */
-    public Spool newSpool(AppendHeader header) {
+    public Spool newSpool(AppendSpec header) {
         long max = config.store().maxMessageSize();
-        if (header.getDeclaredSize() > max) {
-            throw Spool.tooLarge(header.getDeclaredSize(), max);
+        if (header.declaredSize() > max) {
+            throw Spool.tooLarge(header.declaredSize(), max);
         }
-        return new Spool(max, config.store().memorySpoolLimit(), header.getDeclaredSize());
+        return new Spool(max, config.store().memorySpoolLimit(), header.declaredSize());
     }
 
     /**
      * Where an append goes and with which flags, checked once, before any byte of the message is read. The mailbox
      * is null until {@link #append} has looked it up.
      */
-    public record AppendTarget(AppendHeader header, MailboxStore.Row mailbox, int system, String[] keywords) {
+    public record AppendTarget(AppendSpec header, MailboxStore.Row mailbox, int system, String[] keywords) {
     }
 
     /**
@@ -75,13 +73,12 @@ public class MessageAppends {
      * autocommit read, so that an unknown mailbox fails before megabytes are spooled. A small one has it looked up
      * by {@link #append}, in the same round trip as the blob and the quota: one round trip of three per append.
      */
-    public AppendTarget validateAppend(AppendHeader h) {
-        Flags.validateSystem(h.getFlags().getSystem());
-        String[] keywords = Flags.keywords(h.getFlags().getKeywordsList());
-        MailboxName.normalize(h.getMailbox().getMailbox());
-        boolean small = h.getDeclaredSize() > 0 && h.getDeclaredSize() <= config.store().memorySpoolLimit();
-        return new AppendTarget(h, small ? null : mailboxes.find(h.getMailbox(), false), h.getFlags().getSystem(),
-                keywords);
+    public AppendTarget validateAppend(AppendSpec h) {
+        Flags.validateSystem(h.systemFlags());
+        String[] keywords = Flags.keywords(h.keywords());
+        MailboxName.normalize(h.mailbox().mailbox());
+        boolean small = h.declaredSize() > 0 && h.declaredSize() <= config.store().memorySpoolLimit();
+        return new AppendTarget(h, small ? null : mailboxes.find(h.mailbox(), false), h.systemFlags(), keywords);
     }
 
     /**
@@ -101,25 +98,25 @@ public class MessageAppends {
         // the look for a blob with these bytes (and for the mailbox, when validateAppend left it).
         record Before(Quotas.Usage usage, Seen seen, MailboxStore.Row mailbox) {
         }
-        MailboxRef ref = target.header().getMailbox();
+        MailboxRef ref = target.header().mailbox();
         boolean findMailbox = target.mailbox() == null;
-        String mailboxName = findMailbox ? MailboxName.normalize(ref.getMailbox()) : null;
+        String mailboxName = findMailbox ? MailboxName.normalize(ref.mailbox()) : null;
         Before before = db.one(Quotas.USAGE_COLUMNS + ", b.stored, b.size < 0"
                 + (findMailbox ? ", " + MailboxStore.columns("m") : "") + Quotas.USAGE_FROM
                 + (findMailbox ? " LEFT JOIN mailbox m ON m.account_id = a.id AND m.name = ?" : "")
                 + " LEFT JOIN blob b ON b.hash = ? WHERE a.id = ?", rs -> new Before(Quotas.usage(rs),
                         rs.getObject(5) == null ? null : new Seen(rs.getBoolean(5), rs.getBoolean(6)),
                         !findMailbox ? target.mailbox() : rs.getObject("id") == null ? null : MailboxStore.row(rs)),
-                findMailbox ? new Object[] {mailboxName, hash, ref.getAccountId()}
-                        : new Object[] {hash, ref.getAccountId()})
-                .orElseThrow(() -> StoreException.notFound("no account " + ref.getAccountId()));
+                findMailbox ? new Object[] {mailboxName, hash, ref.accountId()}
+                        : new Object[] {hash, ref.accountId()})
+                .orElseThrow(() -> StoreException.notFound("no account " + ref.accountId()));
         AppendTarget into = target;
         if (findMailbox) {
             if (before.mailbox() == null) {
                 throw StoreException.notFound("no mailbox " + mailboxName);
             }
             into = new AppendTarget(target.header(), MailboxStore.requireUidvalidity(before.mailbox(),
-                    Integer.toUnsignedLong(ref.getExpectedUidvalidity())), target.system(), target.keywords());
+                    ref.expectedUidvalidity()), target.system(), target.keywords());
         }
         quotas.check(before.usage(), spool.size(), 1);
         for (int attempt = 0; ; attempt++) {
@@ -158,8 +155,8 @@ public class MessageAppends {
     private Appended insertAppended(AppendTarget t, String hash, IndexedMessage idx, long size,
             boolean rowSeen) {
         MailboxStore.Row target = t.mailbox();
-        AppendHeader h = t.header();
-        Instant internal = h.getInternalDate() == 0 ? Instant.now() : Instant.ofEpochMilli(h.getInternalDate());
+        AppendSpec h = t.header();
+        Instant internal = h.internalDate() == 0 ? Instant.now() : Instant.ofEpochMilli(h.internalDate());
         String emailId = newEmailId();
         AppendCommitter committer = committers[(int) Math.floorMod(target.accountId(), (long) committers.length)];
         AppendCommitter.Outcome a = committer.commit(new AppendCommitter.Item(target, hash, idx, size, rowSeen,

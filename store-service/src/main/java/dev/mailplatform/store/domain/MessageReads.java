@@ -1,17 +1,8 @@
 package dev.mailplatform.store.domain;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.InvalidProtocolBufferException;
-import dev.mailplatform.store.v1.BodyPart;
-import dev.mailplatform.store.v1.Envelope;
-import dev.mailplatform.store.v1.FetchMetadataRequest;
-import dev.mailplatform.store.v1.MailboxRef;
-import dev.mailplatform.store.v1.MessageMetadata;
-import dev.mailplatform.store.v1.SelectHeader;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
-import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -47,12 +38,11 @@ public class MessageReads {
     // ---- select ----
 
     @Transactional
-    public SelectHeader selectHeader(MailboxRef ref) {
+    public SelectedMailbox selectHeader(MailboxRef ref) {
         MailboxStore.Row r = mailboxes.find(ref, false);
         List<String> keywords = db.list(SELECT_KEYWORDS, rs -> rs.getString(1), r.id());
-        return SelectHeader.newBuilder().setMailboxId(r.id()).setName(r.name()).setUidvalidity((int) r.uidvalidity())
-                .setUidnext((int) r.uidnext()).setHighestModseq(r.highestModseq()).setMessages(r.messages())
-                .setUnseen(r.unseen()).addAllKeywords(keywords).setSpecialUse(r.specialUse()).build();
+        return new SelectedMailbox(r.id(), r.name(), r.uidvalidity(), r.uidnext(), r.highestModseq(), r.messages(),
+                r.unseen(), keywords, r.specialUse());
     }
 
     /** One page of the snapshot: UIDs above afterUid and below beforeUid, ascending. No transaction needed. */
@@ -66,64 +56,50 @@ public class MessageReads {
         return QuarkusTransaction.joiningExisting().call(() -> mailboxes.find(ref, false).id());
     }
 
-    public List<MessageMetadata> metadataPage(long mailboxId, FetchMetadataRequest req, long afterUid, int limit) {
-        boolean blob = req.getEnvelope() || req.getBodyStructure() || req.getPreview() || req.getHeaderFieldsCount() > 0;
+    /**
+     * One page of FETCH items. The envelope and the body structure are passed on as stored (blob.envelope,
+     * blob.body_structure: serialized by mime/MimeIndexer), for the edge to embed in its reply.
+     */
+    public List<MessageInfo> metadataPage(long mailboxId, MetadataQuery req, long afterUid, int limit) {
+        boolean blob = req.needsBlob();
         List<Object> params = new ArrayList<>();
         // Conditional: the blob join only when a blob column is asked for, and the UID set and CHANGEDSINCE filters.
         StringBuilder sql = new StringBuilder(METADATA_COLUMNS).append(blob ? METADATA_FROM_BLOB : METADATA_FROM);
         sql.append(" WHERE m.mailbox_id = ? AND m.uid > ? AND ");
         params.add(mailboxId);
         params.add(afterUid);
-        sql.append(UidSets.predicate("m.uid", req.getUids(), params));
-        if (req.getChangedSince() > 0) {
+        sql.append(UidSets.predicate("m.uid", req.uids(), params));
+        if (req.changedSince() > 0) {
             sql.append(" AND m.modseq > ?");
-            params.add(req.getChangedSince());
+            params.add(req.changedSince());
         }
         sql.append(" ORDER BY m.uid LIMIT ?");
         params.add(limit);
         Set<String> fields = new HashSet<>();
-        req.getHeaderFieldsList().forEach(f -> fields.add(f.toLowerCase(Locale.ROOT)));
+        req.headerFields().forEach(f -> fields.add(f.toLowerCase(Locale.ROOT)));
         return db.list(sql.toString(), rs -> {
-            MessageMetadata.Builder b = MessageMetadata.newBuilder().setUid((int) rs.getLong("uid"));
-            if (req.getFlags()) {
-                b.setSystemFlags(rs.getInt("system_flags"));
-                MessageRows.addKeywords(rs.getString("keywords"), b::addKeywords);
+            List<String> keywords = List.of();
+            if (req.flags()) {
+                keywords = new ArrayList<>(0);
+                MessageRows.addKeywords(rs.getString("keywords"), keywords::add);
             }
-            if (req.getModseq()) {
-                b.setModseq(rs.getLong("modseq"));
-            }
-            if (req.getInternalDate()) {
-                b.setInternalDate(Db.instant(rs, "internal_date").toEpochMilli());
-            }
-            if (req.getSize()) {
-                b.setSize(rs.getLong("size"));
-            }
-            if (req.getSaveDate()) {
-                b.setSaveDate(Db.instant(rs, "save_date").toEpochMilli());
-            }
-            if (req.getEmailId()) {
-                b.setEmailId(rs.getString("email_id"));
-            }
+            byte[] envelope = null;
+            byte[] structure = null;
+            String preview = null;
+            byte[] headerFields = null;
             if (blob) {
-                try {
-                    if (req.getEnvelope()) {
-                        b.setEnvelope(Envelope.parseFrom(rs.getBytes("envelope")));
-                    }
-                    if (req.getBodyStructure()) {
-                        b.setBodyStructure(BodyPart.parseFrom(rs.getBytes("body_structure")));
-                    }
-                } catch (InvalidProtocolBufferException e) {
-                    throw new SQLException("corrupt index row", e);
-                }
-                if (req.getPreview()) {
-                    b.setPreview(rs.getString("preview"));
-                }
-                if (req.getHeaderFieldsCount() > 0) {
-                    b.setHeaderFields(ByteString.copyFrom(
-                            HeaderFilter.filter(rs.getBytes("header_raw"), fields, req.getHeaderFieldsNot())));
+                envelope = req.envelope() ? rs.getBytes("envelope") : null;
+                structure = req.bodyStructure() ? rs.getBytes("body_structure") : null;
+                preview = req.preview() ? rs.getString("preview") : null;
+                if (!req.headerFields().isEmpty()) {
+                    headerFields = HeaderFilter.filter(rs.getBytes("header_raw"), fields, req.headerFieldsNot());
                 }
             }
-            return b.build();
+            return new MessageInfo(rs.getLong("uid"), req.flags() ? rs.getInt("system_flags") : 0, keywords,
+                    req.modseq() ? rs.getLong("modseq") : 0,
+                    req.internalDate() ? Db.instant(rs, "internal_date") : null, req.size() ? rs.getLong("size") : 0,
+                    req.saveDate() ? Db.instant(rs, "save_date") : null, req.emailId() ? rs.getString("email_id") : null,
+                    envelope, structure, preview, headerFields);
         }, Db.args(params));
     }
 

@@ -1,7 +1,5 @@
 package dev.mailplatform.store.domain;
 
-import dev.mailplatform.store.v1.MailboxRef;
-import dev.mailplatform.store.v1.SearchKey;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;

@@ -1,7 +1,6 @@
 package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.Quota;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.sql.ResultSet;
@@ -78,18 +77,17 @@ public class Quotas {
                 bytes, messages, accountId);
     }
 
+    /** The usage and limits of the account's quota root (there is one, {@link #ROOT}). */
     @Transactional
-    public Quota get(long accountId, String root) {
+    public Usage get(long accountId, String root) {
         if (!ROOT.equals(root)) {
             throw StoreException.notFound("no quota root \"" + root + "\"");
         }
-        Usage u = peek(accountId);
-        return Quota.newBuilder().setRoot(ROOT).setStorageUsed(u.storageUsed()).setStorageLimit(u.storageLimit())
-                .setMessagesUsed(u.messagesUsed()).setMessageLimit(u.messageLimit()).build();
+        return peek(accountId);
     }
 
     @Transactional
-    public Quota set(long accountId, Long storageLimit, Long messageLimit) {
+    public Usage set(long accountId, Long storageLimit, Long messageLimit) {
         if (db.one("SELECT 1 FROM account WHERE id = ? FOR UPDATE", rs -> 1, accountId).isEmpty()) {
             throw StoreException.notFound("no account " + accountId);
         }

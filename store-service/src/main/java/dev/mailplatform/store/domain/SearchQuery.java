@@ -1,9 +1,6 @@
 package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.DateTest;
-import dev.mailplatform.store.v1.FlagTest;
-import dev.mailplatform.store.v1.SearchKey;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeParseException;
@@ -18,8 +15,8 @@ import java.util.Locale;
  */
 final class SearchQuery {
 
-    static final int MAX_DEPTH = 64;
-    static final int MAX_KEYS = 1000;
+    static final int MAX_DEPTH = SearchKey.MAX_DEPTH;
+    static final int MAX_KEYS = SearchKey.MAX_KEYS;
 
     final List<Object> params = new ArrayList<>();
     boolean needsBlob;
@@ -32,35 +29,44 @@ final class SearchQuery {
         if (++keys > MAX_KEYS) {
             throw StoreException.invalid("more than " + MAX_KEYS + " search keys");
         }
-        return switch (key.getKeyCase()) {
-            case ALL, KEY_NOT_SET -> "TRUE";
-            case AND -> join(key.getAnd().getKeysList(), " AND ", "TRUE", depth);
-            case OR -> join(key.getOr().getKeysList(), " OR ", "FALSE", depth);
-            case NOT -> "NOT (" + translate(key.getNot(), depth + 1) + ")";
-            case UID -> UidSets.predicate("m.uid", key.getUid(), params);
-            case FLAGS -> flags(key.getFlags());
-            case INTERNAL_DATE -> date("m.internal_date", key.getInternalDate(), false);
-            case SENT_DATE -> {
-                needsBlob = true;
-                // The day as the sender wrote it; a row older than that column, or a message without a usable
-                // Date (the internal date stands in), by its instant's day in UTC.
-                yield date("COALESCE(b.sent_day, (COALESCE(b.sent_date, m.internal_date) AT TIME ZONE 'UTC')::date)",
-                        key.getSentDate(), true);
-            }
-            case SAVE_DATE -> date("m.save_date", key.getSaveDate(), false);
-            case SIZE -> {
-                params.add(key.getSize().getSize());
-                yield key.getSize().getLarger() ? "m.size > ?" : "m.size < ?";
-            }
-            case MODSEQ_AT_LEAST -> {
-                params.add(key.getModseqAtLeast());
-                yield "m.modseq >= ?";
-            }
-            case HEADER -> header(key.getHeader().getField(), key.getHeader().getValue());
-            case BODY -> substring("b.search_body", key.getBody());
-            case TEXT -> "(" + substring("b.search_header", key.getText()) + " OR "
-                    + substring("b.search_body", key.getText()) + ")";
-        };
+        if (key instanceof SearchKey.All) {
+            return "TRUE";
+        } else if (key instanceof SearchKey.And k) {
+            return join(k.keys(), " AND ", "TRUE", depth);
+        } else if (key instanceof SearchKey.Or k) {
+            return join(k.keys(), " OR ", "FALSE", depth);
+        } else if (key instanceof SearchKey.Not k) {
+            return "NOT (" + translate(k.key(), depth + 1) + ")";
+        } else if (key instanceof SearchKey.Uids k) {
+            return UidSets.predicate("m.uid", k.uids(), params);
+        } else if (key instanceof SearchKey.FlagTest k) {
+            return flags(k);
+        } else if (key instanceof SearchKey.DateTest k) {
+            return switch (k.field()) {
+                case INTERNAL -> date("m.internal_date", k, false);
+                case SENT -> {
+                    needsBlob = true;
+                    // The day as the sender wrote it; a row older than that column, or a message without a usable
+                    // Date (the internal date stands in), by its instant's day in UTC.
+                    yield date("COALESCE(b.sent_day, (COALESCE(b.sent_date, m.internal_date) AT TIME ZONE 'UTC')::date)",
+                            k, true);
+                }
+                case SAVE -> date("m.save_date", k, false);
+            };
+        } else if (key instanceof SearchKey.SizeTest k) {
+            params.add(k.size());
+            return k.larger() ? "m.size > ?" : "m.size < ?";
+        } else if (key instanceof SearchKey.ModseqAtLeast k) {
+            params.add(k.modseq());
+            return "m.modseq >= ?";
+        } else if (key instanceof SearchKey.Header k) {
+            return header(k.field(), k.value());
+        } else if (key instanceof SearchKey.Body k) {
+            return substring("b.search_body", k.text());
+        } else if (key instanceof SearchKey.Text k) {
+            return "(" + substring("b.search_header", k.text()) + " OR " + substring("b.search_body", k.text()) + ")";
+        }
+        throw new IllegalArgumentException("unknown search key " + key);
     }
 
     private String join(List<SearchKey> list, String op, String empty, int depth) {
@@ -74,51 +80,51 @@ final class SearchQuery {
         return String.join(op, parts);
     }
 
-    private String flags(FlagTest t) {
-        Flags.validateSystem(t.getSystem());
-        String[] kw = Flags.keywords(t.getKeywordsList());
+    private String flags(SearchKey.FlagTest t) {
+        Flags.validateSystem(t.system());
+        String[] kw = Flags.keywords(t.keywords());
         List<String> conds = new ArrayList<>();
-        if (t.getSystem() != 0) {
-            params.add(t.getSystem());
-            if (t.getAbsent()) {
+        if (t.system() != 0) {
+            params.add(t.system());
+            if (t.absent()) {
                 conds.add("(m.system_flags & ?) = 0");
             } else {
-                params.add(t.getSystem());
+                params.add(t.system());
                 conds.add("(m.system_flags & ?) = ?");
             }
         }
         if (kw.length > 0) {
             params.add(kw);
-            conds.add(t.getAbsent() ? "NOT (m.keywords && ?::text[])" : "m.keywords @> ?::text[]");
+            conds.add(t.absent() ? "NOT (m.keywords && ?::text[])" : "m.keywords @> ?::text[]");
         }
         return conds.isEmpty() ? "TRUE" : String.join(" AND ", conds);
     }
 
     /** A day test on a timestamp column (days in UTC) or, with {@code isDay}, on a date expression. */
-    private String date(String column, DateTest t, boolean isDay) {
+    private String date(String column, SearchKey.DateTest t, boolean isDay) {
         LocalDate d;
         try {
-            d = LocalDate.parse(t.getDate());
+            d = LocalDate.parse(t.date());
         } catch (DateTimeParseException e) {
-            throw StoreException.invalid("search date is not yyyy-mm-dd: " + t.getDate());
+            throw StoreException.invalid("search date is not yyyy-mm-dd: " + t.date());
         }
         Object start = isDay ? d : d.atStartOfDay().toInstant(ZoneOffset.UTC);
         Object next = isDay ? d.plusDays(1) : d.plusDays(1).atStartOfDay().toInstant(ZoneOffset.UTC);
-        return switch (t.getOp()) {
-            case DATE_BEFORE -> {
+        return switch (t.op()) {
+            case BEFORE -> {
                 params.add(start);
                 yield column + " < ?";
             }
-            case DATE_ON -> {
+            case ON -> {
                 params.add(start);
                 params.add(next);
                 yield "(" + column + " >= ? AND " + column + " < ?)";
             }
-            case DATE_SINCE -> {
+            case SINCE -> {
                 params.add(start);
                 yield column + " >= ?";
             }
-            default -> throw StoreException.invalid("unknown date operator");
+            case UNKNOWN -> throw StoreException.invalid("unknown date operator");
         };
     }
 

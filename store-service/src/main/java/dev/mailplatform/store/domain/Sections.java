@@ -2,9 +2,14 @@ package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.v1.BodyPart;
-import dev.mailplatform.store.v1.Section;
 
-/** Maps an IMAP section spec (RFC 3501 6.4.5) to a byte range of the blob, using the MIME index. */
+/**
+ * Maps an IMAP section spec (RFC 3501 6.4.5) to a byte range of the blob, using the MIME index.
+ *
+ * <p>Exception to "protobuf stops at the grpc package": the body structure is persisted in PostgreSQL
+ * (blob.body_structure) as the serialized protobuf {@code BodyPart} that mime/MimeIndexer builds at append time, so
+ * walking it here reads that type.
+ */
 public final class Sections {
 
     /** [start, end) in the blob; headerFields means the range is a header to filter by field name. */
@@ -14,16 +19,16 @@ public final class Sections {
     private Sections() {
     }
 
-    public static Range locate(BodyPart root, long size, long headerSize, Section section) {
-        var path = section.getPartList();
+    public static Range locate(BodyPart root, long size, long headerSize, SectionSpec section) {
+        var path = section.part();
         if (path.isEmpty()) {
-            return switch (section.getKind()) {
-                case SECTION_FULL -> new Range(0, size, false);
-                case SECTION_HEADER -> new Range(0, headerSize, false);
-                case SECTION_TEXT -> new Range(headerSize, size, false);
-                case SECTION_HEADER_FIELDS, SECTION_HEADER_FIELDS_NOT -> new Range(0, headerSize, true);
-                case SECTION_PART -> new Range(headerSize, size, false);
-                case SECTION_MIME -> throw StoreException.invalid("MIME needs a part number");
+            return switch (section.kind()) {
+                case FULL -> new Range(0, size, false);
+                case HEADER -> new Range(0, headerSize, false);
+                case TEXT -> new Range(headerSize, size, false);
+                case HEADER_FIELDS, HEADER_FIELDS_NOT -> new Range(0, headerSize, true);
+                case PART -> new Range(headerSize, size, false);
+                case MIME -> throw StoreException.invalid("MIME needs a part number");
                 default -> throw StoreException.invalid("unknown section kind");
             };
         }
@@ -62,17 +67,17 @@ public final class Sections {
                 cur = container;
             }
         }
-        return switch (section.getKind()) {
-            case SECTION_PART, SECTION_FULL -> new Range(cur.getBodyStart(), cur.getBodyEnd(), false);
-            case SECTION_MIME -> new Range(cur.getHeaderStart(), cur.getBodyStart(), false);
-            case SECTION_HEADER, SECTION_TEXT, SECTION_HEADER_FIELDS, SECTION_HEADER_FIELDS_NOT -> {
+        return switch (section.kind()) {
+            case PART, FULL -> new Range(cur.getBodyStart(), cur.getBodyEnd(), false);
+            case MIME -> new Range(cur.getHeaderStart(), cur.getBodyStart(), false);
+            case HEADER, TEXT, HEADER_FIELDS, HEADER_FIELDS_NOT -> {
                 if (!isMessage(cur) || !cur.hasMessageBody()) {
                     throw StoreException.invalid("HEADER and TEXT of a part need a message/rfc822 part");
                 }
                 BodyPart inner = cur.getMessageBody();
-                yield switch (section.getKind()) {
-                    case SECTION_HEADER -> new Range(inner.getHeaderStart(), inner.getBodyStart(), false);
-                    case SECTION_TEXT -> new Range(inner.getBodyStart(), cur.getBodyEnd(), false);
+                yield switch (section.kind()) {
+                    case HEADER -> new Range(inner.getHeaderStart(), inner.getBodyStart(), false);
+                    case TEXT -> new Range(inner.getBodyStart(), cur.getBodyEnd(), false);
                     default -> new Range(inner.getHeaderStart(), inner.getBodyStart(), true);
                 };
             }

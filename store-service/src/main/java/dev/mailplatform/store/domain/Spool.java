@@ -1,6 +1,5 @@
 package dev.mailplatform.store.domain;
 
-import com.google.protobuf.ByteString;
 import dev.mailplatform.store.error.StoreException;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -52,8 +51,9 @@ public final class Spool implements AutoCloseable {
                 Map.of("x-max-message-size", String.valueOf(max)));
     }
 
-    public void write(ByteString data) {
-        int n = data.size();
+    /** Appends the buffer's remaining bytes (its position is left as it was). */
+    public void write(ByteBuffer data) {
+        int n = data.remaining();
         if (size + n > maxSize) {
             throw tooLarge(size + n, maxSize);
         }
@@ -68,11 +68,13 @@ public final class Spool implements AutoCloseable {
                 if (size + n > memory.length) {
                     memory = Arrays.copyOf(memory, (int) Math.min(memoryLimit, Math.max(size + n, 2L * memory.length)));
                 }
-                data.copyTo(memory, (int) size);
+                data.duplicate().get(memory, (int) size, n);
                 sha256.update(memory, (int) size, n);
             } else {
-                data.writeTo(fileOut);
-                sha256.update(data.asReadOnlyByteBuffer());
+                byte[] chunk = new byte[n];
+                data.duplicate().get(chunk);
+                fileOut.write(chunk);
+                sha256.update(chunk);
             }
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -1,8 +1,6 @@
 package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.UidRange;
-import dev.mailplatform.store.v1.UidSet;
 import java.util.List;
 
 /** Turns a UidSet into an SQL predicate with bound parameters. */
@@ -15,12 +13,12 @@ public final class UidSets {
     }
 
     public static void validate(UidSet set) {
-        if (set.getRangesCount() > MAX_RANGES) {
+        if (set.ranges().size() > MAX_RANGES) {
             throw StoreException.invalid("UID set has more than " + MAX_RANGES + " ranges");
         }
-        for (UidRange r : set.getRangesList()) {
-            long first = Integer.toUnsignedLong(r.getFirst());
-            long last = Integer.toUnsignedLong(r.getLast());
+        for (UidSet.Range r : set.ranges()) {
+            long first = r.first();
+            long last = r.last();
             if (first == 0 || last == 0) {
                 throw StoreException.invalid("UID 0 is not valid");
             }
@@ -35,44 +33,37 @@ public final class UidSets {
      */
     public static String predicate(String column, UidSet set, List<Object> params) {
         validate(set);
-        if (set.getRangesCount() == 0) {
+        List<UidSet.Range> ranges = set.ranges();
+        if (ranges.isEmpty()) {
             return "FALSE";
         }
-        if (set.getRangesCount() <= 32) {
+        if (ranges.size() <= 32) {
             StringBuilder sb = new StringBuilder("(");
-            for (int i = 0; i < set.getRangesCount(); i++) {
-                UidRange r = set.getRanges(i);
+            for (int i = 0; i < ranges.size(); i++) {
+                UidSet.Range r = ranges.get(i);
                 if (i > 0) {
                     sb.append(" OR ");
                 }
-                if (r.getFirst() == r.getLast()) {
+                if (r.first() == r.last()) {
                     sb.append(column).append(" = ?");
-                    params.add(Integer.toUnsignedLong(r.getFirst()));
+                    params.add(r.first());
                 } else {
                     sb.append(column).append(" BETWEEN ? AND ?");
-                    params.add(Integer.toUnsignedLong(r.getFirst()));
-                    params.add(Integer.toUnsignedLong(r.getLast()));
+                    params.add(r.first());
+                    params.add(r.last());
                 }
             }
             return sb.append(')').toString();
         }
-        Long[] firsts = new Long[set.getRangesCount()];
-        Long[] lasts = new Long[set.getRangesCount()];
+        Long[] firsts = new Long[ranges.size()];
+        Long[] lasts = new Long[ranges.size()];
         for (int i = 0; i < firsts.length; i++) {
-            firsts[i] = Integer.toUnsignedLong(set.getRanges(i).getFirst());
-            lasts[i] = Integer.toUnsignedLong(set.getRanges(i).getLast());
+            firsts[i] = ranges.get(i).first();
+            lasts[i] = ranges.get(i).last();
         }
         params.add(firsts);
         params.add(lasts);
         return "EXISTS (SELECT 1 FROM unnest(?::bigint[], ?::bigint[]) AS r(f, l) WHERE " + column
                 + " BETWEEN r.f AND r.l)";
-    }
-
-    public static UidSet of(long... uids) {
-        UidSet.Builder b = UidSet.newBuilder();
-        for (long u : uids) {
-            b.addRanges(UidRange.newBuilder().setFirst((int) u).setLast((int) u));
-        }
-        return b.build();
     }
 }

@@ -27,12 +27,13 @@ public class MailboxGrpc implements MailboxService {
     @Override
     public Uni<ListMailboxesResponse> listMailboxes(ListMailboxesRequest r) {
         return Offload.call(() -> ListMailboxesResponse.newBuilder()
-                .addAllMailboxes(mailboxes.list(r.getAccountId())).build());
+                .addAllMailboxes(MailboxProtos.infos(mailboxes.list(r.getAccountId()))).build());
     }
 
     @Override
     public Uni<MailboxInfo> createMailbox(CreateMailboxRequest r) {
-        return Offload.call(() -> mailboxes.create(r.getAccountId(), r.getName(), r.getSpecialUse()));
+        return Offload.call(() -> MailboxProtos.info(mailboxes.create(r.getAccountId(), r.getName(),
+                r.getSpecialUse())));
     }
 
     @Override
@@ -45,7 +46,7 @@ public class MailboxGrpc implements MailboxService {
 
     @Override
     public Uni<MailboxInfo> renameMailbox(RenameMailboxRequest r) {
-        return Offload.call(() -> mailboxes.rename(r.getAccountId(), r.getFrom(), r.getTo()));
+        return Offload.call(() -> MailboxProtos.info(mailboxes.rename(r.getAccountId(), r.getFrom(), r.getTo())));
     }
 
     @Override
@@ -66,6 +67,6 @@ public class MailboxGrpc implements MailboxService {
 
     @Override
     public Uni<MailboxStatus> getStatus(GetStatusRequest r) {
-        return Offload.call(() -> mailboxes.status(r.getMailbox()));
+        return Offload.call(() -> MailboxProtos.status(mailboxes.status(RequestProtos.mailbox(r.getMailbox()))));
     }
 }

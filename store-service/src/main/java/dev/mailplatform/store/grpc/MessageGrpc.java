@@ -1,18 +1,21 @@
 package dev.mailplatform.store.grpc;
 
 import com.google.protobuf.ByteString;
-import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.blob.BlobStore;
 import dev.mailplatform.store.change.ChangeBus;
 import dev.mailplatform.store.config.StoreConfig;
+import dev.mailplatform.store.domain.AppendSpec;
 import dev.mailplatform.store.domain.CallBudget;
 import dev.mailplatform.store.domain.ContentPlanner;
+import dev.mailplatform.store.domain.ContentRequest;
+import dev.mailplatform.store.domain.Copied;
 import dev.mailplatform.store.domain.CopyMove;
 import dev.mailplatform.store.domain.Expunges;
 import dev.mailplatform.store.domain.FlagUpdates;
 import dev.mailplatform.store.domain.MessageAppends;
 import dev.mailplatform.store.domain.MessageReads;
 import dev.mailplatform.store.domain.MessageSearch;
+import dev.mailplatform.store.domain.MetadataQuery;
 import dev.mailplatform.store.domain.Spool;
 import dev.mailplatform.store.domain.UidSets;
 import dev.mailplatform.store.error.StoreException;
@@ -32,7 +35,6 @@ import dev.mailplatform.store.v1.FetchMetadataResponse;
 import dev.mailplatform.store.v1.GetChangesRequest;
 import dev.mailplatform.store.v1.GetChangesResponse;
 import dev.mailplatform.store.v1.MessageService;
-import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.MessageStateBatch;
 import dev.mailplatform.store.v1.SearchRequest;
 import dev.mailplatform.store.v1.SearchResponse;
@@ -40,7 +42,6 @@ import dev.mailplatform.store.v1.SelectRequest;
 import dev.mailplatform.store.v1.SelectResponse;
 import dev.mailplatform.store.v1.StoreFlagsRequest;
 import dev.mailplatform.store.v1.StoreFlagsResponse;
-import dev.mailplatform.store.v1.UidMapping;
 import dev.mailplatform.store.v1.WatchRequest;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -53,6 +54,12 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+/**
+ * MessageService: requests mapped to domain calls ({@link RequestProtos}, {@link SearchProtos}), results to replies
+ * ({@link MessageProtos}, {@link ReplyChunks}). Over 350 lines because the streaming calls keep their cursors here
+ * (FetchContent's and FetchMessages' reads from S3, one chunk per demand, and the append's spool), next to the calls
+ * that drive them.
+ */
 @GrpcService
 public class MessageGrpc implements MessageService {
 
@@ -93,7 +100,8 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<SelectResponse> select(SelectRequest r) {
         Readiness ready = Readiness.current();
-        return Offload.call(() -> reads.selectHeader(r.getMailbox())).onItem().transformToMulti(h -> {
+        return Offload.call(() -> MessageProtos.selected(reads.selectHeader(RequestProtos.mailbox(r.getMailbox()))))
+                .onItem().transformToMulti(h -> {
             long before = Integer.toUnsignedLong(h.getUidnext());
             Multi<SelectResponse> rest = Offload.uidPages(ready,
                     (after, n) -> MessageProtos.states(reads.statePage(h.getMailboxId(), after, before, n)),
@@ -108,11 +116,15 @@ public class MessageGrpc implements MessageService {
         boolean heavy = r.getEnvelope() || r.getBodyStructure() || r.getHeaderFieldsCount() > 0;
         int size = heavy ? Math.max(1, batch / 10) : batch;
         Readiness ready = Readiness.current();
+        record Query(long mailboxId, MetadataQuery items) {
+        }
         return Offload.call(() -> {
-            UidSets.validate(r.getUids());
-            return reads.mailboxId(r.getMailbox());
-        }).onItem().transformToMulti(id -> Offload.uidPages(ready,
-                (after, n) -> reads.metadataPage(id, r, after, n), m -> Offload.uid(m.getUid()), size)).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());
+            MetadataQuery items = RequestProtos.metadata(r);
+            UidSets.validate(items.uids());
+            return new Query(reads.mailboxId(RequestProtos.mailbox(r.getMailbox())), items);
+        }).onItem().transformToMulti(q -> Offload.uidPages(ready,
+                (after, n) -> MessageProtos.metadata(reads.metadataPage(q.mailboxId(), q.items(), after, n)),
+                m -> Offload.uid(m.getUid()), size)).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());
     }
 
     /** Reads the planned byte range from S3 in chunks, one chunk per client demand. */
@@ -129,7 +141,8 @@ public class MessageGrpc implements MessageService {
         ContentCursor cur = new ContentCursor();
         Readiness ready = Readiness.current();
         return Offload.call(() -> {
-            ContentPlanner.ContentPlan plan = r.getSetSeen() ? content.planContent(r) : content.planRead(r);
+            ContentRequest req = RequestProtos.content(r);
+            ContentPlanner.ContentPlan plan = req.setSeen() ? content.planContent(req) : content.planRead(req);
             cur.plan = plan;
             cur.remaining = plan.length();
             if (plan.inline() == null && plan.length() > 0 && plan.length() <= CHUNK) {
@@ -210,7 +223,7 @@ public class MessageGrpc implements MessageService {
         Readiness ready = Readiness.current();
         return Offload.call(() -> {
             cur.uids = r.getUidsList();
-            cur.blobs = content.planMessages(r.getMailbox(), cur.uids);
+            cur.blobs = content.planMessages(RequestProtos.mailbox(r.getMailbox()), RequestProtos.uidList(cur.uids));
             return cur;
         }).onItem().transformToMulti(c -> Offload.pages(ready, () -> c, this::nextMessages))
                 .onItem().transformToIterable(l -> l).onTermination().invoke(cur.source::cancel);
@@ -285,14 +298,15 @@ public class MessageGrpc implements MessageService {
                 if (!req.hasHeader()) {
                     throw StoreException.invalid("the first append request must carry the header");
                 }
-                target = appends.validateAppend(req.getHeader());
-                spool = appends.newSpool(req.getHeader());
+                AppendSpec header = RequestProtos.append(req.getHeader());
+                target = appends.validateAppend(header);
+                spool = appends.newSpool(header);
                 return;
             }
             if (req.hasHeader()) {
                 throw StoreException.invalid("only the first append request may carry a header");
             }
-            spool.write(req.getChunk());
+            spool.write(req.getChunk().asReadOnlyByteBuffer());
         }
 
         void close() {
@@ -324,80 +338,36 @@ public class MessageGrpc implements MessageService {
 
     @Override
     public Multi<StoreFlagsResponse> storeFlags(StoreFlagsRequest r) {
-        return Offload.call(() -> MessageProtos.flagsStored(flags.storeFlags(r))).onItem().transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.flagsStored(flags.storeFlags(RequestProtos.mailbox(r.getMailbox()),
+                RequestProtos.uids(r.getUids()), RequestProtos.mode(r.getMode()), r.getFlags().getSystem(),
+                r.getFlags().getKeywordsList(), r.getUnchangedSince()))).onItem().transformToMulti(ReplyChunks::of);
     }
 
     @Override
     public Multi<CopyResponse> copy(CopyRequest r) {
-        return Offload.call(() -> MessageProtos.copied(copies.copy(r, false))).onItem()
-                .transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.copied(copy(r, false))).onItem().transformToMulti(ReplyChunks::of);
     }
 
     @Override
     public Multi<CopyResponse> move(CopyRequest r) {
-        return Offload.call(() -> MessageProtos.copied(copies.copy(r, true))).onItem()
-                .transformToMulti(MessageGrpc::chunks);
+        return Offload.call(() -> MessageProtos.copied(copy(r, true))).onItem().transformToMulti(ReplyChunks::of);
+    }
+
+    private Copied copy(CopyRequest r, boolean move) {
+        return copies.copy(RequestProtos.mailbox(r.getSource()), RequestProtos.uids(r.getUids()), r.getDestination(),
+                move);
     }
 
     @Override
     public Multi<ExpungeResponse> expunge(ExpungeRequest r) {
-        return Offload.call(() -> MessageProtos.expunged(expunges.expunge(r))).onItem()
-                .transformToMulti(MessageGrpc::chunks);
-    }
-
-    // The chunked replies (Chunks): the entries in runs, the scalars on the last chunk.
-
-    static Multi<StoreFlagsResponse> chunks(StoreFlagsResponse whole) {
-        List<List<MessageState>> updated = Chunks.split(whole.getUpdatedList(), MessageState::getSerializedSize);
-        List<List<Integer>> failed = Chunks.split(whole.getFailedUidsList(), u -> 5);
-        int n = Math.max(updated.size(), failed.size());
-        List<StoreFlagsResponse> out = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            StoreFlagsResponse.Builder b = StoreFlagsResponse.newBuilder();
-            if (i < updated.size()) {
-                b.addAllUpdated(updated.get(i));
-            }
-            if (i < failed.size()) {
-                b.addAllFailedUids(failed.get(i));
-            }
-            if (i == n - 1) {
-                b.setHighestModseq(whole.getHighestModseq());
-            }
-            out.add(b.build());
-        }
-        return Multi.createFrom().iterable(out);
-    }
-
-    static Multi<CopyResponse> chunks(CopyResponse whole) {
-        List<List<UidMapping>> runs = Chunks.split(whole.getMappingsList(), UidMapping::getSerializedSize);
-        List<CopyResponse> out = new ArrayList<>(runs.size());
-        for (int i = 0; i < runs.size(); i++) {
-            CopyResponse.Builder b = CopyResponse.newBuilder().addAllMappings(runs.get(i));
-            if (i == runs.size() - 1) {
-                b.setDestinationUidvalidity(whole.getDestinationUidvalidity())
-                        .setSourceHighestModseq(whole.getSourceHighestModseq());
-            }
-            out.add(b.build());
-        }
-        return Multi.createFrom().iterable(out);
-    }
-
-    static Multi<ExpungeResponse> chunks(ExpungeResponse whole) {
-        List<List<Integer>> runs = Chunks.split(whole.getExpungedUidsList(), u -> 5);
-        List<ExpungeResponse> out = new ArrayList<>(runs.size());
-        for (int i = 0; i < runs.size(); i++) {
-            ExpungeResponse.Builder b = ExpungeResponse.newBuilder().addAllExpungedUids(runs.get(i));
-            if (i == runs.size() - 1) {
-                b.setHighestModseq(whole.getHighestModseq());
-            }
-            out.add(b.build());
-        }
-        return Multi.createFrom().iterable(out);
+        return Offload.call(() -> MessageProtos.expunged(expunges.expunge(RequestProtos.mailbox(r.getMailbox()),
+                r.hasUids() ? RequestProtos.uids(r.getUids()) : null))).onItem().transformToMulti(ReplyChunks::of);
     }
 
     @Override
     public Multi<SearchResponse> search(SearchRequest r) {
-        return Offload.call(CallBudget.Kind.SEARCH, () -> searches.search(r.getMailbox(), r.getCriteria())).onItem().transformToMulti(res -> {
+        return Offload.call(CallBudget.Kind.SEARCH, () -> searches.search(RequestProtos.mailbox(r.getMailbox()),
+                SearchProtos.criteria(r.getCriteria()))).onItem().transformToMulti(res -> {
             List<SearchResponse> out = new ArrayList<>();
             long[] uids = res.uids();
             for (int i = 0; i < uids.length || out.isEmpty(); i += batch) {
@@ -417,7 +387,7 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<GetChangesResponse> getChanges(GetChangesRequest r) {
         Readiness ready = Readiness.current();
-        return Offload.call(() -> reads.mailbox(r.getMailbox())).onItem().transformToMulti(mb -> {
+        return Offload.call(() -> reads.mailbox(RequestProtos.mailbox(r.getMailbox()))).onItem().transformToMulti(mb -> {
             GetChangesResponse head = GetChangesResponse.newBuilder().setHighestModseq(mb.highestModseq())
                     .setUidnext((int) mb.uidnext()).setMessages(mb.messages()).build();
             Multi<GetChangesResponse> changed = Offload.uidPages(ready,
@@ -440,14 +410,14 @@ public class MessageGrpc implements MessageService {
         // Uni.runSubscriptionOn(...).transformToMulti(...) was lost about once in 150 calls, and the stream then
         // stayed registered for ever.
         Readiness ready = Readiness.current();
-        return ChangeBus.stream(emitter -> Infrastructure.getDefaultWorkerPool().execute(() -> {
+        return ChangeBus.<ChangeEvent>stream(emitter -> Infrastructure.getDefaultWorkerPool().execute(() -> {
             try {
                 reads.requireAccount(r.getAccountId());
             } catch (RuntimeException e) {
                 emitter.fail(GrpcErrors.map(e));
                 return;
             }
-            changes.attach(r.getAccountId(), emitter, ready::isReady);
+            changes.attach(r.getAccountId(), emitter, MailboxProtos::event, ready::isReady);
         }));
     }
 }

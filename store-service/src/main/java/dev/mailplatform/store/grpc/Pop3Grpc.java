@@ -91,17 +91,18 @@ public class Pop3Grpc implements Pop3Service {
     /** The header, the first page read with the lease, then the pages after it (only for a maildrop that fills one). */
     private <R> Multi<R> snapshot(Readiness ready, Maildrops.Opened opened, int batch, Function<MaildropHeader, R> header,
             Function<MaildropBatch, R> entries) {
-        List<MaildropEntry> first = opened.firstPage();
-        Multi<R> head = first.isEmpty() ? Multi.createFrom().item(header.apply(opened.header()))
-                : Multi.createFrom().items(header.apply(opened.header()),
+        List<MaildropEntry> first = MailboxProtos.entries(opened.firstPage());
+        MaildropHeader h = MailboxProtos.maildrop(opened.header());
+        Multi<R> head = first.isEmpty() ? Multi.createFrom().item(header.apply(h))
+                : Multi.createFrom().items(header.apply(h),
                         entries.apply(MaildropBatch.newBuilder().addAllEntries(first).build()));
         if (first.size() < batch) {
             // The whole maildrop came with the lease: no second query, no second hop to a worker.
             return head;
         }
         long after = Offload.uid(first.get(first.size() - 1).getUid());
-        Multi<R> rest = Offload.uidPages(ready, (from, n) -> maildrops.page(opened.mailboxId(),
-                Offload.uid(opened.header().getUidvalidity()), Math.max(from, after), opened.uidnext(), n),
+        Multi<R> rest = Offload.uidPages(ready, (from, n) -> MailboxProtos.entries(maildrops.page(opened.mailboxId(),
+                opened.header().uidvalidity(), Math.max(from, after), opened.uidnext(), n)),
                 e -> Offload.uid(e.getUid()), batch)
                 .map(p -> entries.apply(MaildropBatch.newBuilder().addAllEntries(p).build()));
         return Multi.createBy().concatenating().streams(head, rest);
@@ -145,8 +146,8 @@ public class Pop3Grpc implements Pop3Service {
     @Override
     public Uni<RetentionPolicy> getRetentionPolicy(GetRetentionPolicyRequest r) {
         return Offload.call(() -> switch (r.getScopeCase()) {
-            case ACCOUNT_ID -> maildrops.policyOfAccount(r.getAccountId());
-            case DOMAIN_ID -> maildrops.policyOfDomain(r.getDomainId());
+            case ACCOUNT_ID -> MailboxProtos.retention(maildrops.policyOfAccount(r.getAccountId()));
+            case DOMAIN_ID -> MailboxProtos.retention(maildrops.policyOfDomain(r.getDomainId()));
             default -> throw StoreException.invalid("give an account id or a domain id");
         });
     }
@@ -154,8 +155,9 @@ public class Pop3Grpc implements Pop3Service {
     @Override
     public Uni<RetentionPolicy> setRetentionPolicy(SetRetentionPolicyRequest r) {
         return Offload.call(() -> switch (r.getScopeCase()) {
-            case ACCOUNT_ID -> maildrops.setForAccount(r.getAccountId(), r.getRetentionDays(), r.getClear());
-            case DOMAIN_ID -> maildrops.setForDomain(r.getDomainId(), r.getRetentionDays());
+            case ACCOUNT_ID -> MailboxProtos.retention(maildrops.setForAccount(r.getAccountId(), r.getRetentionDays(),
+                    r.getClear()));
+            case DOMAIN_ID -> MailboxProtos.retention(maildrops.setForDomain(r.getDomainId(), r.getRetentionDays()));
             default -> throw StoreException.invalid("give an account id or a domain id");
         });
     }

@@ -33,12 +33,12 @@ public class QuotaGrpc implements QuotaService {
 
     @Override
     public Uni<Quota> getQuota(GetQuotaRequest r) {
-        return Offload.call(() -> quotas.get(r.getAccountId(), r.getRoot()));
+        return Offload.call(() -> MailboxProtos.quota(quotas.get(r.getAccountId(), r.getRoot())));
     }
 
     @Override
     public Uni<Quota> setQuota(SetQuotaRequest r) {
-        return Offload.call(() -> quotas.set(r.getAccountId(), r.hasStorageLimit() ? r.getStorageLimit() : null,
-                r.hasMessageLimit() ? r.getMessageLimit() : null));
+        return Offload.call(() -> MailboxProtos.quota(quotas.set(r.getAccountId(),
+                r.hasStorageLimit() ? r.getStorageLimit() : null, r.hasMessageLimit() ? r.getMessageLimit() : null)));
     }
 }

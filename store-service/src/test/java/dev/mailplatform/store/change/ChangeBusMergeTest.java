@@ -2,8 +2,6 @@ package dev.mailplatform.store.change;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import dev.mailplatform.store.v1.ChangeEvent;
-import dev.mailplatform.store.v1.ChangeKind;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -11,9 +9,7 @@ import org.junit.jupiter.api.Test;
 class ChangeBusMergeTest {
 
     private static ChangeBus.Outgoing event(ChangeKind kind, long mailboxId, String name, long modseq, int messages) {
-        return ChangeBus.Outgoing.of(ChangeEvent.newBuilder().setAccountId(1).setMailboxId(mailboxId)
-                .setMailbox(name).setKind(kind).setHighestModseq(modseq).setUidnext(messages + 1)
-                .setMessages(messages).build());
+        return ChangeBus.Outgoing.of(new Change(1, mailboxId, name, kind, modseq, messages + 1, messages));
     }
 
     @Test

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.mailplatform.store.contract.StoreContract;
 import dev.mailplatform.store.v1.Account;
-import dev.mailplatform.store.v1.ChangeEvent;
-import dev.mailplatform.store.v1.ChangeKind;
 import io.quarkus.narayana.jta.QuarkusTransaction;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.mutiny.subscription.Cancellable;
@@ -26,14 +24,14 @@ class ChangeBusTest extends StoreContract {
     @Test
     void anEventGoesOutWhenItsTransactionCommitsAndNeverWhenItRollsBack() throws Exception {
         Account a = newAccount();
-        LinkedBlockingQueue<ChangeEvent> events = new LinkedBlockingQueue<>();
+        LinkedBlockingQueue<Change> events = new LinkedBlockingQueue<>();
         Cancellable sub = changes.watch(a.getId()).subscribe().with(e -> {
             if (!accountSetup(e)) {
                 events.add(e);
             }
         });
         try {
-            assertEquals(ChangeKind.WATCH_READY, next(events).getKind());
+            assertEquals(ChangeKind.WATCH_READY, next(events).kind());
             assertThrows(IllegalStateException.class, () -> QuarkusTransaction.requiringNew().run(() -> {
                 changes.publish(a.getId(), 7, "RolledBack", ChangeKind.MAILBOX_CREATED, 1, 1, 0);
                 throw new IllegalStateException("the change fails after its event was published");
@@ -43,19 +41,19 @@ class ChangeBusTest extends StoreContract {
                 // Not before the commit: the transaction is still open here.
                 assertNull(pollQuietly(events, 300), "an event went out before its transaction committed");
             });
-            ChangeEvent e = next(events);
-            assertEquals("Committed", e.getMailbox());
-            assertEquals(8, e.getMailboxId());
+            Change e = next(events);
+            assertEquals("Committed", e.mailbox());
+            assertEquals(8, e.mailboxId());
             assertNull(events.poll(500, TimeUnit.MILLISECONDS), "the rolled-back change's event never goes out");
             // Outside a transaction (a statement that committed by itself), it goes at once.
             changes.publish(a.getId(), 9, "Autocommitted", ChangeKind.MESSAGES_ADDED, 2, 2, 1);
-            assertEquals("Autocommitted", next(events).getMailbox());
+            assertEquals("Autocommitted", next(events).mailbox());
         } finally {
             sub.cancel();
         }
     }
 
-    private static ChangeEvent pollQuietly(LinkedBlockingQueue<ChangeEvent> q, long millis) {
+    private static Change pollQuietly(LinkedBlockingQueue<Change> q, long millis) {
         try {
             return q.poll(millis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
@@ -64,8 +62,8 @@ class ChangeBusTest extends StoreContract {
         }
     }
 
-    private static ChangeEvent next(LinkedBlockingQueue<ChangeEvent> q) throws InterruptedException {
-        ChangeEvent e = q.poll(10, TimeUnit.SECONDS);
+    private static Change next(LinkedBlockingQueue<Change> q) throws InterruptedException {
+        Change e = q.poll(10, TimeUnit.SECONDS);
         if (e == null) {
             throw new AssertionError("no change event within 10 s");
         }

@@ -4,8 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mailplatform.store.v1.ChangeEvent;
-import dev.mailplatform.store.v1.ChangeKind;
 import io.grpc.Status;
 import io.smallrye.mutiny.subscription.Cancellable;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -30,13 +28,13 @@ class WatchCancelRaceTest {
     /** A watcher whose transport stays unready gets WATCH_BUFFER events, then fails; a ready one is never cut. */
     @Test
     void aWatcherThatDoesNotReadFailsAfterTheBufferAndOneThatReadsNever() {
-        ChangeEvent ev = ChangeEvent.newBuilder().setKind(ChangeKind.FLAGS_CHANGED).setAccountId(1).build();
+        Change ev = new Change(1, 0, "", ChangeKind.FLAGS_CHANGED, 0, 0, 0);
         AtomicBoolean ready = new AtomicBoolean(true);
         AtomicInteger received = new AtomicInteger();
         AtomicReference<Throwable> failure = new AtomicReference<>();
-        AtomicReference<MultiEmitter<? super ChangeEvent>> emitter = new AtomicReference<>();
-        ChangeBus.stream(emitter::set).subscribe().with(e -> received.incrementAndGet(), failure::set);
-        ChangeBus.Watcher w = new ChangeBus.Watcher(emitter.get(), ready::get, new AtomicInteger());
+        AtomicReference<MultiEmitter<? super Change>> emitter = new AtomicReference<>();
+        ChangeBus.<Change>stream(emitter::set).subscribe().with(e -> received.incrementAndGet(), failure::set);
+        ChangeBus.Watcher<Change> w = new ChangeBus.Watcher<>(emitter.get(), c -> c, ready::get, new AtomicInteger());
         for (int i = 0; i < 3 * ChangeBus.WATCH_BUFFER; i++) {
             w.send(ev);
         }
@@ -61,12 +59,12 @@ class WatchCancelRaceTest {
 
     @Test
     void aCancelWhileEventsAreEmittedAlwaysReturns() throws Exception {
-        ChangeEvent ev = ChangeEvent.newBuilder().setKind(ChangeKind.FLAGS_CHANGED).setAccountId(1).build();
+        Change ev = new Change(1, 0, "", ChangeKind.FLAGS_CHANGED, 0, 0, 0);
         ExecutorService pool = Executors.newFixedThreadPool(2);
         try {
             for (int round = 0; round < 20_000; round++) {
-                AtomicReference<MultiEmitter<? super ChangeEvent>> emitter = new AtomicReference<>();
-                Cancellable sub = ChangeBus.stream(emitter::set).subscribe().with(e -> { });
+                AtomicReference<MultiEmitter<? super Change>> emitter = new AtomicReference<>();
+                Cancellable sub = ChangeBus.<Change>stream(emitter::set).subscribe().with(e -> { });
                 CountDownLatch go = new CountDownLatch(1);
                 Future<?> emitting = pool.submit(() -> {
                     go.await();

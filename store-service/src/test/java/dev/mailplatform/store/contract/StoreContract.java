@@ -89,6 +89,12 @@ public abstract class StoreContract {
                 && DEFAULT_MAILBOXES.contains(e.getMailbox());
     }
 
+    /** The same, for the change bus's own events. */
+    public static boolean accountSetup(dev.mailplatform.store.change.Change e) {
+        return e.kind() == dev.mailplatform.store.change.ChangeKind.MAILBOX_CREATED
+                && DEFAULT_MAILBOXES.contains(e.mailbox());
+    }
+
     // StoreFlags, Copy, Move and Expunge reply in chunks; the tests look at the merged reply.
 
     StoreFlagsResponse storeFlags(StoreFlagsRequest r) {

@@ -6,14 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.mailplatform.store.error.StoreException;
-import dev.mailplatform.store.v1.DateTest;
-import dev.mailplatform.store.v1.FlagTest;
-import dev.mailplatform.store.v1.HeaderTest;
-import dev.mailplatform.store.v1.SearchKey;
-import dev.mailplatform.store.v1.SearchKeyList;
-import dev.mailplatform.store.v1.SizeTest;
-import dev.mailplatform.store.v1.UidRange;
-import dev.mailplatform.store.v1.UidSet;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Fuzzing of the search-query builder (Jazzer): any criteria tree either becomes one SQL predicate whose
@@ -37,41 +31,38 @@ class SearchQueryFuzzTest {
     }
 
     private static SearchKey key(FuzzedDataProvider d, int depth) {
-        SearchKey.Builder b = SearchKey.newBuilder();
         int kind = d.consumeInt(0, depth > 70 ? 13 : 16);
-        switch (kind) {
-            case 0 -> b.setAll(true);
-            case 1 -> b.setUid(UidSet.newBuilder().addRanges(UidRange.newBuilder().setFirst(d.consumeInt())
-                    .setLast(d.consumeInt())));
-            case 2 -> b.setFlags(FlagTest.newBuilder().setSystem(d.consumeInt()).addKeywords(d.consumeString(20))
-                    .setAbsent(d.consumeBoolean()));
-            case 3 -> b.setInternalDate(date(d));
-            case 4 -> b.setSentDate(date(d));
-            case 5 -> b.setSaveDate(date(d));
-            case 6 -> b.setSize(SizeTest.newBuilder().setLarger(d.consumeBoolean()).setSize(d.consumeLong()));
-            case 7 -> b.setHeader(HeaderTest.newBuilder().setField(d.consumeString(20)).setValue(d.consumeString(40)));
-            case 8 -> b.setBody(d.consumeString(40));
-            case 9 -> b.setText(d.consumeString(40));
-            case 10 -> b.setModseqAtLeast(d.consumeLong());
-            case 11, 12 -> {
-            } // KEY_NOT_SET
-            case 13 -> b.setNot(key(d, depth + 1));
-            case 14 -> b.setAnd(list(d, depth));
-            default -> b.setOr(list(d, depth));
-        }
-        return b.build();
+        return switch (kind) {
+            case 0, 11, 12 -> new SearchKey.All(); // 11, 12: an empty key, which means all
+            case 1 -> new SearchKey.Uids(new UidSet(List.of(new UidSet.Range(Integer.toUnsignedLong(d.consumeInt()),
+                    Integer.toUnsignedLong(d.consumeInt())))));
+            case 2 -> new SearchKey.FlagTest(d.consumeInt(), List.of(d.consumeString(20)), d.consumeBoolean());
+            case 3 -> date(SearchKey.DateField.INTERNAL, d);
+            case 4 -> date(SearchKey.DateField.SENT, d);
+            case 5 -> date(SearchKey.DateField.SAVE, d);
+            case 6 -> new SearchKey.SizeTest(d.consumeBoolean(), d.consumeLong());
+            case 7 -> new SearchKey.Header(d.consumeString(20), d.consumeString(40));
+            case 8 -> new SearchKey.Body(d.consumeString(40));
+            case 9 -> new SearchKey.Text(d.consumeString(40));
+            case 10 -> new SearchKey.ModseqAtLeast(d.consumeLong());
+            case 13 -> new SearchKey.Not(key(d, depth + 1));
+            case 14 -> new SearchKey.And(list(d, depth));
+            default -> new SearchKey.Or(list(d, depth));
+        };
     }
 
-    private static SearchKeyList list(FuzzedDataProvider d, int depth) {
-        SearchKeyList.Builder l = SearchKeyList.newBuilder();
+    private static List<SearchKey> list(FuzzedDataProvider d, int depth) {
+        List<SearchKey> l = new ArrayList<>();
         int n = d.consumeInt(0, 4);
         for (int i = 0; i < n; i++) {
-            l.addKeys(key(d, depth + 1));
+            l.add(key(d, depth + 1));
         }
-        return l.build();
+        return l;
     }
 
-    private static DateTest date(FuzzedDataProvider d) {
-        return DateTest.newBuilder().setOpValue(d.consumeInt(0, 3)).setDate(d.consumeString(12)).build();
+    /** Operator 3 is one the wire may carry but that means nothing: UNKNOWN, refused. */
+    private static SearchKey date(SearchKey.DateField field, FuzzedDataProvider d) {
+        SearchKey.DateOp op = SearchKey.DateOp.values()[d.consumeInt(0, 3)];
+        return new SearchKey.DateTest(field, op, d.consumeString(12));
     }
 }
