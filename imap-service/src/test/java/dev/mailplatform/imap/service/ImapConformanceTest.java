@@ -169,6 +169,28 @@ class ImapConformanceTest extends ImapTestBase {
         }
     }
 
+    /** RFC 6851 §3.3: MOVE and COPY into the selected mailbox itself give the message a new UID. */
+    @Test
+    void moveAndCopyIntoTheSelectedMailboxItself() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            append(c, "INBOX");
+            append(c, "INBOX");
+            c.ok("SELECT INBOX");
+            List<String> moved = c.command("UID MOVE 1 INBOX");
+            assertTrue(last(moved).matches("t\\d+ OK .*"), moved.toString());
+            assertTrue(String.join("\n", moved).contains("COPYUID "), moved.toString());
+            assertTrue(moved.contains("* 1 EXPUNGE"), moved.toString());
+            List<String> after = c.command("NOOP");
+            List<String> uids = c.command("FETCH 1:* (UID)");
+            assertEquals(List.of("* 1 FETCH (UID 2)", "* 2 FETCH (UID 3)"), uids.subList(0, 2),
+                    "moved: " + moved + " then " + after + " then " + uids);
+            List<String> copied = c.command("COPY 2 INBOX");
+            assertTrue(last(copied).matches("t\\d+ OK \\[COPYUID \\d+ 3 4] .*"), copied.toString());
+            assertEquals(3, c.command("FETCH 1:* (UID)").stream().filter(l -> l.contains(" FETCH ")).count());
+        }
+    }
+
     /** RFC 3501 §6.3.9: LSUB "%" returns the parent of a subscribed child as \Noselect when it is not subscribed. */
     @Test
     void lsubReturnsTheNoselectParentOfASubscribedChild() throws Exception {

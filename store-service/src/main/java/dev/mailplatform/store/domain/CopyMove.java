@@ -2,7 +2,6 @@ package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.change.ChangeBus;
 import dev.mailplatform.store.change.ChangeKind;
-import dev.mailplatform.store.error.StoreException;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -41,9 +40,8 @@ public class CopyMove {
         MailboxStore.Row s;
         MailboxStore.Row d;
         if (s0.id() == d0.id()) {
-            if (move) {
-                throw StoreException.invalid("cannot move messages into the mailbox they are in");
-            }
+            // Into the mailbox they are in: new UIDs (RFC 6851 §3.3 allows it; Dovecot does it), for MOVE then the
+            // originals expunged.
             s = d = mailboxes.find(accountId, destName, true, 0);
         } else if (s0.id() < d0.id()) {
             s = mailboxes.find(src, true);
@@ -89,7 +87,15 @@ public class CopyMove {
             // The expunge releases what the copy charged: a move leaves the usage as it was.
             List<Object> ep = new ArrayList<>();
             String epred = UidSets.predicate("uid", uids, ep);
-            sourceHighestModseq = expunges.expungeWhere(s, epred, ep, false).highestModseq();
+            MailboxStore.Row source = s;
+            if (s.id() == d.id()) {
+                // Only the originals (the copies' UIDs may be in the client's range too), and after the copy's
+                // modseq, from the row as the copy left it.
+                epred = "(" + epred + ") AND uid < ?";
+                ep.add(firstUid);
+                source = mailboxes.find(src, true);
+            }
+            sourceHighestModseq = expunges.expungeWhere(source, epred, ep, false).highestModseq();
         }
         long[] copied = rows.stream().mapToLong(Src::uid).toArray();
         return new Copied(d.uidvalidity(), sourceHighestModseq, copied, firstUid);

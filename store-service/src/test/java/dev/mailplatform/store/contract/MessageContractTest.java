@@ -367,6 +367,36 @@ class MessageContractTest extends StoreContract {
                 .setMailbox(ref(a, "Nope")).addUids(1).build())));
     }
 
+    /** RFC 6851 §3.3: MOVE (and COPY) into the mailbox the messages are in gives them new UIDs. */
+    @Test
+    void moveIntoTheSameMailboxGivesNewUidsAndExpungesTheOriginals() {
+        Account a = newAccount();
+        for (int i = 0; i < 3; i++) {
+            append(a, "INBOX", TestMessages.simple("s" + i, "self " + i), i == 0 ? 1 : 0, List.of("$k" + i));
+        }
+        long usedBefore = usage(a);
+        byte[] before = fetchAll(a, "INBOX", 1);
+        // The whole range, "*" included: the copies' new UIDs fall in it too, and must not be expunged.
+        CopyResponse mv = move(CopyRequest.newBuilder().setSource(ref(a, "INBOX")).setUids(all())
+                .setDestination("INBOX").build());
+        assertEquals(3, mv.getMappingsCount());
+        assertEquals(1, mv.getMappings(0).getSourceUid());
+        assertEquals(4, mv.getMappings(0).getDestinationUid());
+        assertEquals(6, mv.getMappings(2).getDestinationUid());
+        var st = mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        assertEquals(3, st.getMessages());
+        assertEquals(7, st.getUidnext());
+        assertEquals(usedBefore, usage(a), "a move leaves the usage as it was");
+        assertArrayEquals(before, fetchAll(a, "INBOX", 4), "the same message under its new UID");
+        assertTrue(mv.getSourceHighestModseq() > 0);
+
+        CopyResponse cp = copy(CopyRequest.newBuilder().setSource(ref(a, "INBOX")).setUids(uids(4, 4))
+                .setDestination("INBOX").build());
+        assertEquals(7, cp.getMappings(0).getDestinationUid());
+        assertEquals(4, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getMessages());
+    }
+
     @Test
     void copyMoveAndExpunge() {
         Account a = newAccount();
@@ -394,8 +424,6 @@ class MessageContractTest extends StoreContract {
                 .getMessages());
         assertStatus(Status.Code.NOT_FOUND, () -> copy(CopyRequest.newBuilder().setSource(ref(a, "INBOX"))
                 .setUids(all()).setDestination("Nowhere").build()));
-        assertStatus(Status.Code.INVALID_ARGUMENT, () -> move(CopyRequest.newBuilder()
-                .setSource(ref(a, "INBOX")).setUids(all()).setDestination("INBOX").build()));
 
         // EXPUNGE removes only \Deleted messages; UID EXPUNGE only those of the set.
         storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX")).setUids(uids(2, 3))
