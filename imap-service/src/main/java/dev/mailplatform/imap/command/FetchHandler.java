@@ -217,7 +217,7 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
         return b.setKind(kind).addAllFields(spec.fields()).build();
     }
 
-    static void writeFlags(ResponseWriter w, int system, List<String> keywords) {
-        w.atom("FLAGS").sp().flags(FlagNames.toImap(system, keywords));
+    static void writeFlags(ResponseWriter w, int system, List<String> keywords, boolean recent) {
+        w.atom("FLAGS").sp().flags(FlagNames.toImap(system, keywords, recent));
     }
 }

@@ -169,7 +169,8 @@ final class FetchRun {
         MessageState changed = seenChanged.get(m.getUid());
         if (changed != null && !plan.flags()) {
             w.sp();
-            FetchHandler.writeFlags(w, changed.getSystemFlags(), changed.getKeywordsList());
+            FetchHandler.writeFlags(w, changed.getSystemFlags(), changed.getKeywordsList(),
+                    mailbox.isRecent(m.getUid()));
         }
         session.send(w.close().crlf());
         next.run();
@@ -189,7 +190,8 @@ final class FetchRun {
         switch (meta.kind()) {
             case UID -> w.atom("UID").sp().number(Integer.toUnsignedLong(m.getUid()));
             case MODSEQ -> w.atom("MODSEQ").sp().open().number(m.getModseq()).close();
-            case FLAGS -> FetchHandler.writeFlags(w, m.getSystemFlags(), m.getKeywordsList());
+            case FLAGS -> FetchHandler.writeFlags(w, m.getSystemFlags(), m.getKeywordsList(),
+                    mailbox.isRecent(m.getUid()));
             case INTERNALDATE -> w.atom("INTERNALDATE").sp().dateTime(OffsetDateTime.ofInstant(
                     Instant.ofEpochMilli(m.getInternalDate()), ZoneOffset.UTC));
             case RFC822_SIZE -> w.atom("RFC822.SIZE").sp().number(m.getSize());

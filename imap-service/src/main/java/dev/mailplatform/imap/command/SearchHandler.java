@@ -16,6 +16,7 @@ import dev.mailplatform.store.v1.HeaderTest;
 import dev.mailplatform.store.v1.SearchKeyList;
 import dev.mailplatform.store.v1.SearchRequest;
 import dev.mailplatform.store.v1.SizeTest;
+import dev.mailplatform.store.v1.UidSet;
 import io.smallrye.mutiny.Uni;
 import java.util.Locale;
 
@@ -106,8 +107,13 @@ public final class SearchHandler implements CommandHandler<SearchCommand> {
             return b.setNot(toStore(s, not.key())).build();
         } else if (key instanceof SearchKey.Flag f) {
             if (f.flag().equalsIgnoreCase("\\Recent")) {
-                // No \Recent (as IMAP4rev2): no message is recent, every message is old.
-                return f.present() ? b.setNot(ALL).build() : ALL;
+                // \Recent is this session's: its UIDs (RECENT, NEW) or all others (OLD).
+                UidSet recent = s.recentUids();
+                if (recent.getRangesCount() == 0) {
+                    return f.present() ? b.setNot(ALL).build() : ALL;
+                }
+                var inRecent = dev.mailplatform.store.v1.SearchKey.newBuilder().setUid(recent).build();
+                return f.present() ? inRecent : b.setNot(inRecent).build();
             }
             int bit = FlagNames.bit(f.flag());
             FlagTest.Builder t = FlagTest.newBuilder().setAbsent(!f.present());

@@ -31,7 +31,8 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
         String name = MailboxNames.normalize(command.mailbox());
         boolean readOnly = command.readOnly();
         SelectRequest request = SelectRequest.newBuilder()
-                .setMailbox(MailboxRef.newBuilder().setAccountId(session.accountId()).setMailbox(name)).build();
+                .setMailbox(MailboxRef.newBuilder().setAccountId(session.accountId()).setMailbox(name))
+                .setClaimRecent(!readOnly).build();
         Snapshot snapshot = new Snapshot();
         return session.services().store().messages().select(request).emitOn(session.executor())
                 .onItem().invoke(r -> snapshot.accept(session, r, readOnly))
@@ -45,7 +46,7 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
                     s.learnKeywords(h.getKeywordsList());
                     ResponseWriter w = new ResponseWriter();
                     MailboxUpdates.flags(w, FlagNames.SYSTEM, s.keywords(), readOnly);
-                    MailboxUpdates.exists(w, s.exists());
+                    MailboxUpdates.exists(w, s.exists(), s.recentCount());
                     if (snapshot.firstUnseenSeq > 0) {
                         w.statusResponse("*", "OK", "UNSEEN " + snapshot.firstUnseenSeq, "First unseen message");
                     }
@@ -74,6 +75,9 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
                 mailbox = new SelectedMailbox(session.accountId(), header.getMailboxId(), header.getName(),
                         header.getUidvalidity(), readOnly);
                 mailbox.highestModseq(header.getHighestModseq());
+                // SELECT's claim, or for EXAMINE the messages no session claimed yet (shown, not claimed).
+                mailbox.addRecent(Integer.toUnsignedLong(header.getRecentFromUid()),
+                        Integer.toUnsignedLong(header.getUidnext()) - 1);
                 // The batches are read outside one transaction: changes since the header come from GetChanges.
                 mailbox.markDirty();
                 return;

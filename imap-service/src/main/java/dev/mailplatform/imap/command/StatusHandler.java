@@ -40,7 +40,7 @@ public final class StatusHandler implements CommandHandler<StatusCommand> {
     private static long value(String item, MailboxStatus s) {
         return switch (item) {
             case "MESSAGES" -> s.getMessages();
-            case "RECENT" -> 0; // no \Recent, as in IMAP4rev2
+            case "RECENT" -> s.getRecent(); // not yet claimed by any session's SELECT
             case "UIDNEXT" -> Integer.toUnsignedLong(s.getUidnext());
             case "UIDVALIDITY" -> Integer.toUnsignedLong(s.getUidvalidity());
             case "UNSEEN" -> s.getUnseen();

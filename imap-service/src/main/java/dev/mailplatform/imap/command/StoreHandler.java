@@ -77,7 +77,8 @@ public final class StoreHandler implements CommandHandler<StoreCommand> {
                         s.reported(m.getUid(), m.getModseq());
                         if (!command.silent() || condstore) {
                             MailboxUpdates.flagsStored(w, seq, command.silent() ? null
-                                    : FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList()), command.uid(),
+                                    : FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList(),
+                                            s.isRecent(m.getUid())), command.uid(),
                                     m.getUid(), session.mailbox().shownModseq(m.getModseq()));
                         }
                     }

@@ -39,10 +39,10 @@ public final class MailboxUpdates {
         return w.untagged().number(seq).sp().atom("EXPUNGE").crlf();
     }
 
-    /** {@code * n EXISTS} and {@code * 0 RECENT}: this server keeps no \Recent, as IMAP4rev2 dropped it. */
-    public static ResponseWriter exists(ResponseWriter w, int count) {
+    /** {@code * n EXISTS} and {@code * r RECENT} (r: the messages that are \Recent for this session). */
+    public static ResponseWriter exists(ResponseWriter w, int count, int recent) {
         w.untagged().number(count).sp().atom("EXISTS").crlf();
-        return w.untagged().number(0).sp().atom("RECENT").crlf();
+        return w.untagged().number(recent).sp().atom("RECENT").crlf();
     }
 
     /**

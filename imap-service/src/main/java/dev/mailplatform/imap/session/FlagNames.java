@@ -51,11 +51,19 @@ public final class FlagNames {
     }
 
     public static List<String> toImap(int system, Collection<String> keywords) {
-        List<String> out = new ArrayList<>(5 + keywords.size());
+        return toImap(system, keywords, false);
+    }
+
+    /** The FLAGS of a message as this session shows them: \Recent (per session, never stored) after the system flags. */
+    public static List<String> toImap(int system, Collection<String> keywords, boolean recent) {
+        List<String> out = new ArrayList<>(6 + keywords.size());
         for (int i = 0; i < NAMES.length; i++) {
             if ((system & (1 << i)) != 0) {
                 out.add(NAMES[i]);
             }
+        }
+        if (recent) {
+            out.add("\\Recent");
         }
         out.addAll(keywords);
         return out;

@@ -138,7 +138,7 @@ public final class MailboxSync {
         syncing = true;
         s.clearDirty();
         GetChangesRequest request = GetChangesRequest.newBuilder().setMailbox(s.ref())
-                .setSinceModseq(s.highestModseq()).setIncludeVanished(true).build();
+                .setSinceModseq(s.highestModseq()).setIncludeVanished(true).setClaimRecent(!s.readOnly()).build();
         boolean[] failed = {false};
         return session.services().store().messages().getChanges(request).collect().asList()
                 .emitOn(session.executor())
@@ -188,6 +188,9 @@ public final class MailboxSync {
         ResponseWriter out = new ResponseWriter();
         for (GetChangesResponse r : responses) {
             highest = Math.max(highest, r.getHighestModseq());
+            if (r.getRecentFromUid() != 0) {
+                s.addRecent(Integer.toUnsignedLong(r.getRecentFromUid()), Integer.toUnsignedLong(r.getRecentThroughUid()));
+            }
             for (int uid : r.getVanishedList()) {
                 vanished.add(uid);
                 int seq = s.remove(uid);
@@ -207,7 +210,8 @@ public final class MailboxSync {
                 if (!s.alreadyReported(m.getUid(), m.getModseq())) {
                     announceKeywords(out, m.getKeywordsList());
                     MailboxUpdates.flagsChanged(out, seq, m.getUid(),
-                            FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList()), shownModseq(m.getModseq()));
+                            FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList(), s.isRecent(m.getUid())),
+                            shownModseq(m.getModseq()));
                 }
             } else if (s.add(m.getUid())) {
                 // A new message's keywords (a COPY, an APPEND with flags) are announced with its EXISTS.
@@ -215,7 +219,7 @@ public final class MailboxSync {
             }
         }
         if (s.exists() != before) {
-            MailboxUpdates.exists(out, s.exists());
+            MailboxUpdates.exists(out, s.exists(), s.recentCount());
         }
         s.highestModseq(highest);
         s.clearReported();

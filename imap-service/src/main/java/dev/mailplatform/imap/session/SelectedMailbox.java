@@ -37,6 +37,12 @@ public final class SelectedMailbox {
      */
     private final Set<String> keywords = new TreeSet<>(String.CASE_INSENSITIVE_ORDER);
     static final int MAX_KEYWORDS = 1000;
+    /**
+     * The UIDs that are \Recent for this session (RFC 3501 §2.3.2): claimed by its SELECT and its syncs, ascending,
+     * disjoint, inclusive. Claims only grow, so ranges are appended; bounded, the oldest kept.
+     */
+    private final List<long[]> recent = new ArrayList<>();
+    static final int MAX_RECENT_RANGES = 10_000;
 
     public SelectedMailbox(long accountId, long mailboxId, String name, int uidvalidity, boolean readOnly) {
         this.accountId = accountId;
@@ -92,6 +98,63 @@ public final class SelectedMailbox {
     /** The keywords announced so far, in FLAGS order. */
     public List<String> keywords() {
         return new ArrayList<>(keywords);
+    }
+
+    /** UIDs {@code from..through} are \Recent for this session (nothing when from > through). */
+    public void addRecent(long from, long through) {
+        if (from > through || from < 1) {
+            return;
+        }
+        if (!recent.isEmpty()) {
+            long[] last = recent.get(recent.size() - 1);
+            if (from <= last[1] + 1) {
+                last[1] = Math.max(last[1], through);
+                return;
+            }
+        }
+        if (recent.size() < MAX_RECENT_RANGES) {
+            recent.add(new long[] {from, through});
+        }
+    }
+
+    public boolean isRecent(int uid) {
+        long u = Integer.toUnsignedLong(uid);
+        int lo = 0;
+        int hi = recent.size() - 1;
+        while (lo <= hi) {
+            int mid = (lo + hi) >>> 1;
+            long[] r = recent.get(mid);
+            if (u < r[0]) {
+                hi = mid - 1;
+            } else if (u > r[1]) {
+                lo = mid + 1;
+            } else {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** How many messages of this view are \Recent for this session (the {@code * n RECENT} count). */
+    public int recentCount() {
+        int total = 0;
+        for (long[] r : recent) {
+            int first = firstSeqAtOrAbove(r[0]);
+            if (first > 0) {
+                int afterLast = firstSeqAtOrAbove(r[1] + 1);
+                total += (afterLast == 0 ? count + 1 : afterLast) - first;
+            }
+        }
+        return total;
+    }
+
+    /** This session's \Recent UIDs, for SEARCH RECENT, NEW and OLD. */
+    public UidSet recentUids() {
+        UidSet.Builder b = UidSet.newBuilder();
+        for (long[] r : recent) {
+            b.addRanges(UidRange.newBuilder().setFirst((int) r[0]).setLast((int) r[1]));
+        }
+        return b.build();
     }
 
     public int exists() {

@@ -91,6 +91,48 @@ class ImapConformanceTest extends ImapTestBase {
         }
     }
 
+    /**
+     * RFC 3501 §2.3.2 \Recent: the first session to SELECT a mailbox after a message arrived (or to sync it in while
+     * selected) is the one that sees it as recent; EXAMINE shows what no session claimed yet, without claiming.
+     */
+    @Test
+    void recentBelongsToTheFirstSessionThatSelects() throws Exception {
+        Account a = newAccount();
+        try (ImapClient first = login(a); ImapClient examiner = login(a); ImapClient second = login(a)) {
+            append(first, "INBOX");
+            append(first, "INBOX");
+            assertEquals("* STATUS INBOX (RECENT 2)", first.command("STATUS INBOX (RECENT)").get(0));
+            List<String> examined = examiner.command("EXAMINE INBOX");
+            assertTrue(examined.contains("* 2 RECENT"), examined.toString());
+            assertTrue(examiner.command("FETCH 1 FLAGS").get(0).contains("FLAGS (\\Recent)"));
+
+            List<String> selected = first.command("SELECT INBOX");
+            assertTrue(selected.contains("* 2 EXISTS") && selected.contains("* 2 RECENT"), selected.toString());
+            assertEquals("* 1 FETCH (FLAGS (\\Recent))", first.command("FETCH 1 FLAGS").get(0));
+            assertEquals("* SEARCH 1 2", first.command("SEARCH RECENT").get(0));
+            assertEquals("* SEARCH 1 2", first.command("SEARCH NEW").get(0));
+            assertEquals("* SEARCH", first.command("SEARCH OLD").get(0));
+            List<String> stored = first.command("STORE 2 +FLAGS (\\Seen)");
+            assertEquals("* 2 FETCH (FLAGS (\\Seen \\Recent))", stored.get(0), "\\Recent stays with the flags");
+            assertEquals("* SEARCH 1", first.command("SEARCH NEW").get(0));
+
+            List<String> late = second.command("SELECT INBOX");
+            assertTrue(late.contains("* 0 RECENT"), "claimed already: " + late);
+            assertEquals("* SEARCH 1 2", second.command("SEARCH OLD").get(0));
+            assertEquals("* 1 FETCH (FLAGS ())", second.command("FETCH 1 FLAGS").get(0));
+            assertEquals("* STATUS INBOX (RECENT 0)", examiner.command("STATUS INBOX (RECENT)").get(0));
+
+            // A new message goes to the first selected session that syncs it in; the other sees it as old.
+            append(examiner, "INBOX");
+            List<String> noop = first.command("NOOP");
+            assertTrue(noop.contains("* 3 EXISTS") && noop.contains("* 3 RECENT"), noop.toString());
+            List<String> other = second.command("NOOP");
+            assertTrue(other.contains("* 3 EXISTS") && other.contains("* 0 RECENT"), other.toString());
+            assertEquals("* SEARCH 1 2 3", first.command("SEARCH RECENT").get(0));
+            assertEquals("* SEARCH", second.command("SEARCH RECENT").get(0));
+        }
+    }
+
     /** RFC 2971 allows 30 pairs with 1024-octet values: a 31 KB line, under the default line limit. */
     @Test
     void idAtTheRfcMaximaIsAccepted() throws Exception {

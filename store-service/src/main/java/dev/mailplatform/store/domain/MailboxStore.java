@@ -227,7 +227,10 @@ public class MailboxStore {
         long firstUnseen = r.unseen() == 0 ? 0 : db.one(
                 "SELECT min(uid) FROM message WHERE mailbox_id = ? AND system_flags & 1 = 0", rs -> rs.getLong(1),
                 r.id()).orElse(0L);
+        // \Recent: the messages above the claimed mark (the primary key's uid order makes this a range scan).
+        int recent = db.one("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id "
+                + "WHERE m.mailbox_id = ? AND m.uid > b.recent_uid", rs -> rs.getInt(1), r.id()).orElse(0);
         return new MailboxCounters(r.id(), r.name(), r.messages(), r.uidnext(), r.uidvalidity(), r.unseen(), r.size(),
-                r.highestModseq(), firstUnseen);
+                r.highestModseq(), firstUnseen, recent);
     }
 }

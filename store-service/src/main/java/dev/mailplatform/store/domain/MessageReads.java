@@ -27,6 +27,12 @@ public class MessageReads {
             + "FROM message m JOIN blob b ON b.hash = m.blob_hash";
     private static final String METADATA_FROM = " FROM message m";
 
+    private static final String CLAIM_RECENT = "UPDATE mailbox m SET recent_uid = GREATEST(m.recent_uid, m.uidnext - 1) "
+            + "FROM (SELECT id, recent_uid FROM mailbox WHERE id = ? AND recent_uid < uidnext - 1 FOR UPDATE) old "
+            + "WHERE m.id = old.id "
+            + "RETURNING old.recent_uid, m.recent_uid";
+    private static final String UNCLAIMED = "SELECT recent_uid FROM mailbox WHERE id = ?";
+
     private final Db db;
     private final MailboxStore mailboxes;
 
@@ -37,12 +43,42 @@ public class MessageReads {
 
     // ---- select ----
 
+    /**
+     * The head of a SELECT ({@code claimRecent}) or EXAMINE. SELECT claims the messages no session has seen yet
+     * (RFC 3501 \Recent); the claim locks the mailbox row, so the counters read after it are the ones it saw.
+     */
     @Transactional
-    public SelectedMailbox selectHeader(MailboxRef ref) {
+    public SelectedMailbox selectHeader(MailboxRef ref, boolean claimRecent) {
         MailboxStore.Row r = mailboxes.find(ref, false);
+        long recentFrom;
+        if (claimRecent) {
+            RecentClaim claim = claimRecent(r.id());
+            r = mailboxes.find(ref, false);
+            recentFrom = claim.isEmpty() ? r.uidnext() : claim.from();
+        } else {
+            recentFrom = db.one(UNCLAIMED, rs -> rs.getLong(1), r.id()).orElse(0L) + 1;
+        }
         List<String> keywords = db.list(SELECT_KEYWORDS, rs -> rs.getString(1), r.id());
         return new SelectedMailbox(r.id(), r.name(), r.uidvalidity(), r.uidnext(), r.highestModseq(), r.messages(),
-                r.unseen(), keywords, r.specialUse());
+                r.unseen(), keywords, r.specialUse(), recentFrom);
+    }
+
+    /** UIDs {@code from..through} claimed as \Recent; none when {@code from > through}. */
+    public record RecentClaim(long from, long through) {
+        public boolean isEmpty() {
+            return from > through;
+        }
+    }
+
+    /**
+     * Claims for the calling session every message above the mailbox's claimed mark (one statement, under the
+     * row's lock: two sessions never claim the same message). With nothing to claim it locks and writes nothing, as
+     * for most syncs.
+     */
+    @Transactional
+    public RecentClaim claimRecent(long mailboxId) {
+        return db.one(CLAIM_RECENT, rs -> new RecentClaim(rs.getLong(1) + 1, rs.getLong(2)), mailboxId)
+                .orElse(new RecentClaim(1, 0));
     }
 
     /** One page of the snapshot: UIDs above afterUid and below beforeUid, ascending. No transaction needed. */

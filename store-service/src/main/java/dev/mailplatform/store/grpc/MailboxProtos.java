@@ -37,7 +37,7 @@ final class MailboxProtos {
         return MailboxStatus.newBuilder().setMailboxId(c.mailboxId()).setName(c.name()).setMessages(c.messages())
                 .setUidnext((int) c.uidnext()).setUidvalidity((int) c.uidvalidity()).setUnseen(c.unseen())
                 .setSize(c.size()).setHighestModseq(c.highestModseq()).setFirstUnseenUid((int) c.firstUnseenUid())
-                .build();
+                .setRecent(c.recent()).build();
     }
 
     static Quota quota(Quotas.Usage u) {

@@ -13,6 +13,7 @@ import dev.mailplatform.store.domain.CopyMove;
 import dev.mailplatform.store.domain.Expunges;
 import dev.mailplatform.store.domain.FlagUpdates;
 import dev.mailplatform.store.domain.MessageAppends;
+import dev.mailplatform.store.domain.MailboxStore;
 import dev.mailplatform.store.domain.MessageReads;
 import dev.mailplatform.store.domain.MessageSearch;
 import dev.mailplatform.store.domain.MetadataQuery;
@@ -100,7 +101,8 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<SelectResponse> select(SelectRequest r) {
         Readiness ready = Readiness.current();
-        return Offload.call(() -> MessageProtos.selected(reads.selectHeader(RequestProtos.mailbox(r.getMailbox()))))
+        return Offload.call(() -> MessageProtos.selected(reads.selectHeader(RequestProtos.mailbox(r.getMailbox()),
+                r.getClaimRecent())))
                 .onItem().transformToMulti(h -> {
             long before = Integer.toUnsignedLong(h.getUidnext());
             Multi<SelectResponse> rest = Offload.uidPages(ready,
@@ -387,9 +389,19 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<GetChangesResponse> getChanges(GetChangesRequest r) {
         Readiness ready = Readiness.current();
-        return Offload.call(() -> reads.mailbox(RequestProtos.mailbox(r.getMailbox()))).onItem().transformToMulti(mb -> {
-            GetChangesResponse head = GetChangesResponse.newBuilder().setHighestModseq(mb.highestModseq())
-                    .setUidnext((int) mb.uidnext()).setMessages(mb.messages()).build();
+        record Head(MailboxStore.Row mb, MessageReads.RecentClaim recent) {
+        }
+        return Offload.call(() -> {
+            MailboxStore.Row mb = reads.mailbox(RequestProtos.mailbox(r.getMailbox()));
+            return new Head(mb, r.getClaimRecent() ? reads.claimRecent(mb.id()) : null);
+        }).onItem().transformToMulti(h -> {
+            MailboxStore.Row mb = h.mb();
+            GetChangesResponse.Builder first = GetChangesResponse.newBuilder().setHighestModseq(mb.highestModseq())
+                    .setUidnext((int) mb.uidnext()).setMessages(mb.messages());
+            if (h.recent() != null && !h.recent().isEmpty()) {
+                first.setRecentFromUid((int) h.recent().from()).setRecentThroughUid((int) h.recent().through());
+            }
+            GetChangesResponse head = first.build();
             Multi<GetChangesResponse> changed = Offload.uidPages(ready,
                     (after, n) -> MessageProtos.states(reads.changedPage(mb.id(), r.getSinceModseq(), after, n)),
                     s -> Offload.uid(s.getUid()), batch).map(p -> GetChangesResponse.newBuilder().addAllChanged(p).build());

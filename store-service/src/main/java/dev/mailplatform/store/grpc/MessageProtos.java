@@ -76,7 +76,8 @@ final class MessageProtos {
     static SelectHeader selected(SelectedMailbox m) {
         return SelectHeader.newBuilder().setMailboxId(m.mailboxId()).setName(m.name()).setUidvalidity((int) m.uidvalidity())
                 .setUidnext((int) m.uidnext()).setHighestModseq(m.highestModseq()).setMessages(m.messages())
-                .setUnseen(m.unseen()).addAllKeywords(m.keywords()).setSpecialUse(m.specialUse()).build();
+                .setUnseen(m.unseen()).addAllKeywords(m.keywords()).setSpecialUse(m.specialUse())
+                .setRecentFromUid((int) m.recentFromUid()).build();
     }
 
     /**
