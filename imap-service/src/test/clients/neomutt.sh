@@ -143,14 +143,23 @@ keys() {
 }
 # The index lines (flags column and subject) of this run's messages, in screen order.
 index() { screen "$1" | sed -n "s/^IDX \(...\) \[$RUN \(n[0-9]\)\]\$/\2:\1/p" | tr '\n' ' '; }
+# Waits up to 5 s until index $1 reads $2; dies with $3 and what it shows otherwise.
+wait_index() {
+  local i got
+  for i in $(seq 1 25); do
+    got=$(index "$1")
+    [[ "$got" == "$2" ]] && return 0
+    sleep 0.2
+  done
+  die "neomutt ($1): the index shows '$got', expected '$2': $3"
+}
 
 imap seed
 ok "neomutt: seeded $BOX with imaplib: n0 \\Seen, n1, n2 \\Seen \\Flagged"
 
 nm_start one
 wait_screen one '^STATUS msgs=3 new=1 flagged=1 del=0$'
-got=$(index one)
-[[ "$got" == "n0:    n1:N   n2:  ! " ]] || die "neomutt (one): index shows '$got', expected n0 read, n1 new, n2 flagged"
+wait_index one "n0:    n1:N   n2:  ! " "n0 read, n1 new, n2 flagged"
 ok "neomutt over IMAPS (server certificate trusted by certificate_file): logs in, opens $BOX, the index shows 3 messages, 1 new, 1 flagged, the right flags on each"
 
 # = first entry (n0), d delete; = j to n1, F flag; $ sync (expunges n0); q quit.
@@ -172,9 +181,7 @@ ok "neomutt: d, F and \$ (sync) expunge n0 and flag n1 on the server (imaplib: $
 imap change
 nm_start two
 wait_screen two '^STATUS msgs=3 new=1 flagged=1 del=0$'
-got=$(index two)
-[[ "$got" == "n1:  ! n2:    n3:N   " ]] ||
-  die "neomutt (two): index shows '$got', expected n1 read and flagged, n2 read, n3 new (the server's flags)"
+wait_index two "n1:  ! n2:    n3:N   " "n1 read and flagged, n2 read, n3 new (the server's flags)"
 grep -q -E '> a[0-9]+ UID FETCH [0-9:]+ \(FLAGS\) \(CHANGEDSINCE [0-9]+\)' "$NM"/log.two* ||
   die "neomutt (two): no UID FETCH (FLAGS) (CHANGEDSINCE n) in its IMAP log: $(grep -h -E '> a[0-9]+ ' "$NM"/log.two* | grep -v NOOP | head -10)"
 keys two 'q'
