@@ -1,14 +1,16 @@
 #!/usr/bin/env bash
-# Drives the IMAP front end with real mail clients from Debian (curl, mbsync, fetchmail, python3 imaplib) against a
-# platform that is already running (./mailctl run). Prints "ok - ..." per check; stops at the first failure with
-# "not ok - ..." and a non-zero exit. Writes only below $WORK_DIR. Needs curl, isync (mbsync), fetchmail, openssl
-# and python3.
+# Drives the IMAP front end with real mail clients from Debian (curl, mbsync, fetchmail, python3 imaplib, and with
+# the second account offlineimap.sh and neomutt.sh beside this file) against a platform that is already running
+# (./mailctl run). Prints "ok - ..." per check; stops at the first failure with "not ok - ..." and a non-zero exit.
+# Writes only below $WORK_DIR. Needs curl, isync (mbsync), fetchmail, openssl, python3, offlineimap3, neomutt and
+# tmux.
 #
 # Environment:
 #   IMAP_HOST      [127.0.0.1]
 #   IMAP_PORT      plain IMAP port (LOGIN on loopback, STARTTLS) [1143]
 #   IMAPS_PORT     implicit TLS port [1993]
 #   MAIL_USER, MAIL_PASSWORD    a seeded account reserved for this script (its INBOX gets a few messages per run)
+#   MAIL_USER2, MAIL_PASSWORD2  a second seeded account, for offlineimap.sh and neomutt.sh (INBOX and run folders)
 #   WORK_DIR       scratch directory [a new mktemp -d]
 #
 # The script can run again against the same account: every run names its messages and folders after a run id.
@@ -19,6 +21,8 @@ IMAP_PORT=${IMAP_PORT:-1143}
 IMAPS_PORT=${IMAPS_PORT:-1993}
 : "${MAIL_USER:?MAIL_USER must name a seeded account}"
 : "${MAIL_PASSWORD:?MAIL_PASSWORD must be set}"
+: "${MAIL_USER2:?MAIL_USER2 must name a second seeded account}"
+: "${MAIL_PASSWORD2:?MAIL_PASSWORD2 must be set}"
 WORK_DIR=${WORK_DIR:-$(mktemp -d)}
 mkdir -p "$WORK_DIR"
 WORK_DIR=$(cd "$WORK_DIR" && pwd)
@@ -38,7 +42,7 @@ die() {
 on_err() { echo "not ok - unexpected failure at line $1: ${2%%$'\n'*}" >&2; }
 trap 'on_err $LINENO "$BASH_COMMAND"' ERR
 
-for tool in curl mbsync fetchmail openssl python3; do
+for tool in curl mbsync fetchmail openssl python3 offlineimap neomutt tmux; do
   command -v "$tool" >/dev/null || die "$tool is not installed"
 done
 
@@ -518,5 +522,12 @@ except imaplib.IMAP4.error:
 bad.logout()
 ok("LOGIN with a wrong password is refused")
 PY
+
+# ---------------------------------------------------------------------------------------------------------------
+# offlineimap and neomutt, on the second account
+here=$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")
+trap - ERR
+MAIL_USER2=$MAIL_USER2 MAIL_PASSWORD2=$MAIL_PASSWORD2 bash "$here/offlineimap.sh" || die "offlineimap.sh failed"
+MAIL_USER2=$MAIL_USER2 MAIL_PASSWORD2=$MAIL_PASSWORD2 bash "$here/neomutt.sh" || die "neomutt.sh failed"
 
 echo "# all checks passed in $((SECONDS - started)) s"
