@@ -30,6 +30,11 @@ public final class ExpungeHandler implements CommandHandler<ExpungeCommand> {
                 ExpungeResponse.getDefaultInstance()).emitOn(session.executor())
                 .map(r -> {
                     session.mailbox().expunged(r.getExpungedUidsList());
+                    if (session.mailbox().qresync() && r.getHighestModseq() > 0) {
+                        // Where the client's cache now stands (as Dovecot says it; RFC 7162 §3.2.10 VANISHED).
+                        s.highestModseq(r.getHighestModseq());
+                        return Reply.ok("HIGHESTMODSEQ " + r.getHighestModseq(), "EXPUNGE completed");
+                    }
                     return Reply.ok("EXPUNGE completed");
                 });
     }

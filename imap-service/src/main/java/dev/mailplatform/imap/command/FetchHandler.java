@@ -1,6 +1,7 @@
 package dev.mailplatform.imap.command;
 
 import dev.mailplatform.imap.protocol.FetchAttribute;
+import dev.mailplatform.imap.protocol.MailboxUpdates;
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.protocol.SectionSpec;
 import dev.mailplatform.imap.protocol.command.FetchCommand;
@@ -13,6 +14,8 @@ import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.v1.FetchMetadataRequest;
 import dev.mailplatform.store.v1.Flags;
 import dev.mailplatform.store.v1.FlagsMode;
+import dev.mailplatform.store.v1.GetChangesRequest;
+import dev.mailplatform.store.v1.GetChangesResponse;
 import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.Section;
 import dev.mailplatform.store.v1.SectionKind;
@@ -62,6 +65,45 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
 
     @Override
     public Uni<Reply> handle(ImapSession session, FetchCommand command) {
+        if (command.vanished()) {
+            if (!session.mailbox().qresync()) {
+                return Uni.createFrom().item(Reply.bad("VANISHED requires ENABLE QRESYNC")); // RFC 7162 §3.2.6
+            }
+            return vanishedEarlier(session, command).chain(() -> fetch(session, command));
+        }
+        return fetch(session, command);
+    }
+
+    /**
+     * UID FETCH (CHANGEDSINCE n VANISHED): first {@code * VANISHED (EARLIER)} with the UIDs of the set expunged since
+     * n (RFC 7162 §3.2.6). Those still in the view were expunged after its last sync: the sync tells them, live.
+     */
+    private static Uni<Void> vanishedEarlier(ImapSession session, FetchCommand command) {
+        SelectedMailbox s = session.selected();
+        long largest = Integer.toUnsignedLong(s.lastUid());
+        GetChangesRequest request = GetChangesRequest.newBuilder().setMailbox(s.ref())
+                .setSinceModseq(command.changedSince()).setIncludeVanished(true).build();
+        return session.services().store().messages().getChanges(request)
+                .map(GetChangesResponse::getVanishedList).collect().asList().emitOn(session.executor())
+                .invoke(pages -> {
+                    List<Long> gone = new ArrayList<>();
+                    for (List<Integer> page : pages) {
+                        for (int uid : page) {
+                            long u = Integer.toUnsignedLong(uid);
+                            if (s.seqOf(uid) == 0 && command.set().contains(u, largest)) {
+                                gone.add(u);
+                            }
+                        }
+                    }
+                    if (!gone.isEmpty()) {
+                        session.send(MailboxUpdates.vanished(new ResponseWriter(),
+                                gone.stream().mapToLong(Long::longValue).toArray(), true));
+                    }
+                })
+                .replaceWithVoid();
+    }
+
+    private Uni<Reply> fetch(ImapSession session, FetchCommand command) {
         SelectedMailbox s = session.selected();
         UidSet uids = MessageSets.resolve(s, command.set(), command.uid());
         if (uids.getRangesCount() == 0) {

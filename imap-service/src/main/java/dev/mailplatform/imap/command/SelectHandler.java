@@ -8,12 +8,16 @@ import dev.mailplatform.imap.session.FlagNames;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.store.v1.GetChangesRequest;
+import dev.mailplatform.store.v1.GetChangesResponse;
 import dev.mailplatform.store.v1.MailboxRef;
 import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.SelectHeader;
 import dev.mailplatform.store.v1.SelectRequest;
 import dev.mailplatform.store.v1.SelectResponse;
 import io.smallrye.mutiny.Uni;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * SELECT and EXAMINE: the store's snapshot streams in batches into the session's UID map (only UIDs are kept, so a
@@ -23,6 +27,14 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
 
     @Override
     public Uni<Reply> handle(ImapSession session, SelectCommand command) {
+        SelectCommand.Qresync qresync = command.qresync();
+        if (qresync != null && !session.mailbox().qresync()) {
+            return Uni.createFrom().item(Reply.bad("QRESYNC is not enabled")); // RFC 7162 §3.2.5
+        }
+        if (session.selected() != null) {
+            // RFC 7162 §3.2.11: where the old mailbox's responses end and the new one's begin.
+            session.send(new ResponseWriter().statusResponse("*", "OK", "CLOSED", "Previous mailbox closed"));
+        }
         // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
         session.select(null);
         if (command.condstore()) {
@@ -37,10 +49,10 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
         return session.services().store().messages().select(request).emitOn(session.executor())
                 .onItem().invoke(r -> snapshot.accept(session, r, readOnly))
                 .collect().last()
-                .map(last -> {
+                .chain(last -> {
                     SelectedMailbox s = snapshot.mailbox;
                     if (s == null) {
-                        return Reply.no("SERVERBUG", "The store sent no snapshot");
+                        return Uni.createFrom().item(Reply.no("SERVERBUG", "The store sent no snapshot"));
                     }
                     SelectHeader h = snapshot.header;
                     s.learnKeywords(h.getKeywordsList());
@@ -58,9 +70,58 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
                     MailboxUpdates.highestModseq(w, h.getHighestModseq());
                     session.send(w);
                     session.select(s);
-                    return Reply.ok(readOnly ? "READ-ONLY" : "READ-WRITE",
+                    Reply ok = Reply.ok(readOnly ? "READ-ONLY" : "READ-WRITE",
                             (readOnly ? "EXAMINE" : "SELECT") + " completed");
+                    if (qresync == null || Integer.toUnsignedLong(h.getUidvalidity()) != qresync.uidvalidity()) {
+                        // Another UIDVALIDITY: the client's cache is void, and the parameter is ignored (§3.2.5.1).
+                        return Uni.createFrom().item(ok);
+                    }
+                    return resync(session, s, qresync).replaceWith(ok);
                 });
+    }
+
+    /**
+     * RFC 7162 §3.2.5: what changed since the client's mod-sequence. VANISHED (EARLIER) for the expunged UIDs it may
+     * know (within its known UIDs; the store keeps every expunge, so seq-match-data is not needed), then a FETCH of
+     * UID, FLAGS and MODSEQ for each message of the view changed since. Expunges and changes after the snapshot
+     * are the view's own, and come with the next sync as live VANISHED and FETCH.
+     */
+    private static Uni<Void> resync(ImapSession session, SelectedMailbox s, SelectCommand.Qresync q) {
+        GetChangesRequest request = GetChangesRequest.newBuilder().setMailbox(s.ref()).setSinceModseq(q.modseq())
+                .setIncludeVanished(true).build();
+        return session.services().store().messages().getChanges(request).collect().asList()
+                .emitOn(session.executor())
+                .invoke(responses -> {
+                    ResponseWriter w = new ResponseWriter();
+                    List<Long> earlier = new ArrayList<>();
+                    for (GetChangesResponse r : responses) {
+                        for (int uid : r.getVanishedList()) {
+                            long u = Integer.toUnsignedLong(uid);
+                            if (s.seqOf(uid) == 0 && (q.knownUids() == null || q.knownUids().contains(u, u))) {
+                                earlier.add(u);
+                            }
+                        }
+                    }
+                    if (!earlier.isEmpty()) {
+                        MailboxUpdates.vanished(w, earlier.stream().mapToLong(Long::longValue).toArray(), true);
+                    }
+                    for (GetChangesResponse r : responses) {
+                        for (MessageState m : r.getChangedList()) {
+                            int seq = s.seqOf(m.getUid());
+                            if (seq == 0) {
+                                continue; // new since the snapshot: EXISTS and FETCH come with the sync
+                            }
+                            session.mailbox().announceKeywords(w, m.getKeywordsList());
+                            MailboxUpdates.flagsChanged(w, seq, m.getUid(), FlagNames.toImap(m.getSystemFlags(),
+                                    m.getKeywordsList(), s.isRecent(m.getUid())), m.getModseq());
+                            s.reported(m.getUid(), m.getModseq());
+                        }
+                    }
+                    if (w.size() > 0) {
+                        session.send(w);
+                    }
+                })
+                .replaceWithVoid();
     }
 
     /** Builds the view batch by batch, on the session's thread. */

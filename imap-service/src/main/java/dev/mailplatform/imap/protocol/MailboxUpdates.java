@@ -34,6 +34,18 @@ public final class MailboxUpdates {
                 .raw(readOnly ? "Read-only mailbox" : "Flags permitted").crlf();
     }
 
+    /**
+     * RFC 7162 §3.2.10 {@code * VANISHED [(EARLIER)] uid-set}: live (the messages leave the view, as EXPUNGE) or
+     * EARLIER (messages the client may have cached, expunged before; the view does not hold them).
+     */
+    public static ResponseWriter vanished(ResponseWriter w, long[] uids, boolean earlier) {
+        w.untagged().atom("VANISHED").sp();
+        if (earlier) {
+            w.raw("(EARLIER) ");
+        }
+        return w.raw(SequenceSet.of(uids).toString()).crlf();
+    }
+
     /** {@code * n EXPUNGE}: {@code seq} is the message's sequence number at this moment. */
     public static ResponseWriter expunge(ResponseWriter w, int seq) {
         return w.untagged().number(seq).sp().atom("EXPUNGE").crlf();

@@ -112,7 +112,7 @@ public class ImapCommands implements Commands, CommandSyntax {
         add("LOGIN", LoginCommand::parse, NOT_AUTH, NO_EXPUNGE, "", new LoginHandler());
         add("AUTHENTICATE", AuthenticateCommand::parse, NOT_AUTH, NO_EXPUNGE, "SASL-IR", new AuthenticateHandler());
         add("ENABLE", EnableCommand::parse, AUTH, EXPUNGE, "ENABLE", new EnableHandler());
-        add("SELECT", SelectCommand::parseSelect, AUTH, NO_EXPUNGE, "", new SelectHandler());
+        add("SELECT", SelectCommand::parseSelect, AUTH, NO_EXPUNGE, "QRESYNC", new SelectHandler());
         add("EXAMINE", SelectCommand::parseExamine, AUTH, NO_EXPUNGE, "", new SelectHandler());
         add("CREATE", CreateCommand::parse, AUTH, EXPUNGE, "", new CreateHandler());
         add("DELETE", DeleteCommand::parse, AUTH, EXPUNGE, "", new DeleteHandler());

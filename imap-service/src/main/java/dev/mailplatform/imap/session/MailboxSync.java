@@ -30,6 +30,8 @@ public final class MailboxSync {
     private boolean idling;
     /** RFC 7162: once a CONDSTORE enabling command ran, every FETCH of flags carries UID and MODSEQ. */
     private boolean condstore;
+    /** RFC 7162 §3.2: after ENABLE QRESYNC, expunges are told as VANISHED, and SELECT takes the QRESYNC parameter. */
+    private boolean qresync;
 
     MailboxSync(ImapSession session) {
         this.session = session;
@@ -61,6 +63,16 @@ public final class MailboxSync {
         if (s != null) {
             session.send(MailboxUpdates.highestModseq(new ResponseWriter(), s.highestModseq()));
         }
+    }
+
+    public boolean qresync() {
+        return qresync;
+    }
+
+    /** ENABLE QRESYNC; it implies CONDSTORE (RFC 7162 §3.2.3). */
+    public void enableQresync() {
+        qresync = true;
+        enableCondstore();
     }
 
     /** The MODSEQ to show in a FETCH of flags: the message's once CONDSTORE is enabled, else 0 (none). */
@@ -109,17 +121,32 @@ public final class MailboxSync {
         }
     }
 
-    /** One EXPUNGE per removed message, each with the sequence number it has at that moment (RFC 3501 §7.4.1). */
+    /**
+     * One EXPUNGE per removed message, each with the sequence number it has at that moment (RFC 3501 §7.4.1), or
+     * once QRESYNC is enabled one VANISHED for them all (RFC 7162 §3.2.10).
+     */
     public void expunged(Iterable<Integer> uids) {
         ResponseWriter w = new ResponseWriter();
+        removed(w, uids);
+        if (w.size() > 0) {
+            session.send(w);
+        }
+    }
+
+    private void removed(ResponseWriter w, Iterable<Integer> uids) {
+        List<Long> gone = new ArrayList<>();
         for (int uid : uids) {
             int seq = selected.remove(uid);
             if (seq > 0) {
-                MailboxUpdates.expunge(w, seq);
+                if (qresync) {
+                    gone.add(Integer.toUnsignedLong(uid));
+                } else {
+                    MailboxUpdates.expunge(w, seq);
+                }
             }
         }
-        if (w.size() > 0) {
-            session.send(w);
+        if (!gone.isEmpty()) {
+            MailboxUpdates.vanished(w, gone.stream().mapToLong(Long::longValue).toArray(), false);
         }
     }
 
@@ -191,13 +218,8 @@ public final class MailboxSync {
             if (r.getRecentFromUid() != 0) {
                 s.addRecent(Integer.toUnsignedLong(r.getRecentFromUid()), Integer.toUnsignedLong(r.getRecentThroughUid()));
             }
-            for (int uid : r.getVanishedList()) {
-                vanished.add(uid);
-                int seq = s.remove(uid);
-                if (seq > 0) {
-                    MailboxUpdates.expunge(out, seq);
-                }
-            }
+            vanished.addAll(r.getVanishedList());
+            removed(out, r.getVanishedList());
             changed.addAll(r.getChangedList());
         }
         int before = s.exists();

@@ -336,14 +336,28 @@ class ImapParserCommandsTest {
     void condstoreModifiersAndParameters() {
         assertEquals(new SelectCommand("a", "INBOX", false, true), command("a SELECT INBOX (CONDSTORE)"));
         assertEquals(new SelectCommand("a", "INBOX", true, true), command("a EXAMINE INBOX (condstore)"));
-        assertEquals("unsupported SELECT parameter QRESYNC", bad("a SELECT INBOX (QRESYNC (1 2))").reason());
+        assertEquals(new SelectCommand("a", "INBOX", false, false, new SelectCommand.Qresync(67890007, 20050715194045000L,
+                SequenceSet.parse("41,43:211,214:541"), null, null)),
+                command("a SELECT INBOX (QRESYNC (67890007 20050715194045000 41,43:211,214:541))"));
+        assertEquals(new SelectCommand.Qresync(67890007, 90060115194045000L, SequenceSet.parse("1:29997"),
+                SequenceSet.parse("5000,7500,9000,9990:9999"), SequenceSet.parse("15000,22500,27000,29970,29973")),
+                command(SelectCommand.class, "a EXAMINE INBOX (QRESYNC (67890007 90060115194045000 1:29997 "
+                        + "(5000,7500,9000,9990:9999 15000,22500,27000,29970,29973)))").qresync());
+        assertEquals(new SelectCommand.Qresync(1, 2, null, SequenceSet.parse("1"), SequenceSet.parse("3")),
+                command(SelectCommand.class, "a SELECT INBOX (CONDSTORE QRESYNC (1 2 (1 3)))").qresync());
+        assertEquals("known UIDs must not contain *", bad("a SELECT INBOX (QRESYNC (1 2 1:*))").reason());
+        assertEquals("mod-sequence must not be zero", bad("a SELECT INBOX (QRESYNC (1 0))").reason());
+        assertEquals("number must not be zero", bad("a SELECT INBOX (QRESYNC (0 5))").reason());
         FetchCommand f = command(FetchCommand.class, "a FETCH 1:* (FLAGS MODSEQ) (CHANGEDSINCE 12345)");
         assertEquals(List.of(FetchAttribute.FLAGS, FetchAttribute.MODSEQ), f.attributes());
         assertEquals(12345, f.changedSince());
         assertEquals(0, command(FetchCommand.class, "a FETCH 1 FLAGS").changedSince());
         assertEquals("mod-sequence must not be zero", bad("a FETCH 1 FLAGS (CHANGEDSINCE 0)").reason());
         assertEquals("number too large", bad("a FETCH 1 FLAGS (CHANGEDSINCE 9223372036854775808)").reason());
-        assertEquals("unsupported FETCH modifier VANISHED", bad("a UID FETCH 1 FLAGS (VANISHED)").reason());
+        assertEquals("VANISHED requires UID FETCH with CHANGEDSINCE", bad("a UID FETCH 1 FLAGS (VANISHED)").reason());
+        assertEquals("VANISHED requires UID FETCH with CHANGEDSINCE",
+                bad("a FETCH 1 FLAGS (CHANGEDSINCE 5 VANISHED)").reason());
+        assertTrue(command(FetchCommand.class, "a UID FETCH 1:* FLAGS (CHANGEDSINCE 5 VANISHED)").vanished());
         StoreCommand st = command(StoreCommand.class, "a STORE 1:3 (UNCHANGEDSINCE 0) +FLAGS.SILENT (\\Seen)");
         assertEquals(0, st.unchangedSince());
         assertEquals(StoreCommand.UNCONDITIONAL, command(StoreCommand.class, "a STORE 1 FLAGS x").unchangedSince());

@@ -13,16 +13,17 @@ import java.util.List;
  * in RFC 3501) are expanded; UID FETCH does not add UID here, the session does.
  *
  * @param changedSince RFC 7162 CHANGEDSINCE (a positive mod-sequence), 0 when absent
+ * @param vanished     RFC 7162 §3.2.6 VANISHED: report the UIDs of the set expunged since changedSince
  */
 public record FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchAttribute> attributes,
-        long changedSince) implements Command {
+        long changedSince, boolean vanished) implements Command {
 
     public FetchCommand {
         attributes = List.copyOf(attributes);
     }
 
     public FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchAttribute> attributes) {
-        this(tag, uid, set, attributes, 0);
+        this(tag, uid, set, attributes, 0, false);
     }
 
     private static final List<FetchAttribute> FAST =
@@ -57,18 +58,27 @@ public record FetchCommand(String tag, boolean uid, SequenceSet set, List<FetchA
             }
         }
         long changedSince = 0;
+        boolean vanished = false;
         if (r.skip(' ')) {
-            // RFC 7162 fetch modifiers; VANISHED belongs to QRESYNC, which this server does not offer.
+            // RFC 7162 fetch modifiers: CHANGEDSINCE, and QRESYNC's VANISHED (UID FETCH with CHANGEDSINCE only).
             r.open();
-            String modifier = r.keyword();
-            if (!modifier.equals("CHANGEDSINCE")) {
-                throw new BadSyntaxException("unsupported FETCH modifier " + shorten(modifier));
-            }
-            r.sp();
-            changedSince = r.modSequence();
+            do {
+                String modifier = r.keyword();
+                if (modifier.equals("CHANGEDSINCE") && changedSince == 0) {
+                    r.sp();
+                    changedSince = r.modSequence();
+                } else if (modifier.equals("VANISHED") && !vanished) {
+                    vanished = true;
+                } else {
+                    throw new BadSyntaxException("unsupported FETCH modifier " + shorten(modifier));
+                }
+            } while (r.skip(' '));
             r.close();
+            if (vanished && (!uid || changedSince == 0)) {
+                throw new BadSyntaxException("VANISHED requires UID FETCH with CHANGEDSINCE");
+            }
         }
-        return new FetchCommand(tag, uid, set, atts, changedSince);
+        return new FetchCommand(tag, uid, set, atts, changedSince, vanished);
     }
 
     private static FetchAttribute attribute(ArgumentReader r) {
