@@ -42,6 +42,9 @@ public final class SearchHandler implements CommandHandler<SearchCommand> {
         }
         SearchRequest request = SearchRequest.newBuilder().setMailbox(s.ref())
                 .setCriteria(toStore(s, command.key())).build();
+        if (command.returns() != null) {
+            return esearch(session, command, s, request, modseq);
+        }
         boolean[] started = {false};
         long[] found = {0, 0}; // matches shown, highest modseq among them (from the store's last response)
         return session.services().store().messages().search(request).emitOn(session.executor())
@@ -74,6 +77,74 @@ public final class SearchHandler implements CommandHandler<SearchCommand> {
                     session.send(end.crlf());
                 })
                 .map(x -> Reply.ok("SEARCH completed"));
+    }
+
+    /**
+     * RFC 4731 ESEARCH: {@code * ESEARCH (TAG "t") [UID] [MIN n] [MAX n] [COUNT n] [ALL set] [MODSEQ m]}. Results
+     * come in ascending UID order, which is also sequence order, so MIN is the first, MAX the last, and ALL is
+     * compressed into ranges as they come: memory is the size of the answer, not of the result.
+     */
+    private static Uni<Reply> esearch(ImapSession session, SearchCommand command, SelectedMailbox s,
+            SearchRequest request, boolean modseq) {
+        var returns = command.returns();
+        long[] state = {0, -1, -1, 0, 0}; // count, min, max, highest modseq, range start
+        StringBuilder all = new StringBuilder();
+        return session.services().store().messages().search(request).emitOn(session.executor())
+                .onItem().invoke(r -> {
+                    for (int uid : r.getUidsList()) {
+                        int seq = s.seqOf(uid);
+                        if (seq == 0) {
+                            continue; // unknown to this session yet: it learns of it with EXISTS first
+                        }
+                        long n = command.uid() ? Integer.toUnsignedLong(uid) : seq;
+                        if (state[0] == 0) {
+                            state[1] = n;
+                            state[4] = n;
+                        } else if (n != state[2] + 1) {
+                            appendRange(all, state[4], state[2]);
+                            state[4] = n;
+                        }
+                        state[2] = n;
+                        state[0]++;
+                    }
+                    state[3] = Math.max(state[3], r.getHighestModseq());
+                })
+                .collect().last()
+                .map(x -> {
+                    ResponseWriter w = new ResponseWriter().untagged().atom("ESEARCH").sp().open().atom("TAG").sp()
+                            .string(command.tag()).close();
+                    if (command.uid()) {
+                        w.sp().atom("UID");
+                    }
+                    if (state[0] > 0 && returns.contains("MIN")) {
+                        w.sp().atom("MIN").sp().number(state[1]);
+                    }
+                    if (state[0] > 0 && returns.contains("MAX")) {
+                        w.sp().atom("MAX").sp().number(state[2]);
+                    }
+                    if (returns.contains("COUNT")) {
+                        w.sp().atom("COUNT").sp().number(state[0]);
+                    }
+                    if (state[0] > 0 && returns.contains("ALL")) {
+                        appendRange(all, state[4], state[2]);
+                        w.sp().atom("ALL").sp().raw(all.toString());
+                    }
+                    if (modseq && state[0] > 0 && state[3] > 0) {
+                        w.sp().atom("MODSEQ").sp().number(state[3]); // RFC 7162 §3.1.5
+                    }
+                    session.send(w.crlf());
+                    return Reply.ok("SEARCH completed");
+                });
+    }
+
+    private static void appendRange(StringBuilder b, long from, long to) {
+        if (b.length() > 0) {
+            b.append(',');
+        }
+        b.append(from);
+        if (to != from) {
+            b.append(':').append(to);
+        }
     }
 
     /** Whether the criteria use MODSEQ; the tree's depth is bounded by the parser's nesting limit. */

@@ -373,4 +373,14 @@ class ImapParserCommandsTest {
         assertEquals(List.of(), command(FetchCommand.class, "a FETCH 1 ()").attributes());
         assertEquals(List.of(FetchAttribute.UID), command(FetchCommand.class, "a FETCH 1   (UID)").attributes());
     }
+
+    @Test
+    void esearchReturnOptions() {
+        SearchCommand s = command(SearchCommand.class, "a UID SEARCH RETURN (MIN COUNT) CHARSET UTF-8 FLAGGED");
+        assertEquals(java.util.Set.of("MIN", "COUNT"), s.returns());
+        assertEquals("UTF-8", s.charset());
+        assertEquals(java.util.Set.of("ALL"), command(SearchCommand.class, "a SEARCH RETURN () 1:5").returns());
+        assertEquals(null, command(SearchCommand.class, "a SEARCH ALL").returns());
+        assertEquals("unsupported SEARCH RETURN option SAVE", bad("a SEARCH RETURN (SAVE) ALL").reason());
+    }
 }

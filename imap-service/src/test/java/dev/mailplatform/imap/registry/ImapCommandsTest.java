@@ -45,7 +45,7 @@ class ImapCommandsTest {
     void theCapabilitiesAreThoseOfTheRegisteredCommands() {
         assertEquals(List.of("ID", "STARTTLS", "SASL-IR", "ENABLE", "QRESYNC", "CHILDREN", "SPECIAL-USE", "NAMESPACE",
                 "IDLE", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "APPENDLIMIT", "UNSELECT", "UIDPLUS",
-                "CONDSTORE", "MOVE"),
+                "ESEARCH", "CONDSTORE", "MOVE"),
                 commands.capabilities());
         assertEquals(null, commands.entry("THREAD"), "nothing unregistered is looked up, nor advertised");
     }

@@ -70,7 +70,7 @@ class ImapCondstoreTest extends ImapTestBase {
             assertTrue(last(select).matches("t\\d+ OK \\[READ-ONLY] .*"), select.toString());
             highest(select);
             assertTrue(last(c.command("SELECT INBOX (QRESYNC (1 1))")).matches("t\\d+ BAD .*"),
-                    "QRESYNC is not offered, so not enabled: BAD (RFC 7162 §3.2.5)");
+                    "QRESYNC was not enabled: BAD (RFC 7162 §3.2.5)");
             assertTrue(last(c.command("SELECT INBOX (FOO)")).matches("t\\d+ BAD .*"));
         }
     }
@@ -108,13 +108,14 @@ class ImapCondstoreTest extends ImapTestBase {
 
             List<String> stored = c.command("STORE 2 +FLAGS (\\Flagged)");
             long after = modseq(stored.get(0)); // FETCH MODSEQ enabled CONDSTORE: STORE's FETCH carries it now
-            assertTrue(stored.get(0).matches("\\* 2 FETCH \\(FLAGS \\(\\\\Flagged\\) UID \\d+ MODSEQ \\(\\d+\\)\\)"),
+            assertTrue(stored.get(0).matches("\\* 2 FETCH \\(FLAGS \\(\\\\Flagged \\\\Recent\\) UID \\d+ MODSEQ "
+                    + "\\(\\d+\\)\\)"),
                     stored.toString());
             assertTrue(after > before, stored.toString());
 
             List<String> changed = c.command("FETCH 1:* (FLAGS) (CHANGEDSINCE " + before + ")");
             assertEquals(2, changed.size(), "only the message changed since: " + changed);
-            assertEquals("* 2 FETCH (MODSEQ (" + after + ") FLAGS (\\Flagged))", changed.get(0),
+            assertEquals("* 2 FETCH (MODSEQ (" + after + ") FLAGS (\\Flagged \\Recent))", changed.get(0),
                     "CHANGEDSINCE implies MODSEQ");
             assertEquals(1, c.command("UID FETCH 1:* (FLAGS) (CHANGEDSINCE " + after + ")").size(),
                     "nothing changed since the newest mod-sequence");
@@ -124,7 +125,7 @@ class ImapCondstoreTest extends ImapTestBase {
             assertTrue(last(c.command("FETCH 1 (FLAGS) (CHANGEDSINCE 9223372036854775808)"))
                     .matches("t\\d+ BAD .*"), "above 2^63-1");
             assertTrue(last(c.command("UID FETCH 1:* (FLAGS) (CHANGEDSINCE 1 VANISHED)")).matches("t\\d+ BAD .*"),
-                    "VANISHED needs QRESYNC");
+                    "VANISHED needs ENABLE QRESYNC");
         }
     }
 
@@ -146,7 +147,7 @@ class ImapCondstoreTest extends ImapTestBase {
                     last(conditional).replaceFirst("^t\\d+ ", ""), conditional.toString());
             assertTrue(conditional.stream().noneMatch(l -> l.startsWith("* 1 FETCH (FLAGS")),
                     "the failed message is not changed: " + conditional);
-            assertTrue(conditional.stream().anyMatch(l -> l.matches("\\* 2 FETCH \\(FLAGS \\(\\\\Seen\\) UID \\d+ "
+            assertTrue(conditional.stream().anyMatch(l -> l.matches("\\* 2 FETCH \\(FLAGS \\(\\\\Seen \\\\Recent\\) UID \\d+ "
                     + "MODSEQ \\(\\d+\\)\\)")), conditional.toString());
             List<String> flags = c.command("FETCH 1 (FLAGS)");
             assertTrue(flags.stream().anyMatch(l -> l.startsWith("* 1 FETCH") && !l.contains("\\Seen")),
@@ -173,7 +174,7 @@ class ImapCondstoreTest extends ImapTestBase {
             writer.ok("SELECT INBOX");
             writer.ok("STORE 1 +FLAGS (\\Flagged)");
             List<String> seen = c.command("NOOP");
-            assertTrue(seen.get(0).matches("\\* 1 FETCH \\(UID \\d+ FLAGS \\(\\\\Flagged\\) MODSEQ \\(\\d+\\)\\)"),
+            assertTrue(seen.get(0).matches("\\* 1 FETCH \\(UID \\d+ FLAGS \\(\\\\Flagged \\\\Recent\\) MODSEQ \\(\\d+\\)\\)"),
                     seen.toString());
             List<String> without = plain.command("NOOP");
             assertTrue(without.get(0).matches("\\* 1 FETCH \\(UID \\d+ FLAGS \\(\\\\Flagged\\)\\)"),
@@ -181,7 +182,7 @@ class ImapCondstoreTest extends ImapTestBase {
             // A FETCH that sets \Seen shows UID and MODSEQ with the new flags once CONDSTORE is on.
             List<String> body = c.command("FETCH 1 (BODY[TEXT])");
             assertTrue(body.get(0).matches("(?s)\\* 1 FETCH \\(UID \\d+ MODSEQ \\(\\d+\\) BODY\\[TEXT].* FLAGS "
-                    + "\\(\\\\Seen \\\\Flagged\\)\\)"), body.toString());
+                    + "\\(\\\\Seen \\\\Flagged \\\\Recent\\)\\)"), body.toString());
         }
     }
 

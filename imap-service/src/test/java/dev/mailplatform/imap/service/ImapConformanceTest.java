@@ -233,6 +233,30 @@ class ImapConformanceTest extends ImapTestBase {
         }
     }
 
+    /** RFC 4731 ESEARCH: MIN, MAX, COUNT and ALL (as a compact set) in one ESEARCH response tagged for the command. */
+    @Test
+    void esearchAnswersWithMinMaxCountAndAll() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            assertTrue(c.command("CAPABILITY").get(0).contains(" ESEARCH"));
+            for (int i = 0; i < 6; i++) {
+                append(c, "INBOX");
+            }
+            c.ok("SELECT INBOX");
+            c.ok("STORE 2:3,5 +FLAGS (\\Flagged)");
+            List<String> all = c.command("SEARCH RETURN (MIN MAX COUNT ALL) FLAGGED");
+            assertEquals("* ESEARCH (TAG \"" + last(all).split(" ")[0] + "\") MIN 2 MAX 5 COUNT 3 ALL 2:3,5",
+                    all.get(0));
+            List<String> uid = c.command("UID SEARCH RETURN () UNFLAGGED");
+            assertTrue(uid.get(0).matches("\\* ESEARCH \\(TAG \"t\\d+\"\\) UID ALL 1,4,6"), uid.toString());
+            List<String> none = c.command("SEARCH RETURN (MIN COUNT ALL) KEYWORD nothing");
+            assertTrue(none.get(0).matches("\\* ESEARCH \\(TAG \"t\\d+\"\\) COUNT 0"), none.toString());
+            List<String> modseq = c.command("SEARCH RETURN (COUNT) MODSEQ 1");
+            assertTrue(modseq.get(0).matches("\\* ESEARCH \\(TAG \"t\\d+\"\\) COUNT 6 MODSEQ \\d+"),
+                    modseq.toString());
+        }
+    }
+
     /** RFC 3501 §6.3.9: LSUB "%" returns the parent of a subscribed child as \Noselect when it is not subscribed. */
     @Test
     void lsubReturnsTheNoselectParentOfASubscribedChild() throws Exception {

@@ -109,7 +109,7 @@ class ImapSessionTest extends ImapTestBase {
 
             List<String> part = c.command("FETCH 1 (BODY.PEEK[1] FLAGS)");
             // The CRLF before a boundary belongs to the boundary (RFC 2046 §5.1.1).
-            assertEquals("* 1 FETCH (BODY[1] {27}\r\nHello Bob, photos attached. FLAGS (\\Flagged))",
+            assertEquals("* 1 FETCH (BODY[1] {27}\r\nHello Bob, photos attached. FLAGS (\\Flagged \\Recent))",
                     part.get(0));
             List<String> structure = c.command("FETCH 1 BODYSTRUCTURE");
             assertTrue(structure.get(0).contains("(\"TEXT\" \"PLAIN\" (\"CHARSET\" \"utf-8\") NIL NIL \"7BIT\" 27 1"),
@@ -135,13 +135,13 @@ class ImapSessionTest extends ImapTestBase {
 
             // BODY[] without PEEK sets \Seen and says so.
             List<String> whole = c.command("FETCH 2 BODY[]");
-            assertEquals("* 2 FETCH (BODY[] {" + second.length() + "}\r\n" + second + " FLAGS (\\Seen))",
+            assertEquals("* 2 FETCH (BODY[] {" + second.length() + "}\r\n" + second + " FLAGS (\\Seen \\Recent))",
                     whole.get(0));
 
             List<String> store = c.command("STORE 1 +FLAGS (\\Deleted $Work)");
             // $Work is new: FLAGS and PERMANENTFLAGS announce it first (RFC 3501 §7.2.6).
             assertEquals("* FLAGS (\\Answered \\Flagged \\Deleted \\Seen \\Draft $Work)", store.get(0));
-            assertEquals("* 1 FETCH (FLAGS (\\Flagged \\Deleted $Work))", store.get(2));
+            assertEquals("* 1 FETCH (FLAGS (\\Flagged \\Deleted \\Recent $Work))", store.get(2));
             assertEquals(1, c.command("STORE 1 -FLAGS.SILENT (\\Deleted)").size(), ".SILENT sends no FETCH");
 
             assertEquals("* SEARCH 1", c.command("SEARCH SUBJECT holiday").get(0));

@@ -7,38 +7,83 @@ import dev.mailplatform.imap.protocol.SearchKey.Comparison;
 import dev.mailplatform.imap.protocol.SearchKey.DateField;
 import dev.mailplatform.imap.protocol.SearchKey.Field;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 
 /**
- * {@code [UID] SEARCH [CHARSET name] keys...}. Any charset name is accepted here (upper-cased) so the session can
- * answer {@code NO [BADCHARSET ...]} as RFC 3501 asks; strings are decoded as UTF-8.
+ * {@code [UID] SEARCH [RETURN (options)] [CHARSET name] keys...}. Any charset name is accepted here (upper-cased) so
+ * the session can answer {@code NO [BADCHARSET ...]} as RFC 3501 asks; strings are decoded as UTF-8. RETURN is RFC
+ * 4731 ESEARCH: MIN, MAX, COUNT and ALL; {@code RETURN ()} means ALL.
  *
- * @param key always a {@link SearchKey.And} of the top-level keys
+ * @param key     always a {@link SearchKey.And} of the top-level keys
+ * @param returns null for a plain SEARCH; otherwise the ESEARCH result options, upper-cased, never empty
  */
-public record SearchCommand(String tag, boolean uid, String charset, SearchKey key) implements Command {
+public record SearchCommand(String tag, boolean uid, String charset, SearchKey key, Set<String> returns)
+        implements Command {
+
+    /** RFC 4731 result options (SAVE, of SEARCHRES, is not offered). */
+    public static final Set<String> RETURN_OPTIONS = Set.of("MIN", "MAX", "COUNT", "ALL");
+
+    public SearchCommand(String tag, boolean uid, String charset, SearchKey key) {
+        this(tag, uid, charset, key, null);
+    }
+
+    public SearchCommand {
+        returns = returns == null ? null : Set.copyOf(returns);
+    }
 
     public static SearchCommand parse(String tag, boolean uid, ArgumentReader r) {
         r.sp();
         String charset = null;
+        Set<String> returns = null;
         List<SearchKey> keys = new ArrayList<>();
-        if (!r.atString() && !r.atSequenceSet() && !r.peekIs('(')) {
-            String first = r.keyword();
-            if (first.equals("CHARSET")) {
-                r.sp();
-                charset = r.astring().toUpperCase(Locale.ROOT);
-                r.sp();
-                keys.add(key(r));
-            } else {
-                keys.add(named(first, r));
-            }
+        String first = atKeyword(r) ? r.keyword() : null;
+        if ("RETURN".equals(first)) {
+            returns = returnOptions(r);
+            r.sp();
+            first = atKeyword(r) ? r.keyword() : null;
+        }
+        if ("CHARSET".equals(first)) {
+            r.sp();
+            charset = r.astring().toUpperCase(Locale.ROOT);
+            r.sp();
+            keys.add(key(r));
+        } else if (first != null) {
+            keys.add(named(first, r));
         } else {
             keys.add(key(r));
         }
         while (r.skip(' ')) {
             keys.add(key(r));
         }
-        return new SearchCommand(tag, uid, charset, new SearchKey.And(keys));
+        return new SearchCommand(tag, uid, charset, new SearchKey.And(keys), returns);
+    }
+
+    private static boolean atKeyword(ArgumentReader r) {
+        return !r.atString() && !r.atSequenceSet() && !r.peekIs('(');
+    }
+
+    /** {@code RETURN (option ...)}; an empty list means ALL (RFC 4731 §3.1). */
+    private static Set<String> returnOptions(ArgumentReader r) {
+        r.sp();
+        r.open();
+        Set<String> out = new LinkedHashSet<>();
+        if (!r.peekIs(')')) {
+            do {
+                String option = r.keyword();
+                if (!RETURN_OPTIONS.contains(option)) {
+                    throw new BadSyntaxException("unsupported SEARCH RETURN option " + option);
+                }
+                out.add(option);
+            } while (r.skip(' '));
+        }
+        r.close();
+        if (out.isEmpty()) {
+            out.add("ALL");
+        }
+        return out;
     }
 
     private static SearchKey key(ArgumentReader r) {
