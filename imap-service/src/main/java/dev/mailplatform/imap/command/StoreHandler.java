@@ -69,7 +69,10 @@ public final class StoreHandler implements CommandHandler<StoreCommand> {
                         session.mailbox().announceKeywords(w, command.flags());
                     }
                     boolean condstore = session.mailbox().condstore();
-                    for (MessageState m : r.getUpdatedList()) {
+                    // In sequence order, as a client reading them expects (the store returns them as updated).
+                    List<MessageState> updated = new ArrayList<>(r.getUpdatedList());
+                    updated.sort((x, y) -> Integer.compareUnsigned(x.getUid(), y.getUid()));
+                    for (MessageState m : updated) {
                         int seq = s.seqOf(m.getUid());
                         if (seq == 0) {
                             continue;
