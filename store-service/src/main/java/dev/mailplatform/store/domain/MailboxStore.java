@@ -32,6 +32,14 @@ public class MailboxStore {
     private static final String COLUMNS =
             "id, account_id, name, uidvalidity, uidnext, highest_modseq, messages, unseen, size, special_use";
 
+    /**
+     * STATUS RECENT: the messages above the claimed mark, a range scan of the primary key over the unclaimed ones;
+     * a mailbox never selected (mark 0, as for folders that clients only poll with STATUS) takes its counter.
+     */
+    private static final String COUNT_RECENT = "SELECT CASE WHEN b.recent_uid = 0 THEN b.messages ELSE "
+            + "(SELECT count(*) FROM message m WHERE m.mailbox_id = b.id AND m.uid > b.recent_uid) END "
+            + "FROM mailbox b WHERE b.id = ?";
+
     private final Db db;
     private final ChangeBus changes;
 
@@ -227,9 +235,7 @@ public class MailboxStore {
         long firstUnseen = r.unseen() == 0 ? 0 : db.one(
                 "SELECT min(uid) FROM message WHERE mailbox_id = ? AND system_flags & 1 = 0", rs -> rs.getLong(1),
                 r.id()).orElse(0L);
-        // \Recent: the messages above the claimed mark (the primary key's uid order makes this a range scan).
-        int recent = db.one("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id "
-                + "WHERE m.mailbox_id = ? AND m.uid > b.recent_uid", rs -> rs.getInt(1), r.id()).orElse(0);
+        int recent = db.one(COUNT_RECENT, rs -> rs.getInt(1), r.id()).orElse(0);
         return new MailboxCounters(r.id(), r.name(), r.messages(), r.uidnext(), r.uidvalidity(), r.unseen(), r.size(),
                 r.highestModseq(), firstUnseen, recent);
     }
