@@ -2,6 +2,8 @@ package dev.mailplatform.store.domain;
 
 import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.error.StoreException;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.time.Instant;
@@ -27,13 +29,17 @@ public class Maildrops {
     private final Expunges expunges;
     private final FlagUpdates flags;
     private final StoreConfig config;
+    /** A second POP3 session refused because the maildrop is leased (RFC 1939: one client at a time). */
+    private final Counter leaseConflicts;
 
-    public Maildrops(Db db, MailboxStore mailboxes, Expunges expunges, FlagUpdates flags, StoreConfig config) {
+    public Maildrops(Db db, MailboxStore mailboxes, Expunges expunges, FlagUpdates flags, StoreConfig config,
+            MeterRegistry registry) {
         this.db = db;
         this.mailboxes = mailboxes;
         this.expunges = expunges;
         this.flags = flags;
         this.config = config;
+        this.leaseConflicts = registry.counter("mail.store.pop3.lease.conflicts");
     }
 
     /** The lease and the snapshot's head; {@code firstPage} holds up to a page of entries, read in the same transaction. */
@@ -99,6 +105,7 @@ public class Maildrops {
                 + "WHERE pop3_lease.expires_at < now() RETURNING expires_at", rs -> Db.instant(rs, "expires_at"),
                 accountId, leaseId, o, (double) seconds);
         if (expires.isEmpty()) {
+            leaseConflicts.increment();
             throw new StoreException(StoreException.Kind.LOCKED, "maildrop is locked by another session");
         }
         if (acc.loginDelay() > 0) {

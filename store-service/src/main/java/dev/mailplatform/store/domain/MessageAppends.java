@@ -6,6 +6,7 @@ import dev.mailplatform.store.config.StoreConfig;
 import dev.mailplatform.store.error.StoreException;
 import dev.mailplatform.store.mime.IndexedMessage;
 import dev.mailplatform.store.mime.MimeIndexer;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
@@ -31,6 +32,8 @@ public class MessageAppends {
      * on a mailbox's or an account's lock, and the commits of different accounts overlap.
      */
     private final AppendCommitter[] committers;
+    /** Bytes of messages stored by APPEND (each counted once it is committed). */
+    private final Counter appendedBytes;
 
     public MessageAppends(Db db, MailboxStore mailboxes, Quotas quotas, BlobStore blobs, ChangeBus changes,
             StoreConfig config, MeterRegistry registry) {
@@ -42,6 +45,7 @@ public class MessageAppends {
         this.indexer = new MimeIndexer(new MimeIndexer.Limits(config.store().searchBodyLimit(),
                 config.store().indexHeaderBytes(), config.store().indexHeaderFields(), config.store().indexMaxParts(),
                 config.store().indexMaxDepth()));
+        this.appendedBytes = registry.counter("mail.store.append.bytes");
         this.committers = new AppendCommitter[config.store().appendLanes()];
         if (committers.length < 1) {
             throw new IllegalArgumentException("mail.store.append-lanes must be at least 1");
@@ -165,7 +169,10 @@ public class MessageAppends {
             case BLOB_GONE -> null;
             case NO_MAILBOX -> throw StoreException.notFound("no mailbox " + target.name());
             case OVER_QUOTA -> throw Quotas.exceeded(quotas.peek(target.accountId()), size, 1);
-            case INSERTED -> new Appended(a.uidvalidity(), a.uid(), a.modseq(), size, emailId);
+            case INSERTED -> {
+                appendedBytes.increment(size);
+                yield new Appended(a.uidvalidity(), a.uid(), a.modseq(), size, emailId);
+            }
             case RETRY_ALONE -> throw new IllegalStateException("the committer resolves RETRY_ALONE itself");
         };
     }

@@ -24,7 +24,6 @@ import dev.mailplatform.store.v1.Pop3Service;
 import dev.mailplatform.store.v1.RecordRetrievalRequest;
 import dev.mailplatform.store.v1.RetentionPolicy;
 import dev.mailplatform.store.v1.SetRetentionPolicyRequest;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.grpc.GrpcService;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -37,20 +36,18 @@ public class Pop3Grpc implements Pop3Service {
     private final Maildrops maildrops;
     private final Logins logins;
     private final StoreConfig config;
-    private final MeterRegistry registry;
 
-    public Pop3Grpc(Maildrops maildrops, Logins logins, StoreConfig config, MeterRegistry registry) {
+    public Pop3Grpc(Maildrops maildrops, Logins logins, StoreConfig config) {
         this.maildrops = maildrops;
         this.logins = logins;
         this.config = config;
-        this.registry = registry;
     }
 
     @Override
     public Multi<OpenMaildropResponse> openMaildrop(OpenMaildropRequest r) {
         int batch = config.store().streamBatchSize();
         Readiness ready = Readiness.current();
-        return counted(Offload.call(() -> maildrops.open(r.getAccountId(), r.getOwner(), r.getLeaseSeconds(), batch)))
+        return Offload.call(() -> maildrops.open(r.getAccountId(), r.getOwner(), r.getLeaseSeconds(), batch))
                 .onItem().transformToMulti(opened -> snapshot(ready, opened, batch,
                         h -> OpenMaildropResponse.newBuilder().setHeader(h).build(),
                         b -> OpenMaildropResponse.newBuilder().setBatch(b).build()));
@@ -63,7 +60,7 @@ public class Pop3Grpc implements Pop3Service {
         record Step(AuthenticateResponse auth, Maildrops.Opened opened) {
         }
         // One hop to a worker for both: the password check, then (only if it passed) the lease.
-        return counted(Offload.call(() -> {
+        return Offload.call(() -> {
             AuthenticateRequest c = r.getCredentials();
             LoginResult login = logins.authenticate(c.getUsername(), c.getPassword(), c.getRemoteIp(),
                     c.getProtocol());
@@ -72,7 +69,7 @@ public class Pop3Grpc implements Pop3Service {
                 return new Step(auth, null);
             }
             return new Step(auth, maildrops.open(login.account().id(), r.getOwner(), r.getLeaseSeconds(), batch));
-        })).onItem().transformToMulti(step -> {
+        }).onItem().transformToMulti(step -> {
             Multi<LoginResponse> auth = Multi.createFrom().item(LoginResponse.newBuilder().setAuth(step.auth()).build());
             if (step.opened() == null) {
                 return auth;
@@ -81,11 +78,6 @@ public class Pop3Grpc implements Pop3Service {
                     h -> LoginResponse.newBuilder().setHeader(h).build(),
                     b -> LoginResponse.newBuilder().setBatch(b).build()));
         });
-    }
-
-    private <T> Uni<T> counted(Uni<T> open) {
-        return open.onFailure(t -> t.getMessage() != null && t.getMessage().contains("locked"))
-                .invoke(() -> registry.counter("mail.store.pop3.lease.conflicts").increment());
     }
 
     /** The header, the first page read with the lease, then the pages after it (only for a maildrop that fills one). */

@@ -45,6 +45,19 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 class MessageContractTest extends StoreContract {
 
+    @jakarta.inject.Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    /** mail.store.append.bytes counts what was stored, once per committed append. */
+    @Test
+    void appendedBytesAreCounted() {
+        Account a = newAccount();
+        byte[] message = TestMessages.simple("metric", "counted once");
+        double before = registry.counter("mail.store.append.bytes").count();
+        append(a, "INBOX", message);
+        assertEquals(before + message.length, registry.counter("mail.store.append.bytes").count());
+    }
+
     @Test
     void appendThenSelectSnapshotStreamsEveryMessage() {
         Account a = newAccount();

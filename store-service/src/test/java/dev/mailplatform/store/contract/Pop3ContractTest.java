@@ -40,6 +40,13 @@ class Pop3ContractTest extends StoreContract {
     @Inject
     RetentionJob retention;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
+    private double leaseConflicts() {
+        return registry.counter("mail.store.pop3.lease.conflicts").count();
+    }
+
     record Drop(MaildropHeader header, List<MaildropEntry> entries) {
     }
 
@@ -74,8 +81,10 @@ class Pop3ContractTest extends StoreContract {
         java.time.Instant firstExpiry = java.time.Instant.now().plusSeconds(2);
         Drop first = open(a, 2);
         assertEquals(1, first.entries().size());
+        double conflicts = leaseConflicts();
         String msg = assertStatus(Status.Code.ABORTED, () -> open(a, 60));
         assertTrue(msg.contains("locked"), msg);
+        assertEquals(conflicts + 1, leaseConflicts(), "the refused second session is counted");
         // Renewal keeps it alive past its first expiry.
         pop3.renewLease(LeaseRequest.newBuilder().setAccountId(a.getId()).setLeaseId(first.header().getLeaseId())
                 .setLeaseSeconds(3).build());
@@ -117,8 +126,10 @@ class Pop3ContractTest extends StoreContract {
         List<Integer> uids = new ArrayList<>();
         ok.stream().skip(2).forEach(x -> x.getBatch().getEntriesList().forEach(e -> uids.add(e.getUid())));
         assertEquals(List.of(1, 2), uids);
+        double conflicts = leaseConflicts();
         String msg = assertStatus(Status.Code.ABORTED, () -> drain(pop3.login(login(a, PASSWORD))));
         assertTrue(msg.contains("locked"), msg);
+        assertEquals(conflicts + 1, leaseConflicts(), "a refused Login is counted as well");
         assertStatus(Status.Code.ABORTED, () -> open(a, 60));
         pop3.commitMaildrop(CommitMaildropRequest.newBuilder().setAccountId(a.getId()).setLeaseId(h.getLeaseId())
                 .build());
