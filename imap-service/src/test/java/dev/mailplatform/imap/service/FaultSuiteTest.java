@@ -261,10 +261,6 @@ class FaultSuiteTest extends ImapTestBase {
         return u;
     }
 
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
-    }
-
     @Test
     void postgresqlStoppedAndStartedMeansNoUnavailableThenService() throws Exception {
         Account a = newAccount();

@@ -15,11 +15,7 @@ class ImapConformanceTest extends ImapTestBase {
     private static final String MESSAGE = crlf("Subject: conformance\n\nbody\n");
 
     private static void append(ImapClient c, String mailbox) throws Exception {
-        c.ok("APPEND " + mailbox + " {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
+        append(c, mailbox, MESSAGE);
     }
 
     private static int indexOfPrefix(List<String> lines, String prefix) {

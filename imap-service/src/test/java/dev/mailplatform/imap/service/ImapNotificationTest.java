@@ -22,10 +22,6 @@ class ImapNotificationTest extends ImapTestBase {
 
     private static final String MESSAGE = crlf("Subject: ping\n\nhello\n");
 
-    private static void append(ImapClient c, String mailbox, String message) throws Exception {
-        c.ok("APPEND " + mailbox + " {" + message.length() + "+}\r\n" + message);
-    }
-
     /** Reads lines until one matches, failing if none arrives within {@code ms}. */
     private static String await(ImapClient c, String regex, int ms) throws Exception {
         long deadline = System.currentTimeMillis() + ms;

@@ -21,12 +21,8 @@ class ImapQresyncTest extends ImapTestBase {
 
     private static void append(ImapClient c, int n) throws Exception {
         for (int i = 0; i < n; i++) {
-            c.ok("APPEND INBOX {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
+            append(c, "INBOX", MESSAGE);
         }
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
     }
 
     private static long find(Pattern p, List<String> lines) {

@@ -24,11 +24,7 @@ class ImapReviewTest extends ImapTestBase {
     private static final String MESSAGE = crlf("Subject: review\n\nbody\n");
 
     private static void append(ImapClient c, String mailbox) throws Exception {
-        c.ok("APPEND " + mailbox + " {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
-    }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
+        append(c, mailbox, MESSAGE);
     }
 
     /** Renaming the selected mailbox (or its parent) keeps it selected under the new name; no BYE. */

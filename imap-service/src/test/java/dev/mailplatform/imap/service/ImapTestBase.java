@@ -7,6 +7,7 @@ import dev.mailplatform.testkit.StoreTestClient;
 import io.quarkus.grpc.GrpcClient;
 import io.quarkus.test.common.QuarkusTestResource;
 import java.io.IOException;
+import java.util.List;
 
 /**
  * Service tests run the IMAP front end against the real store-service (a child process on its own PostgreSQL and
@@ -40,6 +41,16 @@ abstract class ImapTestBase {
         ImapClient c = connect();
         c.ok("LOGIN " + a.getAddress() + " " + PASSWORD);
         return c;
+    }
+
+    /** APPEND of an ASCII message with a LITERAL+ literal; fails unless the reply is OK. */
+    static void append(ImapClient c, String mailbox, String message) throws IOException {
+        c.ok("APPEND " + mailbox + " {" + message.length() + "+}\r\n" + message);
+    }
+
+    /** The tagged line of a reply. */
+    static String last(List<String> lines) {
+        return lines.get(lines.size() - 1);
     }
 
     static String crlf(String text) {

@@ -79,8 +79,4 @@ class ListTest extends ImapTestBase {
             assertTrue(last(c.command("LIST \"\" \"*\" RETURN (SHINY)")).contains(" BAD "));
         }
     }
-
-    private static String last(List<String> lines) {
-        return lines.get(lines.size() - 1);
-    }
 }
