@@ -18,9 +18,9 @@ public class MessageReads {
     private static final String STATE_PAGE = "SELECT uid, system_flags, " + MessageRows.KEYWORDS + ", modseq "
             + "FROM message WHERE mailbox_id = ? AND uid > ? AND uid < ? ORDER BY uid LIMIT ?";
     private static final String CHANGED_PAGE = "SELECT uid, system_flags, " + MessageRows.KEYWORDS + ", modseq "
-            + "FROM message WHERE mailbox_id = ? AND modseq > ? AND uid > ? ORDER BY uid LIMIT ?";
+            + "FROM message WHERE mailbox_id = ? AND modseq > ? AND modseq <= ? AND uid > ? ORDER BY uid LIMIT ?";
     private static final String VANISHED_PAGE = "SELECT uid FROM expunged "
-            + "WHERE mailbox_id = ? AND modseq > ? AND uid > ? ORDER BY uid LIMIT ?";
+            + "WHERE mailbox_id = ? AND modseq > ? AND modseq <= ? AND uid > ? ORDER BY uid LIMIT ?";
     private static final String METADATA_COLUMNS = "SELECT m.uid, m.system_flags, array_to_string(m.keywords, ' ') AS "
             + "keywords, m.modseq, m.internal_date, m.size, m.save_date, m.email_id";
     private static final String METADATA_FROM_BLOB = ", b.envelope, b.body_structure, b.preview, b.header_raw "
@@ -141,12 +141,20 @@ public class MessageReads {
 
     // ---- changes ----
 
-    public List<MessageFlags> changedPage(long mailboxId, long sinceModseq, long afterUid, int limit) {
-        return db.list(CHANGED_PAGE, MessageRows::state, mailboxId, sinceModseq, afterUid, limit);
+    /*
+     * GetChanges reads its pages in separate statements, yet gives one consistent snapshot: the one at the mailbox's
+     * HIGHESTMODSEQ read first (throughModseq). Every change takes its modseq under the mailbox row's lock and keeps
+     * it until commit, so everything at or below that modseq is committed and visible, and everything above it is
+     * left out, changed and vanished messages alike, for the next call (since = throughModseq) to report.
+     */
+
+    public List<MessageFlags> changedPage(long mailboxId, long sinceModseq, long throughModseq, long afterUid,
+            int limit) {
+        return db.list(CHANGED_PAGE, MessageRows::state, mailboxId, sinceModseq, throughModseq, afterUid, limit);
     }
 
-    public List<Long> vanishedPage(long mailboxId, long sinceModseq, long afterUid, int limit) {
-        return db.list(VANISHED_PAGE, rs -> rs.getLong(1), mailboxId, sinceModseq, afterUid, limit);
+    public List<Long> vanishedPage(long mailboxId, long sinceModseq, long throughModseq, long afterUid, int limit) {
+        return db.list(VANISHED_PAGE, rs -> rs.getLong(1), mailboxId, sinceModseq, throughModseq, afterUid, limit);
     }
 
     @Transactional

@@ -403,10 +403,12 @@ public class MessageGrpc implements MessageService {
             }
             GetChangesResponse head = first.build();
             Multi<GetChangesResponse> changed = Offload.uidPages(ready,
-                    (after, n) -> MessageProtos.states(reads.changedPage(mb.id(), r.getSinceModseq(), after, n)),
+                    (after, n) -> MessageProtos.states(reads.changedPage(mb.id(), r.getSinceModseq(), mb.highestModseq(),
+                            after, n)),
                     s -> Offload.uid(s.getUid()), batch).map(p -> GetChangesResponse.newBuilder().addAllChanged(p).build());
             Multi<GetChangesResponse> vanished = !r.getIncludeVanished() ? Multi.createFrom().empty()
-                    : Offload.uidPages(ready, (after, n) -> reads.vanishedPage(mb.id(), r.getSinceModseq(), after, n),
+                    : Offload.uidPages(ready, (after, n) -> reads.vanishedPage(mb.id(), r.getSinceModseq(),
+                            mb.highestModseq(), after, n),
                             Long::longValue, batch).map(p -> {
                         GetChangesResponse.Builder b = GetChangesResponse.newBuilder();
                         p.forEach(u -> b.addVanished(u.intValue()));

@@ -480,6 +480,42 @@ class MessageContractTest extends StoreContract {
         assertEquals(4, resp.get(0).getMessages());
     }
 
+    @jakarta.inject.Inject
+    dev.mailplatform.store.domain.Db db;
+
+    /**
+     * GetChanges is one snapshot, at the HIGHESTMODSEQ its head reports: rows whose modseq is above it (a change
+     * committing while the pages are read) are left for the next call, so a message expunged meanwhile is never both
+     * changed and vanished, nor a change reported that the head's modseq does not cover.
+     */
+    @Test
+    void getChangesIsOneSnapshotAtTheModseqOfItsHead() {
+        Account a = newAccount();
+        for (int i = 0; i < 3; i++) {
+            append(a, "INBOX", TestMessages.simple("s" + i, "x"));
+        }
+        var status = mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build());
+        long head = status.getHighestModseq();
+        // What a writer that has not yet moved the mailbox's HIGHESTMODSEQ leaves visible: rows above it.
+        io.quarkus.narayana.jta.QuarkusTransaction.requiringNew().run(() -> {
+            db.update("UPDATE message SET modseq = ? WHERE mailbox_id = ? AND uid = 1", head + 1,
+                    status.getMailboxId());
+            db.update("INSERT INTO expunged (mailbox_id, uid, modseq) VALUES (?, 99, ?)", status.getMailboxId(),
+                    head + 1);
+        });
+        List<GetChangesResponse> resp = drain(messages.getChanges(GetChangesRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setSinceModseq(0).setIncludeVanished(true).build()));
+        List<Integer> changed = new ArrayList<>();
+        List<Integer> vanished = new ArrayList<>();
+        resp.forEach(r -> {
+            r.getChangedList().forEach(m -> changed.add(m.getUid()));
+            vanished.addAll(r.getVanishedList());
+        });
+        assertEquals(head, resp.get(0).getHighestModseq());
+        assertEquals(List.of(2, 3), changed, "uid 1's change is above the head's modseq");
+        assertEquals(List.of(), vanished, "so is uid 99's expunge");
+    }
+
     private long usage(Account a) {
         return accounts.getAccount(dev.mailplatform.store.v1.GetAccountRequest.newBuilder().setId(a.getId()).build())
                 .getStorageUsed();
