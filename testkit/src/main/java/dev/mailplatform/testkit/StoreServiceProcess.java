@@ -167,6 +167,39 @@ public final class StoreServiceProcess implements AutoCloseable {
         return Path.of(System.getProperty("basedir", System.getProperty("user.dir"))).toAbsolutePath();
     }
 
+    /** A second store-service process: see {@link #startReplica(String)}. Its {@link #close()} stops it. */
+    public record Replica(ServiceProcess process, int port) implements AutoCloseable {
+        @Override
+        public void close() {
+            process.stop(ServiceProcess.STOP_GRACE);
+        }
+    }
+
+    /**
+     * Starts another store-service process on this store's PostgreSQL and S3, with the same settings but ports of its
+     * own (a second replica, as a deployment runs several), and waits until it is ready. The caller closes it, before
+     * this store (whose PostgreSQL and S3 it uses).
+     *
+     * @param name names its log, {@code target/store-service-NAME-PORT.log}
+     */
+    public Replica startReplica(String name) throws IOException, InterruptedException {
+        int replicaGrpcPort = Ports.freePort();
+        int replicaHttpPort = Ports.freePort();
+        Map<String, String> replicaEnv = new HashMap<>(env);
+        replicaEnv.put("MAIL_STORE_PORT", Integer.toString(replicaGrpcPort));
+        replicaEnv.put("QUARKUS_HTTP_PORT", Integer.toString(replicaHttpPort));
+        ServiceProcess replica = ServiceProcess.start("store-service-" + name, storeJar(), replicaHttpPort,
+                replicaEnv, List.of(), basedir().resolve("target").resolve("store-service-" + name + "-"
+                        + replicaGrpcPort + ".log"), null);
+        try {
+            replica.awaitReady(READY_TIMEOUT);
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            replica.stop(Duration.ZERO);
+            throw e;
+        }
+        return new Replica(replica, replicaGrpcPort);
+    }
+
     /** Always {@code 127.0.0.1}. */
     public String host() {
         return "127.0.0.1";

@@ -18,10 +18,10 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509TrustManager;
 
 /**
- * A raw IMAP client for protocol tests: sends exact bytes, reads responses line by line, and reads literals as bytes
+ * A raw IMAP client for protocol tests (public for the replica ITs in another package): sends exact bytes, reads responses line by line, and reads literals as bytes
  * (a line ending in {N} is joined with its N bytes, kept as ISO-8859-1 so bytes survive).
  */
-final class ImapClient implements Closeable {
+public final class ImapClient implements Closeable {
 
     private static final Pattern LITERAL = Pattern.compile("\\{(\\d+)\\}$");
 
@@ -30,7 +30,7 @@ final class ImapClient implements Closeable {
     private OutputStream out;
     private int tagCounter;
 
-    ImapClient(int port) throws IOException {
+    public ImapClient(int port) throws IOException {
         this(new Socket("127.0.0.1", port));
     }
 
@@ -42,18 +42,18 @@ final class ImapClient implements Closeable {
     }
 
     /** Over a socket opened elsewhere (a proxied connection); reads nothing yet. */
-    static ImapClient over(Socket socket) throws IOException {
+    public static ImapClient over(Socket socket) throws IOException {
         return new ImapClient(socket);
     }
 
-    static ImapClient tls(int port) throws Exception {
+    public static ImapClient tls(int port) throws Exception {
         SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket("127.0.0.1", port);
         s.startHandshake();
         return new ImapClient(s);
     }
 
     /** Wraps the connection in TLS (after a STARTTLS OK). */
-    void startTls() throws Exception {
+    public void startTls() throws Exception {
         SSLSocket s = (SSLSocket) trustAll().getSocketFactory().createSocket(socket, "127.0.0.1", socket.getPort(),
                 true);
         s.startHandshake();
@@ -62,7 +62,7 @@ final class ImapClient implements Closeable {
         out = s.getOutputStream();
     }
 
-    static SSLContext trustAll() throws Exception {
+    public static SSLContext trustAll() throws Exception {
         SSLContext ctx = SSLContext.getInstance("TLS");
         ctx.init(null, new TrustManager[] {new X509TrustManager() {
             public void checkClientTrusted(java.security.cert.X509Certificate[] c, String a) {
@@ -78,25 +78,25 @@ final class ImapClient implements Closeable {
         return ctx;
     }
 
-    void setTimeout(int ms) throws IOException {
+    public void setTimeout(int ms) throws IOException {
         socket.setSoTimeout(ms);
     }
 
-    String nextTag() {
+    public String nextTag() {
         return "t" + (++tagCounter);
     }
 
-    void write(String s) throws IOException {
+    public void write(String s) throws IOException {
         write(s.getBytes(StandardCharsets.UTF_8));
     }
 
-    void write(byte[] b) throws IOException {
+    public void write(byte[] b) throws IOException {
         out.write(b);
         out.flush();
     }
 
     /** One response line (with any literals joined in), without the final CRLF; null at end of stream. */
-    String readLine() throws IOException {
+    public String readLine() throws IOException {
         StringBuilder line = new StringBuilder();
         while (true) {
             String part = rawLine();
@@ -129,13 +129,13 @@ final class ImapClient implements Closeable {
     }
 
     /** Sends "tag command" and reads until the tagged reply; returns every line, the tagged one last. */
-    List<String> command(String command) throws IOException {
+    public List<String> command(String command) throws IOException {
         String tag = nextTag();
         write(tag + " " + command + "\r\n");
         return readUntil(tag);
     }
 
-    List<String> readUntil(String tag) throws IOException {
+    public List<String> readUntil(String tag) throws IOException {
         List<String> lines = new ArrayList<>();
         String line;
         while ((line = readLine()) != null) {
@@ -148,7 +148,7 @@ final class ImapClient implements Closeable {
     }
 
     /** The tagged line of a command's reply. */
-    String ok(String command) throws IOException {
+    public String ok(String command) throws IOException {
         List<String> lines = command(command);
         String last = lines.get(lines.size() - 1);
         if (!last.matches("t\\d+ OK.*")) {
@@ -158,7 +158,7 @@ final class ImapClient implements Closeable {
     }
 
     /** Reads one line, or returns null when nothing arrives within {@code ms}. */
-    String poll(int ms) throws IOException {
+    public String poll(int ms) throws IOException {
         int old = socket.getSoTimeout();
         socket.setSoTimeout(ms);
         try {
@@ -170,7 +170,7 @@ final class ImapClient implements Closeable {
         }
     }
 
-    boolean isClosedByPeer() throws IOException {
+    public boolean isClosedByPeer() throws IOException {
         try {
             return in.read() < 0;
         } catch (IOException e) {
