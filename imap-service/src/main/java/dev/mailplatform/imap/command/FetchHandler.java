@@ -1,7 +1,6 @@
 package dev.mailplatform.imap.command;
 
 import dev.mailplatform.imap.protocol.FetchAttribute;
-import dev.mailplatform.imap.protocol.MailboxUpdates;
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.protocol.SectionSpec;
 import dev.mailplatform.imap.protocol.command.FetchCommand;
@@ -14,8 +13,6 @@ import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.v1.FetchMetadataRequest;
 import dev.mailplatform.store.v1.Flags;
 import dev.mailplatform.store.v1.FlagsMode;
-import dev.mailplatform.store.v1.GetChangesRequest;
-import dev.mailplatform.store.v1.GetChangesResponse;
 import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.Section;
 import dev.mailplatform.store.v1.SectionKind;
@@ -81,23 +78,12 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
     private static Uni<Void> vanishedEarlier(ImapSession session, FetchCommand command) {
         SelectedMailbox s = session.selected();
         long largest = Integer.toUnsignedLong(s.lastUid());
-        GetChangesRequest request = GetChangesRequest.newBuilder().setMailbox(s.ref())
-                .setSinceModseq(command.changedSince()).setIncludeVanished(true).build();
-        return session.services().store().messages().getChanges(request)
-                .map(GetChangesResponse::getVanishedList).collect().asList().emitOn(session.executor())
-                .invoke(pages -> {
-                    List<Long> gone = new ArrayList<>();
-                    for (List<Integer> page : pages) {
-                        for (int uid : page) {
-                            long u = Integer.toUnsignedLong(uid);
-                            if (s.seqOf(uid) == 0 && command.set().contains(u, largest)) {
-                                gone.add(u);
-                            }
-                        }
-                    }
-                    if (!gone.isEmpty()) {
-                        session.send(MailboxUpdates.vanished(new ResponseWriter(),
-                                gone.stream().mapToLong(Long::longValue).toArray(), true));
+        return session.mailbox().changesSince(s, command.changedSince(), false)
+                .invoke(changes -> {
+                    ResponseWriter w = new ResponseWriter();
+                    session.mailbox().vanishedEarlier(w, changes, u -> command.set().contains(u, largest));
+                    if (w.size() > 0) {
+                        session.send(w);
                     }
                 })
                 .replaceWithVoid();
@@ -157,16 +143,11 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
         });
     }
 
-    static Plan plan(List<FetchAttribute> attributes, boolean uidCommand) {
-        return plan(attributes, uidCommand, false);
-    }
-
     /**
      * @param withUid    UID is shown even if not asked (UID FETCH, RFC 3501 §6.4.8; CONDSTORE's \Seen updates)
      * @param withModseq MODSEQ is shown even if not asked (CHANGEDSINCE; CONDSTORE's \Seen updates)
      */
     static Plan plan(List<FetchAttribute> attributes, boolean withUid, boolean withModseq) {
-        boolean uidCommand = withUid;
         List<Item> items = new ArrayList<>();
         boolean flags = false;
         boolean date = false;
@@ -184,7 +165,7 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
                 modseq = true;
             }
         }
-        if (uidCommand && !uid) {
+        if (withUid && !uid) {
             items.add(new Meta(MetaKind.UID)); // RFC 3501 §6.4.8: UID FETCH always returns the UID
         }
         if (withModseq && !modseq) {

@@ -8,7 +8,6 @@ import dev.mailplatform.imap.session.FlagNames;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
-import dev.mailplatform.store.v1.GetChangesRequest;
 import dev.mailplatform.store.v1.GetChangesResponse;
 import dev.mailplatform.store.v1.MailboxRef;
 import dev.mailplatform.store.v1.MessageState;
@@ -16,8 +15,6 @@ import dev.mailplatform.store.v1.SelectHeader;
 import dev.mailplatform.store.v1.SelectRequest;
 import dev.mailplatform.store.v1.SelectResponse;
 import io.smallrye.mutiny.Uni;
-import java.util.ArrayList;
-import java.util.List;
 
 /**
  * SELECT and EXAMINE: the store's snapshot streams in batches into the session's UID map (only UIDs are kept, so a
@@ -87,33 +84,18 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
      * are the view's own, and come with the next sync as live VANISHED and FETCH.
      */
     private static Uni<Void> resync(ImapSession session, SelectedMailbox s, SelectCommand.Qresync q) {
-        GetChangesRequest request = GetChangesRequest.newBuilder().setMailbox(s.ref()).setSinceModseq(q.modseq())
-                .setIncludeVanished(true).build();
-        return session.services().store().messages().getChanges(request).collect().asList()
-                .emitOn(session.executor())
-                .invoke(responses -> {
+        return session.mailbox().changesSince(s, q.modseq(), false)
+                .invoke(changes -> {
                     ResponseWriter w = new ResponseWriter();
-                    List<Long> earlier = new ArrayList<>();
-                    for (GetChangesResponse r : responses) {
-                        for (int uid : r.getVanishedList()) {
-                            long u = Integer.toUnsignedLong(uid);
-                            if (s.seqOf(uid) == 0 && (q.knownUids() == null || q.knownUids().contains(u, u))) {
-                                earlier.add(u);
-                            }
-                        }
-                    }
-                    if (!earlier.isEmpty()) {
-                        MailboxUpdates.vanished(w, earlier.stream().mapToLong(Long::longValue).toArray(), true);
-                    }
-                    for (GetChangesResponse r : responses) {
+                    session.mailbox().vanishedEarlier(w, changes,
+                            u -> q.knownUids() == null || q.knownUids().contains(u, u));
+                    for (GetChangesResponse r : changes) {
                         for (MessageState m : r.getChangedList()) {
                             int seq = s.seqOf(m.getUid());
                             if (seq == 0) {
                                 continue; // new since the snapshot: EXISTS and FETCH come with the sync
                             }
-                            session.mailbox().announceKeywords(w, m.getKeywordsList());
-                            MailboxUpdates.flagsChanged(w, seq, m.getUid(), FlagNames.toImap(m.getSystemFlags(),
-                                    m.getKeywordsList(), s.isRecent(m.getUid())), m.getModseq());
+                            session.mailbox().flagsChanged(w, seq, m);
                             s.reported(m.getUid(), m.getModseq());
                         }
                     }

@@ -13,6 +13,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.function.LongPredicate;
 
 /**
  * The session's selected mailbox kept in step with the store: it owns the view (the UID of each sequence number),
@@ -122,6 +123,44 @@ public final class MailboxSync {
     }
 
     /**
+     * The store's changes to {@code s} since {@code modseq}, changed and vanished messages, on the session's thread;
+     * {@code claimRecent}: claim the messages no session has seen as this session's \Recent.
+     */
+    public Uni<List<GetChangesResponse>> changesSince(SelectedMailbox s, long modseq, boolean claimRecent) {
+        GetChangesRequest request = GetChangesRequest.newBuilder().setMailbox(s.ref()).setSinceModseq(modseq)
+                .setIncludeVanished(true).setClaimRecent(claimRecent).build();
+        return session.services().store().messages().getChanges(request).collect().asList()
+                .emitOn(session.executor());
+    }
+
+    /**
+     * RFC 7162 {@code * VANISHED (EARLIER)} for the UIDs these changes say vanished that {@code asked} names and this
+     * view does not hold: those it holds were expunged after its last sync, which tells them live.
+     */
+    public void vanishedEarlier(ResponseWriter w, List<GetChangesResponse> changes, LongPredicate asked) {
+        List<Long> earlier = new ArrayList<>();
+        for (GetChangesResponse r : changes) {
+            for (int uid : r.getVanishedList()) {
+                long u = Integer.toUnsignedLong(uid);
+                if (selected.seqOf(uid) == 0 && asked.test(u)) {
+                    earlier.add(u);
+                }
+            }
+        }
+        if (!earlier.isEmpty()) {
+            MailboxUpdates.vanished(w, earlier.stream().mapToLong(Long::longValue).toArray(), true);
+        }
+    }
+
+    /** FETCH (UID FLAGS [MODSEQ]) of a message changed elsewhere, after FLAGS if it brings a new keyword. */
+    public void flagsChanged(ResponseWriter w, int seq, MessageState m) {
+        announceKeywords(w, m.getKeywordsList());
+        MailboxUpdates.flagsChanged(w, seq, m.getUid(),
+                FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList(), selected.isRecent(m.getUid())),
+                shownModseq(m.getModseq()));
+    }
+
+    /**
      * One EXPUNGE per removed message, each with the sequence number it has at that moment (RFC 3501 §7.4.1), or
      * once QRESYNC is enabled one VANISHED for them all (RFC 7162 §3.2.10).
      */
@@ -164,11 +203,8 @@ public final class MailboxSync {
         }
         syncing = true;
         s.clearDirty();
-        GetChangesRequest request = GetChangesRequest.newBuilder().setMailbox(s.ref())
-                .setSinceModseq(s.highestModseq()).setIncludeVanished(true).setClaimRecent(!s.readOnly()).build();
         boolean[] failed = {false};
-        return session.services().store().messages().getChanges(request).collect().asList()
-                .emitOn(session.executor())
+        return changesSince(s, s.highestModseq(), !s.readOnly())
                 .onItem().invoke(responses -> apply(s, responses))
                 .onFailure().invoke(t -> {
                     failed[0] = true;
@@ -230,10 +266,7 @@ public final class MailboxSync {
             int seq = s.seqOf(m.getUid());
             if (seq > 0) {
                 if (!s.alreadyReported(m.getUid(), m.getModseq())) {
-                    announceKeywords(out, m.getKeywordsList());
-                    MailboxUpdates.flagsChanged(out, seq, m.getUid(),
-                            FlagNames.toImap(m.getSystemFlags(), m.getKeywordsList(), s.isRecent(m.getUid())),
-                            shownModseq(m.getModseq()));
+                    flagsChanged(out, seq, m);
                 }
             } else if (s.add(m.getUid())) {
                 // A new message's keywords (a COPY, an APPEND with flags) are announced with its EXISTS.

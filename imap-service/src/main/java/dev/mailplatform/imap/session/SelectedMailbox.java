@@ -141,8 +141,7 @@ public final class SelectedMailbox {
         for (long[] r : recent) {
             int first = firstSeqAtOrAbove(r[0]);
             if (first > 0) {
-                int afterLast = firstSeqAtOrAbove(r[1] + 1);
-                total += (afterLast == 0 ? count + 1 : afterLast) - first;
+                total += seqAfter(r[1]) - first;
             }
         }
         return total;
@@ -260,6 +259,12 @@ public final class SelectedMailbox {
         return lo < count ? lo + 1 : 0;
     }
 
+    /** The sequence number after the last message whose UID is at most {@code uid} (count + 1 past the end). */
+    private int seqAfter(long uid) {
+        int after = firstSeqAtOrAbove(uid + 1);
+        return after == 0 ? count + 1 : after;
+    }
+
     /** The sequence numbers of this view's messages that the UID set names, ascending, each once. */
     public int[] seqsIn(UidSet set) {
         java.util.BitSet seqs = new java.util.BitSet(count + 1);
@@ -267,11 +272,9 @@ public final class SelectedMailbox {
             long a = Integer.toUnsignedLong(set.getRanges(i).getFirst());
             long b = Integer.toUnsignedLong(set.getRanges(i).getLast());
             int first = firstSeqAtOrAbove(Math.min(a, b));
-            if (first == 0) {
-                continue;
+            if (first > 0) {
+                seqs.set(first, seqAfter(Math.max(a, b)));
             }
-            int afterLast = firstSeqAtOrAbove(Math.max(a, b) + 1);
-            seqs.set(first, afterLast == 0 ? count + 1 : afterLast);
         }
         return seqs.stream().toArray();
     }
@@ -294,8 +297,7 @@ public final class SelectedMailbox {
             }
             int first = firstSeqAtOrAbove(lo);
             if (first > 0) {
-                int afterLast = firstSeqAtOrAbove(r[1] + 1);
-                total += (afterLast == 0 ? count + 1 : afterLast) - first;
+                total += seqAfter(r[1]) - first;
             }
             covered = r[1];
         }
