@@ -24,6 +24,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * FETCH and UID FETCH with every RFC 3501 item. Metadata (flags, dates, sizes, ENVELOPE, BODYSTRUCTURE) comes from
@@ -78,10 +79,12 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
     private static Uni<Void> vanishedEarlier(ImapSession session, FetchCommand command) {
         SelectedMailbox s = session.selected();
         long largest = Integer.toUnsignedLong(s.lastUid());
+        LongPredicate named = command.set().saved() ? s::savedContains
+                : u -> command.set().contains(u, largest);
         return session.mailbox().changesSince(s, command.changedSince(), false)
                 .invoke(changes -> {
                     ResponseWriter w = new ResponseWriter();
-                    session.mailbox().vanishedEarlier(w, changes, u -> command.set().contains(u, largest));
+                    session.mailbox().vanishedEarlier(w, changes, named);
                     if (w.size() > 0) {
                         session.send(w);
                     }

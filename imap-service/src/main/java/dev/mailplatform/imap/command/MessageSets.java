@@ -13,7 +13,11 @@ final class MessageSets {
     private MessageSets() {
     }
 
+    /** {@code $} names the saved result's UIDs whether the command counts in UIDs or sequence numbers (RFC 5182). */
     static UidSet resolve(SelectedMailbox s, SequenceSet set, boolean uid) {
+        if (set.saved()) {
+            return s.savedUids();
+        }
         List<long[]> ranges = new ArrayList<>();
         for (SequenceSet.Range r : set.ranges()) {
             ranges.add(new long[] {r.from(), r.to()});

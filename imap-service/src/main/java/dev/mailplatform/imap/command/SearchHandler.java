@@ -2,6 +2,7 @@ package dev.mailplatform.imap.command;
 
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.protocol.SearchKey;
+import dev.mailplatform.imap.protocol.SearchReturn;
 import dev.mailplatform.imap.protocol.command.SearchCommand;
 import dev.mailplatform.imap.session.CommandHandler;
 import dev.mailplatform.imap.session.FlagNames;
@@ -9,6 +10,7 @@ import dev.mailplatform.imap.session.ImapException;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
+import dev.mailplatform.store.v1.AgeTest;
 import dev.mailplatform.store.v1.DateOp;
 import dev.mailplatform.store.v1.DateTest;
 import dev.mailplatform.store.v1.FlagTest;
@@ -18,6 +20,7 @@ import dev.mailplatform.store.v1.SearchRequest;
 import dev.mailplatform.store.v1.SizeTest;
 import dev.mailplatform.store.v1.UidSet;
 import io.smallrye.mutiny.Uni;
+import java.util.List;
 import java.util.Locale;
 
 /**
@@ -33,6 +36,9 @@ public final class SearchHandler implements CommandHandler<SearchCommand> {
     public Uni<Reply> handle(ImapSession session, SearchCommand command) {
         String charset = command.charset();
         if (charset != null && !charset.equals("UTF-8") && !charset.equals("US-ASCII")) {
+            if (command.returns() != null && command.returns().has(SearchReturn.Option.SAVE)) {
+                session.selected().saveResult(List.of()); // a failed SEARCH with SAVE empties $ (RFC 5182 §2.1)
+            }
             return Uni.createFrom().item(Reply.no("BADCHARSET (US-ASCII UTF-8)", "Unsupported charset " + charset));
         }
         SelectedMailbox s = session.selected();
@@ -80,15 +86,13 @@ public final class SearchHandler implements CommandHandler<SearchCommand> {
     }
 
     /**
-     * RFC 4731 ESEARCH: {@code * ESEARCH (TAG "t") [UID] [MIN n] [MAX n] [COUNT n] [ALL set] [MODSEQ m]}. Results
-     * come in ascending UID order, which is also sequence order, so MIN is the first, MAX the last, and ALL is
-     * compressed into ranges as they come: memory is the size of the answer, not of the result.
+     * SEARCH RETURN (...): the result options (RFC 4731 ESEARCH, RFC 5182 SAVE). SAVE alone answers with no ESEARCH;
+     * a failed search with SAVE leaves {@code $} empty, as RFC 5182 §2.1 asks.
      */
     private static Uni<Reply> esearch(ImapSession session, SearchCommand command, SelectedMailbox s,
             SearchRequest request, boolean modseq) {
-        var returns = command.returns();
-        long[] state = {0, -1, -1, 0, 0}; // count, min, max, highest modseq, range start
-        StringBuilder all = new StringBuilder();
+        SearchReturn returns = command.returns();
+        SearchResults results = new SearchResults(returns);
         return session.services().store().messages().search(request).emitOn(session.executor())
                 .onItem().invoke(r -> {
                     for (int uid : r.getUidsList()) {
@@ -96,55 +100,26 @@ public final class SearchHandler implements CommandHandler<SearchCommand> {
                         if (seq == 0) {
                             continue; // unknown to this session yet: it learns of it with EXISTS first
                         }
-                        long n = command.uid() ? Integer.toUnsignedLong(uid) : seq;
-                        if (state[0] == 0) {
-                            state[1] = n;
-                            state[4] = n;
-                        } else if (n != state[2] + 1) {
-                            appendRange(all, state[4], state[2]);
-                            state[4] = n;
-                        }
-                        state[2] = n;
-                        state[0]++;
+                        long u = Integer.toUnsignedLong(uid);
+                        results.add(command.uid() ? u : seq, seq, u);
                     }
-                    state[3] = Math.max(state[3], r.getHighestModseq());
+                    results.modseq(r.getHighestModseq());
                 })
                 .collect().last()
+                .onFailure().invoke(() -> {
+                    if (returns.has(SearchReturn.Option.SAVE)) {
+                        s.saveResult(List.of());
+                    }
+                })
                 .map(x -> {
-                    ResponseWriter w = new ResponseWriter().untagged().atom("ESEARCH").sp().open().atom("TAG").sp()
-                            .string(command.tag()).close();
-                    if (command.uid()) {
-                        w.sp().atom("UID");
+                    if (returns.has(SearchReturn.Option.SAVE)) {
+                        s.saveResult(results.saved());
                     }
-                    if (state[0] > 0 && returns.contains("MIN")) {
-                        w.sp().atom("MIN").sp().number(state[1]);
+                    if (returns.answers()) {
+                        session.send(results.esearch(command.tag(), command.uid(), modseq));
                     }
-                    if (state[0] > 0 && returns.contains("MAX")) {
-                        w.sp().atom("MAX").sp().number(state[2]);
-                    }
-                    if (returns.contains("COUNT")) {
-                        w.sp().atom("COUNT").sp().number(state[0]);
-                    }
-                    if (state[0] > 0 && returns.contains("ALL")) {
-                        appendRange(all, state[4], state[2]);
-                        w.sp().atom("ALL").sp().raw(all.toString());
-                    }
-                    if (modseq && state[0] > 0 && state[3] > 0) {
-                        w.sp().atom("MODSEQ").sp().number(state[3]); // RFC 7162 §3.1.5
-                    }
-                    session.send(w.crlf());
                     return Reply.ok("SEARCH completed");
                 });
-    }
-
-    private static void appendRange(StringBuilder b, long from, long to) {
-        if (b.length() > 0) {
-            b.append(',');
-        }
-        b.append(from);
-        if (to != from) {
-            b.append(':').append(to);
-        }
     }
 
     /** Whether the criteria use MODSEQ; the tree's depth is bounded by the parser's nesting limit. */
@@ -221,6 +196,8 @@ public final class SearchHandler implements CommandHandler<SearchCommand> {
             return b.setUid(MessageSets.resolve(s, q.set(), false)).build();
         } else if (key instanceof SearchKey.ModSeq m) {
             return b.setModseqAtLeast(m.modseq()).build();
+        } else if (key instanceof SearchKey.Age a) {
+            return b.setInternalAge(AgeTest.newBuilder().setSeconds(a.seconds()).setOlder(a.older())).build();
         }
         throw ImapException.bad("Unsupported search key");
     }

@@ -196,7 +196,15 @@ public final class ArgumentReader {
         return v;
     }
 
+    /** RFC 3501 sequence-set, or RFC 5182's {@code $} standing alone for the saved search result. */
     public SequenceSet sequenceSet() {
+        if (skip('$')) {
+            int c = peek();
+            if (c == ',' || c == ':' || (c >= '0' && c <= '9') || c == '*' || c == '$') {
+                throw new BadSyntaxException("invalid sequence set: $ stands alone");
+            }
+            return SequenceSet.SAVED;
+        }
         String s;
         try {
             s = run(c -> (c >= '0' && c <= '9') || c == ':' || c == ',' || c == '*', "sequence set");
@@ -212,7 +220,7 @@ public final class ArgumentReader {
 
     public boolean atSequenceSet() {
         int c = peek();
-        return (c >= '0' && c <= '9') || c == '*';
+        return (c >= '0' && c <= '9') || c == '*' || c == '$';
     }
 
     /** quoted / literal, decoded as UTF-8. */

@@ -66,4 +66,8 @@ public sealed interface SearchKey {
     /** RFC 7162 MODSEQ: messages whose mod-sequence is at least {@code modseq}. */
     record ModSeq(long modseq) implements SearchKey {
     }
+
+    /** RFC 5032 {@code OLDER n} ({@code older}) or {@code YOUNGER n}: the internal date against now minus n seconds. */
+    record Age(long seconds, boolean older) implements SearchKey {
+    }
 }

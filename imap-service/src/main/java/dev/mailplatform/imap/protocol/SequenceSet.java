@@ -11,8 +11,14 @@ import java.util.stream.LongStream;
  * <p>As parsed, ranges keep the client's order and direction and {@code *} is {@link #STAR}, because its value is only
  * known against a mailbox. {@link #resolve(long)} gives the normalised form: {@code *} replaced, each range low..high,
  * sorted, merged.
+ *
+ * <p>{@link #SAVED} is RFC 5182's {@code $}, the result the last {@code SEARCH RETURN (SAVE)} kept: it has no ranges
+ * of its own, and only the selected mailbox can say which messages it names.
  */
-public record SequenceSet(List<Range> ranges) {
+public record SequenceSet(List<Range> ranges, boolean saved) {
+
+    /** {@code $}: the saved search result (RFC 5182). */
+    public static final SequenceSet SAVED = new SequenceSet(List.of(), true);
 
     /** Stands for {@code *} in an unresolved range. */
     public static final long STAR = Long.MAX_VALUE;
@@ -48,6 +54,13 @@ public record SequenceSet(List<Range> ranges) {
 
     public SequenceSet {
         ranges = List.copyOf(ranges);
+        if (saved && !ranges.isEmpty()) {
+            throw new IllegalArgumentException("$ has no ranges of its own");
+        }
+    }
+
+    public SequenceSet(List<Range> ranges) {
+        this(ranges, false);
     }
 
     public static SequenceSet of(long... numbers) {
@@ -115,6 +128,9 @@ public record SequenceSet(List<Range> ranges) {
      * still includes {@code largest} when 559 is above it.
      */
     public SequenceSet resolve(long largest) {
+        if (saved) {
+            throw new IllegalStateException("$ is resolved against the selected mailbox's saved result");
+        }
         if (largest < 0) {
             throw new IllegalArgumentException("largest must not be negative");
         }
@@ -150,6 +166,9 @@ public record SequenceSet(List<Range> ranges) {
     }
 
     public boolean contains(long n, long largest) {
+        if (saved) {
+            throw new IllegalStateException("$ is resolved against the selected mailbox's saved result");
+        }
         for (Range r : ranges) {
             long a = r.from() == STAR ? largest : r.from();
             long b = r.to() == STAR ? largest : r.to();
@@ -212,6 +231,9 @@ public record SequenceSet(List<Range> ranges) {
     /** IMAP syntax, as written by the client for a parsed set. */
     @Override
     public String toString() {
+        if (saved) {
+            return "$";
+        }
         StringBuilder sb = new StringBuilder();
         for (Range r : ranges) {
             if (sb.length() > 0) {

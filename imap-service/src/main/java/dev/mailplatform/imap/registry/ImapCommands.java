@@ -138,7 +138,7 @@ public class ImapCommands implements Commands, CommandSyntax {
         add("UNSELECT", UnselectCommand::parse, SEL, NO_EXPUNGE, "UNSELECT", new UnselectHandler());
         add("EXPUNGE", ExpungeCommand::parse, SEL, EXPUNGE, "", new ExpungeHandler());
         add("UID EXPUNGE", ExpungeCommand::parseUid, SEL, EXPUNGE, "UIDPLUS", new ExpungeHandler());
-        add("SEARCH", (t, r) -> SearchCommand.parse(t, false, r), SEL, NO_EXPUNGE, "ESEARCH", new SearchHandler());
+        add("SEARCH", (t, r) -> SearchCommand.parse(t, false, r), SEL, NO_EXPUNGE, "ESEARCH SEARCHRES WITHIN", new SearchHandler());
         add("UID SEARCH", (t, r) -> SearchCommand.parse(t, true, r), SEL, EXPUNGE, "", new SearchHandler());
         add("FETCH", (t, r) -> FetchCommand.parse(t, false, r), SEL, NO_EXPUNGE, "", new FetchHandler());
         add("UID FETCH", (t, r) -> FetchCommand.parse(t, true, r), SEL, EXPUNGE, "", new FetchHandler());

@@ -43,6 +43,12 @@ public final class SelectedMailbox {
      */
     private final List<long[]> recent = new ArrayList<>();
     static final int MAX_RECENT_RANGES = 10_000;
+    /**
+     * RFC 5182's {@code $}: the UID ranges the last {@code SEARCH RETURN (SAVE)} kept, ascending and disjoint. It
+     * lives and dies with the selection, as the RFC asks; expunged UIDs may stay in a range, since UIDs are never
+     * used again and every use is limited to the messages that exist.
+     */
+    private List<long[]> saved = List.of();
 
     public SelectedMailbox(long accountId, long mailboxId, String name, int uidvalidity, boolean readOnly) {
         this.accountId = accountId;
@@ -118,12 +124,30 @@ public final class SelectedMailbox {
     }
 
     public boolean isRecent(int uid) {
-        long u = Integer.toUnsignedLong(uid);
+        return contains(recent, Integer.toUnsignedLong(uid));
+    }
+
+    /** Keeps UID ranges (ascending, disjoint, inclusive) as the saved search result {@code $}. */
+    public void saveResult(List<long[]> uidRanges) {
+        saved = List.copyOf(uidRanges);
+    }
+
+    /** {@code $} as the UIDs of this view it names (RFC 5182): empty until a SEARCH saved a result. */
+    public UidSet savedUids() {
+        return uidsToUids(saved);
+    }
+
+    public boolean savedContains(long uid) {
+        return contains(saved, uid);
+    }
+
+    /** Binary search over ascending, disjoint, inclusive ranges. */
+    private static boolean contains(List<long[]> ranges, long u) {
         int lo = 0;
-        int hi = recent.size() - 1;
+        int hi = ranges.size() - 1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            long[] r = recent.get(mid);
+            long[] r = ranges.get(mid);
             if (u < r[0]) {
                 hi = mid - 1;
             } else if (u > r[1]) {

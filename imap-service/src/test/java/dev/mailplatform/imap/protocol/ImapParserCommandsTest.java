@@ -12,6 +12,7 @@ import dev.mailplatform.imap.protocol.FetchAttribute.BodySection;
 import dev.mailplatform.imap.protocol.SearchKey.Comparison;
 import dev.mailplatform.imap.protocol.SearchKey.DateField;
 import dev.mailplatform.imap.protocol.SearchKey.Field;
+import dev.mailplatform.imap.protocol.SearchReturn.Option;
 import dev.mailplatform.imap.protocol.command.AuthenticateCommand;
 import dev.mailplatform.imap.protocol.command.CapabilityCommand;
 import dev.mailplatform.imap.protocol.command.CheckCommand;
@@ -377,10 +378,37 @@ class ImapParserCommandsTest {
     @Test
     void esearchReturnOptions() {
         SearchCommand s = command(SearchCommand.class, "a UID SEARCH RETURN (MIN COUNT) CHARSET UTF-8 FLAGGED");
-        assertEquals(java.util.Set.of("MIN", "COUNT"), s.returns());
+        assertEquals(SearchReturn.of(Option.MIN, Option.COUNT), s.returns());
         assertEquals("UTF-8", s.charset());
-        assertEquals(java.util.Set.of("ALL"), command(SearchCommand.class, "a SEARCH RETURN () 1:5").returns());
+        assertEquals(SearchReturn.of(Option.ALL), command(SearchCommand.class, "a SEARCH RETURN () 1:5").returns());
         assertEquals(null, command(SearchCommand.class, "a SEARCH ALL").returns());
-        assertEquals("unsupported SEARCH RETURN option SAVE", bad("a SEARCH RETURN (SAVE) ALL").reason());
+        assertEquals("unsupported RETURN option PARTIAL", bad("a SEARCH RETURN (PARTIAL 1:5) ALL").reason());
+    }
+
+    /** RFC 5182: SAVE is a result option, and {@code $} stands alone wherever a sequence set may. */
+    @Test
+    void searchResSaveAndDollar() {
+        SearchReturn save = command(SearchCommand.class, "a SEARCH RETURN (SAVE) UNSEEN").returns();
+        assertEquals(SearchReturn.of(Option.SAVE), save);
+        assertFalse(save.answers());
+        assertTrue(save.savesAll());
+        assertFalse(SearchReturn.of(Option.SAVE, Option.MIN).savesAll());
+        assertTrue(SearchReturn.of(Option.SAVE, Option.MIN, Option.COUNT).savesAll());
+        assertTrue(SearchReturn.of(Option.SAVE, Option.MAX).answers());
+        assertEquals(SequenceSet.SAVED, command(FetchCommand.class, "a FETCH $ (FLAGS)").set());
+        assertEquals(SequenceSet.SAVED, command(StoreCommand.class, "a UID STORE $ +FLAGS (\\Seen)").set());
+        assertEquals(new SearchKey.And(List.of(new SearchKey.Sequence(SequenceSet.SAVED),
+                new SearchKey.Uids(SequenceSet.SAVED))), command(SearchCommand.class, "a SEARCH $ UID $").key());
+        assertEquals("$", SequenceSet.SAVED.toString());
+        assertEquals("invalid sequence set: $ stands alone", bad("a FETCH $,1 (FLAGS)").reason());
+        assertTrue(bad("a SELECT INBOX (QRESYNC (1 2 $))").reason().contains("$"));
+    }
+
+    /** RFC 5032: OLDER and YOUNGER take a non-zero number of seconds. */
+    @Test
+    void withinKeys() {
+        assertEquals(new SearchKey.And(List.of(new SearchKey.Age(3600, true), new SearchKey.Age(60, false))),
+                command(SearchCommand.class, "a SEARCH OLDER 3600 YOUNGER 60").key());
+        assertEquals("number must not be zero", bad("a SEARCH YOUNGER 0").reason());
     }
 }

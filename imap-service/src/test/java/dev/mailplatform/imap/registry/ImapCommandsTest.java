@@ -45,7 +45,7 @@ class ImapCommandsTest {
     void theCapabilitiesAreThoseOfTheRegisteredCommands() {
         assertEquals(List.of("ID", "STARTTLS", "SASL-IR", "ENABLE", "QRESYNC", "CHILDREN", "SPECIAL-USE", "NAMESPACE",
                 "IDLE", "QUOTA", "QUOTA=RES-STORAGE", "QUOTA=RES-MESSAGE", "APPENDLIMIT", "UNSELECT", "UIDPLUS",
-                "ESEARCH", "CONDSTORE", "MOVE"),
+                "ESEARCH", "SEARCHRES", "WITHIN", "CONDSTORE", "MOVE"),
                 commands.capabilities());
         assertEquals(null, commands.entry("THREAD"), "nothing unregistered is looked up, nor advertised");
     }

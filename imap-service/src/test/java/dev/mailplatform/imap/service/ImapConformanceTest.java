@@ -254,6 +254,82 @@ class ImapConformanceTest extends ImapTestBase {
         }
     }
 
+    /**
+     * RFC 5182 SEARCHRES: RETURN (SAVE) keeps the result as {@code $} (no ESEARCH when SAVE stands alone), which
+     * FETCH, STORE, COPY, SEARCH and their UID forms take; with MIN or MAX alone only those are kept; a failed
+     * search empties it, and so does a new SELECT.
+     */
+    @Test
+    void searchResSavesTheResultForDollar() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            assertTrue(c.command("CAPABILITY").get(0).contains(" SEARCHRES"));
+            for (int i = 0; i < 6; i++) {
+                append(c, "INBOX");
+            }
+            c.ok("SELECT INBOX");
+            c.ok("STORE 2,4:5 +FLAGS (\\Flagged)");
+            List<String> saved = c.command("SEARCH RETURN (SAVE) FLAGGED");
+            assertEquals(1, saved.size(), "SAVE alone answers with no ESEARCH: " + saved);
+            List<String> fetched = c.command("FETCH $ (UID)");
+            assertEquals(List.of("* 2 FETCH (UID 2)", "* 4 FETCH (UID 4)", "* 5 FETCH (UID 5)"),
+                    fetched.subList(0, fetched.size() - 1));
+            c.ok("EXPUNGE"); // nothing deleted: nothing changes
+            c.ok("UID STORE $ +FLAGS.SILENT (\\Seen)");
+            List<String> unseen = c.command("SEARCH UNSEEN");
+            assertEquals("* SEARCH 1 3 6", unseen.get(0));
+            List<String> narrowed = c.command("UID SEARCH $ UID 4:*");
+            assertEquals("* SEARCH 4 5", narrowed.get(0));
+
+            // Expunging a saved message takes it out of $; the others keep their (new) sequence numbers.
+            c.ok("STORE 4 +FLAGS.SILENT (\\Deleted)");
+            c.ok("EXPUNGE");
+            List<String> after = c.command("FETCH $ (UID)");
+            assertEquals(List.of("* 2 FETCH (UID 2)", "* 4 FETCH (UID 5)"), after.subList(0, after.size() - 1));
+            c.ok("CREATE Saved");
+            List<String> copied = c.command("COPY $ Saved");
+            assertTrue(last(copied).contains("[COPYUID "), copied.toString());
+            assertTrue(c.command("STATUS Saved (MESSAGES)").get(0).contains("(MESSAGES 2)"));
+
+            // SAVE with MIN and MAX only keeps those two; with COUNT as well it keeps the whole result.
+            List<String> minMax = c.command("SEARCH RETURN (SAVE MIN MAX) ALL");
+            assertTrue(minMax.get(0).matches("\\* ESEARCH \\(TAG \"t\\d+\"\\) MIN 1 MAX 5"), minMax.toString());
+            assertEquals("* SEARCH 1 5", c.command("SEARCH $").get(0));
+            c.command("SEARCH RETURN (SAVE MIN COUNT) ALL");
+            assertEquals("* SEARCH 1 2 3 4 5", c.command("SEARCH $").get(0));
+
+            // A failed SEARCH with SAVE leaves $ empty.
+            List<String> failed = c.command("SEARCH RETURN (SAVE) CHARSET KOI8-R ALL");
+            assertTrue(last(failed).contains("NO [BADCHARSET"), failed.toString());
+            assertEquals("* SEARCH", c.command("SEARCH $").get(0));
+
+            // A new selection starts with an empty $.
+            c.command("SEARCH RETURN (SAVE) ALL");
+            c.ok("SELECT INBOX");
+            List<String> reset = c.command("FETCH $ (UID)");
+            assertEquals(1, reset.size(), reset.toString());
+            assertTrue(last(reset).matches("t\\d+ OK .*"), reset.toString());
+        }
+    }
+
+    /** RFC 5032 WITHIN: OLDER and YOUNGER count seconds back from the server's clock against the internal date. */
+    @Test
+    void withinFindsMessagesByAge() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            assertTrue(c.command("CAPABILITY").get(0).contains(" WITHIN"));
+            c.ok("APPEND INBOX \"01-Jan-2020 00:00:00 +0000\" {" + MESSAGE.length() + "+}\r\n" + MESSAGE);
+            append(c, "INBOX"); // now
+            c.ok("SELECT INBOX");
+            assertEquals("* SEARCH 2", c.command("SEARCH YOUNGER 3600").get(0));
+            assertEquals("* SEARCH 1", c.command("SEARCH OLDER 3600").get(0));
+            assertEquals("* SEARCH 1 2", c.command("SEARCH OR OLDER 86400 YOUNGER 86400").get(0));
+            assertEquals("* SEARCH", c.command("SEARCH OLDER 4294967295").get(0));
+            List<String> zero = c.command("SEARCH YOUNGER 0");
+            assertTrue(last(zero).matches("t\\d+ BAD .*"), zero.toString());
+        }
+    }
+
     /** RFC 3501 §6.3.9: LSUB "%" returns the parent of a subscribed child as \Noselect when it is not subscribed. */
     @Test
     void lsubReturnsTheNoselectParentOfASubscribedChild() throws Exception {

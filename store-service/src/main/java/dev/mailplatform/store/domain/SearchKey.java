@@ -60,4 +60,8 @@ public sealed interface SearchKey {
 
     record ModseqAtLeast(long modseq) implements SearchKey {
     }
+
+    /** OLDER/YOUNGER (RFC 5032): the internal date before, or at and after, now minus {@code seconds}. */
+    record Age(long seconds, boolean older) implements SearchKey {
+    }
 }

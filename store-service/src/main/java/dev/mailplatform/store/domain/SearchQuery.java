@@ -17,6 +17,8 @@ final class SearchQuery {
 
     static final int MAX_DEPTH = SearchKey.MAX_DEPTH;
     static final int MAX_KEYS = SearchKey.MAX_KEYS;
+    /** An interval beyond 2^32-1 seconds (136 years) has no meaning for an internal date. */
+    static final long MAX_AGE_SECONDS = 4_294_967_295L;
 
     final List<Object> params = new ArrayList<>();
     boolean needsBlob;
@@ -59,6 +61,13 @@ final class SearchQuery {
         } else if (key instanceof SearchKey.ModseqAtLeast k) {
             params.add(k.modseq());
             return "m.modseq >= ?";
+        } else if (key instanceof SearchKey.Age k) {
+            if (k.seconds() < 1 || k.seconds() > MAX_AGE_SECONDS) {
+                throw StoreException.invalid("search interval must be 1 to " + MAX_AGE_SECONDS + " seconds");
+            }
+            // The database's clock, so every replica measures from the same now.
+            params.add(k.seconds());
+            return "m.internal_date " + (k.older() ? "<" : ">=") + " now() - make_interval(secs => ?::float8)";
         } else if (key instanceof SearchKey.Header k) {
             return header(k.field(), k.value());
         } else if (key instanceof SearchKey.Body k) {

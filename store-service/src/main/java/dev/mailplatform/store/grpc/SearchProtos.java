@@ -43,6 +43,7 @@ final class SearchProtos {
                 case SAVE_DATE -> date(SearchKey.DateField.SAVE, k.getSaveDate());
                 case SIZE -> new SearchKey.SizeTest(k.getSize().getLarger(), k.getSize().getSize());
                 case MODSEQ_AT_LEAST -> new SearchKey.ModseqAtLeast(k.getModseqAtLeast());
+                case INTERNAL_AGE -> new SearchKey.Age(k.getInternalAge().getSeconds(), k.getInternalAge().getOlder());
                 case HEADER -> new SearchKey.Header(k.getHeader().getField(), k.getHeader().getValue());
                 case BODY -> new SearchKey.Body(k.getBody());
                 case TEXT -> new SearchKey.Text(k.getText());

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.mailplatform.store.v1.Account;
+import dev.mailplatform.store.v1.AgeTest;
 import dev.mailplatform.store.v1.AppendHeader;
 import dev.mailplatform.store.v1.DateOp;
 import dev.mailplatform.store.v1.DateTest;
@@ -117,6 +118,29 @@ class SearchContractTest extends StoreContract {
         }
         assertEquals(List.of(obsolete), search(date(true, DateOp.DATE_ON, "2024-03-07")));
         assertEquals(List.of(evening, morning), search(date(true, DateOp.DATE_ON, "2024-03-08")));
+    }
+
+    static SearchKey age(long seconds, boolean older) {
+        return SearchKey.newBuilder().setInternalAge(AgeTest.newBuilder().setSeconds(seconds).setOlder(older)).build();
+    }
+
+    @Test
+    void olderAndYoungerMeasureFromTheStoresClock() {
+        a = newAccount();
+        Instant now = Instant.now();
+        int weekOld = add("Subject: a\r\n", "a", 0, List.of(), now.minusSeconds(7 * 86400).toString());
+        int hourOld = add("Subject: b\r\n", "b", 0, List.of(), now.minusSeconds(3600).toString());
+        int fresh = add("Subject: c\r\n", "c", 0, List.of(), now.minusSeconds(5).toString());
+        assertEquals(List.of(fresh), search(age(600, false)));
+        assertEquals(List.of(weekOld, hourOld), search(age(600, true)));
+        assertEquals(List.of(hourOld, fresh), search(age(86400, false)));
+        assertEquals(List.of(weekOld), search(age(86400, true)));
+        assertEquals(List.of(weekOld, hourOld, fresh), search(age(30L * 86400, false)));
+        for (long bad : new long[] {0, 4_294_967_296L}) {
+            var e = org.junit.jupiter.api.Assertions.assertThrows(io.grpc.StatusRuntimeException.class,
+                    () -> search(age(bad, true)));
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode());
+        }
     }
 
     @Test

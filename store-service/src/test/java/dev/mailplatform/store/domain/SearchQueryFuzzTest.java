@@ -33,7 +33,7 @@ class SearchQueryFuzzTest {
     private static SearchKey key(FuzzedDataProvider d, int depth) {
         int kind = d.consumeInt(0, depth > 70 ? 13 : 16);
         return switch (kind) {
-            case 0, 11, 12 -> new SearchKey.All(); // 11, 12: an empty key, which means all
+            case 0, 11 -> new SearchKey.All(); // 11: an empty key, which means all
             case 1 -> new SearchKey.Uids(new UidSet(List.of(new UidSet.Range(Integer.toUnsignedLong(d.consumeInt()),
                     Integer.toUnsignedLong(d.consumeInt())))));
             case 2 -> new SearchKey.FlagTest(d.consumeInt(), List.of(d.consumeString(20)), d.consumeBoolean());
@@ -45,6 +45,7 @@ class SearchQueryFuzzTest {
             case 8 -> new SearchKey.Body(d.consumeString(40));
             case 9 -> new SearchKey.Text(d.consumeString(40));
             case 10 -> new SearchKey.ModseqAtLeast(d.consumeLong());
+            case 12 -> new SearchKey.Age(d.consumeLong(), d.consumeBoolean());
             case 13 -> new SearchKey.Not(key(d, depth + 1));
             case 14 -> new SearchKey.And(list(d, depth));
             default -> new SearchKey.Or(list(d, depth));

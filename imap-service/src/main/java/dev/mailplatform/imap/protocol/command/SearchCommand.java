@@ -6,42 +6,36 @@ import dev.mailplatform.imap.protocol.SearchKey;
 import dev.mailplatform.imap.protocol.SearchKey.Comparison;
 import dev.mailplatform.imap.protocol.SearchKey.DateField;
 import dev.mailplatform.imap.protocol.SearchKey.Field;
+import dev.mailplatform.imap.protocol.SearchReturn;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
 
 /**
  * {@code [UID] SEARCH [RETURN (options)] [CHARSET name] keys...}. Any charset name is accepted here (upper-cased) so
- * the session can answer {@code NO [BADCHARSET ...]} as RFC 3501 asks; strings are decoded as UTF-8. RETURN is RFC
- * 4731 ESEARCH: MIN, MAX, COUNT and ALL; {@code RETURN ()} means ALL.
+ * the session can answer {@code NO [BADCHARSET ...]} as RFC 3501 asks; strings are decoded as UTF-8. RETURN holds the
+ * result options ({@link SearchReturn}); a sequence set may be {@code $}, the saved result (RFC 5182); OLDER and
+ * YOUNGER are RFC 5032's.
  *
  * @param key     always a {@link SearchKey.And} of the top-level keys
- * @param returns null for a plain SEARCH; otherwise the ESEARCH result options, upper-cased, never empty
+ * @param returns null for a plain SEARCH; otherwise the result options
  */
-public record SearchCommand(String tag, boolean uid, String charset, SearchKey key, Set<String> returns)
+public record SearchCommand(String tag, boolean uid, String charset, SearchKey key, SearchReturn returns)
         implements Command {
-
-    /** RFC 4731 result options (SAVE, of SEARCHRES, is not offered). */
-    public static final Set<String> RETURN_OPTIONS = Set.of("MIN", "MAX", "COUNT", "ALL");
 
     public SearchCommand(String tag, boolean uid, String charset, SearchKey key) {
         this(tag, uid, charset, key, null);
     }
 
-    public SearchCommand {
-        returns = returns == null ? null : Set.copyOf(returns);
-    }
-
     public static SearchCommand parse(String tag, boolean uid, ArgumentReader r) {
         r.sp();
         String charset = null;
-        Set<String> returns = null;
+        SearchReturn returns = null;
         List<SearchKey> keys = new ArrayList<>();
         String first = atKeyword(r) ? r.keyword() : null;
         if ("RETURN".equals(first)) {
-            returns = returnOptions(r);
+            r.sp();
+            returns = SearchReturn.parse(r);
             r.sp();
             first = atKeyword(r) ? r.keyword() : null;
         }
@@ -63,27 +57,6 @@ public record SearchCommand(String tag, boolean uid, String charset, SearchKey k
 
     private static boolean atKeyword(ArgumentReader r) {
         return !r.atString() && !r.atSequenceSet() && !r.peekIs('(');
-    }
-
-    /** {@code RETURN (option ...)}; an empty list means ALL (RFC 4731 §3.1). */
-    private static Set<String> returnOptions(ArgumentReader r) {
-        r.sp();
-        r.open();
-        Set<String> out = new LinkedHashSet<>();
-        if (!r.peekIs(')')) {
-            do {
-                String option = r.keyword();
-                if (!RETURN_OPTIONS.contains(option)) {
-                    throw new BadSyntaxException("unsupported SEARCH RETURN option " + option);
-                }
-                out.add(option);
-            } while (r.skip(' '));
-        }
-        r.close();
-        if (out.isEmpty()) {
-            out.add("ALL");
-        }
-        return out;
     }
 
     private static SearchKey key(ArgumentReader r) {
@@ -193,6 +166,12 @@ public record SearchCommand(String tag, boolean uid, String charset, SearchKey k
             }
             case "MODSEQ":
                 return modseq(r);
+            case "OLDER":
+                r.sp();
+                return new SearchKey.Age(r.nzNumber(), true);
+            case "YOUNGER":
+                r.sp();
+                return new SearchKey.Age(r.nzNumber(), false);
             default:
                 throw new BadSyntaxException("unknown search key " + (name.length() > 40 ? name.substring(0, 40) : name));
         }

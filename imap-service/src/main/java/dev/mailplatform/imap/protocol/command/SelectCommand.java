@@ -74,21 +74,29 @@ public record SelectCommand(String tag, String mailbox, boolean readOnly, boolea
         SequenceSet uids = null;
         if (r.skip(' ')) {
             if (!r.peekIs('(')) {
-                known = r.sequenceSet();
+                known = explicit(r.sequenceSet());
                 if (known.containsStar()) {
                     throw new BadSyntaxException("known UIDs must not contain *");
                 }
             }
             if (known == null || r.skip(' ')) {
                 r.open();
-                seqs = r.sequenceSet();
+                seqs = explicit(r.sequenceSet());
                 r.sp();
-                uids = r.sequenceSet();
+                uids = explicit(r.sequenceSet());
                 r.close();
             }
         }
         r.close();
         return new Qresync(uidvalidity, modseq, known, seqs, uids);
+    }
+
+    /** SELECT resets the saved search result (RFC 5182 §2.1), so {@code $} names nothing a QRESYNC could use. */
+    private static SequenceSet explicit(SequenceSet set) {
+        if (set.saved()) {
+            throw new BadSyntaxException("$ cannot be used in QRESYNC parameters");
+        }
+        return set;
     }
 
     @Override
