@@ -76,6 +76,21 @@ public interface ImapConfig {
     @WithDefault("30m")
     Duration idleTimeout();
 
+    /**
+     * On SIGTERM, how long readiness reports DOWN while new connections are still served, so a load balancer stops
+     * sending clients here before they are turned away (Quarkus' {@code quarkus.shutdown.delay} is set from it). In
+     * Kubernetes, about the readiness probe's period.
+     */
+    @WithDefault("0s")
+    Duration shutdownReadinessDelay();
+
+    /**
+     * On SIGTERM, how long running commands (an APPEND's upload included) have to finish; sessions still busy then
+     * are cut. Keep readiness delay plus this under the orchestrator's grace period.
+     */
+    @WithDefault("15s")
+    Duration shutdownDrainTimeout();
+
     /** Deadline of a unary store call (SELECT's, LOGIN's ...): past it the command gets "try later". */
     @WithDefault("30s")
     Duration storeCallTimeout();

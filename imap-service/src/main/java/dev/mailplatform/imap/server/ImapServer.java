@@ -6,6 +6,7 @@ import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.session.ImapSession;
 import dev.mailplatform.imap.session.SessionServices;
 import dev.mailplatform.protocol.ConnectionLimits;
+import dev.mailplatform.protocol.Drain;
 import dev.mailplatform.protocol.ProxyProtocolGate;
 import dev.mailplatform.protocol.TlsMaterial;
 import dev.mailplatform.protocol.TlsSettings;
@@ -20,7 +21,6 @@ import io.vertx.core.net.NetSocket;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -49,6 +49,7 @@ public class ImapServer {
     SessionServices sessions;
 
     private final List<NetServer> servers = new ArrayList<>();
+    private final Drain drain = new Drain();
     private ProxyProtocolGate gate;
     private volatile int plainPort;
     private volatile int tlsPort;
@@ -93,6 +94,13 @@ public class ImapServer {
 
     /** A connection with its client's address (a trusted proxy's header already read): the limits, then a session. */
     private void accept(NetSocket socket, String ip, boolean implicitTls) {
+        if (drain.refusing()) {
+            // Stopping: the listener stays open (closing it would drop the sessions still finishing), callers go.
+            socket.write(Buffer.buffer(new ResponseWriter().statusResponse("*", "BYE", "UNAVAILABLE", "shutting down")
+                    .toBytes()));
+            socket.close();
+            return;
+        }
         ConnectionLimits.Admission admission = sessions.limits().admit(ip);
         ConnectionLimits.Permit permit = admission.permit();
         if (permit == null) {
@@ -122,13 +130,18 @@ public class ImapServer {
         return tlsPort;
     }
 
+    /**
+     * SIGTERM, after readiness went down and the readiness delay passed (quarkus.shutdown.delay): new connections refused, then every session ends at its next safe point (at once
+     * between commands or in IDLE, else after its tagged reply) with {@code * BYE [UNAVAILABLE]}; what still runs at
+     * the drain timeout is cut. The listeners close last, since closing one closes its connections.
+     */
     void stop(@Observes ShutdownEvent event) {
-        byte[] bye = "* BYE Server shutting down\r\n".getBytes(StandardCharsets.US_ASCII);
-        for (ImapSession s : sessions.sessions()) {
-            s.executor().execute(() -> {
-                s.send(bye);
-                s.close();
-            });
+        try {
+            Drain.Result r = drain.run(config.shutdownDrainTimeout(), sessions::sessions);
+            LOG.infof("IMAP stopped: %d sessions ended after their command, %d cut at the deadline, in %d ms",
+                    r.drained(), r.cut(), r.took().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         for (NetServer server : servers) {
             try {

@@ -24,6 +24,9 @@ public final class CommandLoop {
     private Consumer<String> lineHandler;
     /** Set while APPEND streams its literal; null otherwise. */
     private AppendSink append;
+    /** The instance is stopping: no further command starts, the session ends after the running one. */
+    private boolean draining;
+    static final String SHUTTING_DOWN = "shutting down";
 
     CommandLoop(ImapSession session, ImapConnection connection, SessionServices services) {
         this.session = session;
@@ -186,8 +189,23 @@ public final class CommandLoop {
         if (reply.afterWrite() != null) {
             reply.afterWrite().run();
         }
+        if (draining && !session.closed()) {
+            session.bye("UNAVAILABLE", SHUTTING_DOWN);
+        }
         if (!session.closed()) {
             pump();
+        }
+    }
+
+    /**
+     * The instance is stopping: {@code * BYE [UNAVAILABLE]} now when no command runs or the one running waits for a
+     * line (IDLE's DONE, an AUTHENTICATE response), else right after its tagged reply, so an APPEND that is uploading
+     * finishes and gets its OK first.
+     */
+    void drain() {
+        draining = true;
+        if (!session.closed() && (!busy || lineHandler != null)) {
+            session.bye("UNAVAILABLE", SHUTTING_DOWN);
         }
     }
 

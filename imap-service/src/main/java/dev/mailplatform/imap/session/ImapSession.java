@@ -3,6 +3,7 @@ package dev.mailplatform.imap.session;
 import dev.mailplatform.imap.protocol.ResponseWriter;
 import dev.mailplatform.imap.store.AccountWatchers;
 import dev.mailplatform.protocol.ConnectionLimits;
+import dev.mailplatform.protocol.Drain;
 import dev.mailplatform.store.v1.Account;
 import java.util.concurrent.Executor;
 
@@ -12,7 +13,7 @@ import java.util.concurrent.Executor;
  * command running are {@link CommandLoop}'s, the selected mailbox and its change sync {@link MailboxSync}'s, the
  * login and inactivity deadline {@link SessionTimer}'s; the socket is behind {@link ImapConnection}.
  */
-public final class ImapSession {
+public final class ImapSession implements Drain.Session {
 
     private final SessionServices services;
     private final ImapConnection connection;
@@ -125,8 +126,28 @@ public final class ImapSession {
     }
 
     public void bye(String text) {
-        send(new ResponseWriter().statusResponse("*", "BYE", null, text));
+        bye(null, text);
+    }
+
+    public void bye(String code, String text) {
+        send(new ResponseWriter().statusResponse("*", "BYE", code, text));
         close();
+    }
+
+    /** The instance is stopping: BYE after the running command, or now (see {@link CommandLoop#drain}). */
+    @Override
+    public void drain() {
+        executor().execute(loop::drain);
+    }
+
+    /** The drain deadline passed with a command still running: BYE now. */
+    @Override
+    public void cut() {
+        executor().execute(() -> {
+            if (!closed) {
+                bye("UNAVAILABLE", CommandLoop.SHUTTING_DOWN);
+            }
+        });
     }
 
     public void close() {

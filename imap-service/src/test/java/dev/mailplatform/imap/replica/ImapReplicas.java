@@ -38,6 +38,11 @@ final class ImapReplicas implements AutoCloseable {
     private ManagedChannel channel;
 
     static ImapReplicas start() throws Exception {
+        return start(Map.of());
+    }
+
+    /** With {@code envA} added to imap A's environment (e.g. its shutdown settings). */
+    static ImapReplicas start(Map<String, String> envA) throws Exception {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar").toAbsolutePath();
         if (!Files.isRegularFile(jar)) {
             throw new IOException("no imap-service jar at " + jar + ": this test runs after package (failsafe, "
@@ -51,9 +56,9 @@ final class ImapReplicas implements AutoCloseable {
             Path keystore = SelfSignedKeystore.ensure(Path.of("target", "test-tls", "replica-server.p12")
                     .toAbsolutePath(), KEYSTORE_PASSWORD);
             r.imapPortA = Ports.freePort();
-            r.imapA = startImap("imap-a", jar, r.store1.port(), r.imapPortA, keystore);
+            r.imapA = startImap("imap-a", jar, r.store1.port(), r.imapPortA, keystore, envA);
             r.imapPortB = Ports.freePort();
-            r.imapB = startImap("imap-b", jar, r.store2.port(), r.imapPortB, keystore);
+            r.imapB = startImap("imap-b", jar, r.store2.port(), r.imapPortB, keystore, Map.of());
             r.imapA.awaitReady(StoreServiceProcess.READY_TIMEOUT);
             r.imapB.awaitReady(StoreServiceProcess.READY_TIMEOUT);
             r.channel = TestCertificates.channel("127.0.0.1", r.store1.port()).build();
@@ -65,8 +70,8 @@ final class ImapReplicas implements AutoCloseable {
     }
 
     /** imap-service as {@code ./mailctl run} starts it (LocalPlatform.childEnv), without the parent's MAIL_*. */
-    private static ServiceProcess startImap(String name, Path jar, int storePort, int imapPort, Path keystore)
-            throws IOException {
+    private static ServiceProcess startImap(String name, Path jar, int storePort, int imapPort, Path keystore,
+            Map<String, String> extraEnv) throws IOException {
         int http = Ports.freePort();
         Map<String, String> env = new HashMap<>();
         System.getenv().forEach((k, v) -> {
@@ -84,6 +89,7 @@ final class ImapReplicas implements AutoCloseable {
         env.put("MAIL_TLS_KEYSTORE", keystore.toString());
         env.put("MAIL_TLS_KEYSTORE_PASSWORD", KEYSTORE_PASSWORD);
         env.putAll(TestCertificates.clientEnvironment()); // the store takes only callers with its CA's certificate
+        env.putAll(extraEnv);
         Path log = Path.of("target", name + "-" + imapPort + ".log");
         return ServiceProcess.start(name, jar, http, env, List.of("-Xmx256m"), log, null);
     }
@@ -108,6 +114,15 @@ final class ImapReplicas implements AutoCloseable {
         }
         c.ok("LOGIN " + a.getAddress() + " " + PASSWORD);
         return c;
+    }
+
+    /** The imap A process, for tests that stop it. */
+    ServiceProcess imapA() {
+        return imapA;
+    }
+
+    int imapPortA() {
+        return imapPortA;
     }
 
     /** Store 1, whose PostgreSQL both stores use. */

@@ -41,6 +41,21 @@ public interface Pop3Config {
     @WithDefault("10m")
     Duration idleTimeout();
 
+    /**
+     * On SIGTERM, how long readiness reports DOWN while new connections are still served, so a load balancer stops
+     * sending clients here before they are turned away (Quarkus' {@code quarkus.shutdown.delay} is set from it). In
+     * Kubernetes, about the readiness probe's period.
+     */
+    @WithDefault("0s")
+    Duration shutdownReadinessDelay();
+
+    /**
+     * On SIGTERM, how long the running commands (a RETR being sent) have to finish; sessions then close without
+     * UPDATE, so no DELE is committed. Sessions still busy at the deadline are cut.
+     */
+    @WithDefault("15s")
+    Duration shutdownDrainTimeout();
+
     /** Open connections on this instance, from all clients together; 0 means no limit. */
     @WithDefault("10000")
     int maxConnections();

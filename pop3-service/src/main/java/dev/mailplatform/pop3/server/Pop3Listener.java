@@ -62,6 +62,13 @@ final class Pop3Listener extends AbstractVerticle {
 
     /** A connection with its client's address (a trusted proxy's header already read): the limits, then a session. */
     private void accept(NetSocket socket, String remoteIp) {
+        if (services.drain().refusing()) {
+            // Stopping: the listener stays open (closing it would drop the sessions still finishing), callers go.
+            socket.write(io.vertx.core.buffer.Buffer.buffer(Reply.err(Reply.Code.SYS_TEMP,
+                    "server shutting down, try again later")));
+            socket.end();
+            return;
+        }
         Context context = vertx.getOrCreateContext();
         VertxPop3Connection conn = new VertxPop3Connection(context, socket, remoteIp, tls.isPresent(),
                 services.config().outputStallTimeout());

@@ -4,9 +4,11 @@ import dev.mailplatform.pop3.config.Pop3Config;
 import dev.mailplatform.pop3.config.TlsConfig;
 import dev.mailplatform.pop3.metrics.Pop3Metrics;
 import dev.mailplatform.pop3.registry.Pop3Commands;
+import dev.mailplatform.pop3.session.Pop3Session;
 import dev.mailplatform.pop3.session.SessionServices;
 import dev.mailplatform.pop3.store.StoreClient;
 import dev.mailplatform.protocol.ConnectionLimits;
+import dev.mailplatform.protocol.Drain;
 import dev.mailplatform.protocol.PlaintextAuthPolicy;
 import dev.mailplatform.protocol.ProxyProtocolGate;
 import dev.mailplatform.protocol.TlsSettings;
@@ -20,7 +22,9 @@ import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /** Starts the POP3 listeners on Quarkus' Vert.x at startup and stops them at shutdown. */
@@ -36,6 +40,8 @@ public class Pop3Server {
     private final Pop3Metrics metrics;
     private final Pop3Commands commands;
     private String deployment;
+    private final Drain drain = new Drain();
+    private final Set<Pop3Session> sessions = ConcurrentHashMap.newKeySet();
 
     public Pop3Server(Vertx vertx, Pop3Config config, TlsConfig tlsConfig, StoreClient store, Pop3Metrics metrics,
             Pop3Commands commands) {
@@ -52,7 +58,8 @@ public class Pop3Server {
         String instance = "pop3-" + UUID.randomUUID().toString().substring(0, 8);
         SessionServices services = new SessionServices(config, store, metrics, commands,
                 new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerIp(), 0),
-                new PlaintextAuthPolicy(config.allowPlaintextWithoutTls(), config.plaintextOnLoopback()), instance);
+                new PlaintextAuthPolicy(config.allowPlaintextWithoutTls(), config.plaintextOnLoopback()), instance,
+                drain, sessions);
         ProxyProtocolGate gate = new ProxyProtocolGate(
                 TrustedProxies.of(config.proxyProtocol().trustedProxies().orElse(List.of())),
                 config.proxyProtocol().timeout());
@@ -67,7 +74,19 @@ public class Pop3Server {
                         + config.proxyProtocol().trustedProxies().get() : "");
     }
 
+    /**
+     * SIGTERM, after readiness went down and the readiness delay passed (quarkus.shutdown.delay): new connections refused, then each session closes after its running command
+     * (without UPDATE: no DELE is committed); what still runs at the drain timeout is cut. The listeners close
+     * last, since closing one closes its connections.
+     */
     void stop(@Observes ShutdownEvent event) {
+        try {
+            Drain.Result r = drain.run(config.shutdownDrainTimeout(), () -> sessions);
+            LOG.infof("POP3 stopped: %d sessions ended after their command, %d cut at the deadline, in %d ms",
+                    r.drained(), r.cut(), r.took().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (deployment != null) {
             try {
                 vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10,

@@ -4,6 +4,7 @@ import dev.mailplatform.pop3.protocol.Command;
 import dev.mailplatform.pop3.protocol.CommandLineParser;
 import dev.mailplatform.pop3.protocol.Reply;
 import dev.mailplatform.pop3.store.StoreCallException;
+import dev.mailplatform.protocol.Drain;
 import dev.mailplatform.protocol.StoreFailure;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -18,7 +19,7 @@ import org.jboss.logging.Logger;
  * Commands run one at a time in arrival order (PIPELINING): lines that arrive while one runs wait in a queue, and
  * reading pauses when that queue grows.
  */
-public final class Pop3Session implements CommandLineParser.Sink {
+public final class Pop3Session implements CommandLineParser.Sink, Drain.Session {
 
     private static final Logger LOG = Logger.getLogger(Pop3Session.class);
     private static final String TOO_LONG = "\0too-long";
@@ -35,6 +36,8 @@ public final class Pop3Session implements CommandLineParser.Sink {
     private boolean closed;
     private boolean paused;
     private boolean upgrading;
+    /** The instance is stopping: the session closes after the running command, without UPDATE. */
+    private boolean draining;
     private boolean utf8;
     private String currentCommand;
     private long commandStart;
@@ -58,6 +61,7 @@ public final class Pop3Session implements CommandLineParser.Sink {
     }
 
     public void start() {
+        services.sessions().add(this);
         services.metrics().sessionOpened();
         conn.write(Reply.ok("POP3 server ready"));
         armIdleTimer(services.config().idleTimeout().toMillis());
@@ -176,6 +180,10 @@ public final class Pop3Session implements CommandLineParser.Sink {
         services.metrics().command(currentCommand, ok ? "ok" : "err", System.nanoTime() - commandStart);
         busy = false;
         lastActivity = System.nanoTime();
+        if (draining) {
+            close();
+            return;
+        }
         if (!pumping) {
             pump();
         }
@@ -305,6 +313,26 @@ public final class Pop3Session implements CommandLineParser.Sink {
 
     // ---- end of the connection ----
 
+    /**
+     * The instance is stopping: the running command finishes (a RETR is sent whole), then the connection closes
+     * without UPDATE, so no DELE is committed and the lease is released; with no command running, it closes now.
+     */
+    @Override
+    public void drain() {
+        conn.eventLoop().execute(() -> {
+            draining = true;
+            if (!busy) {
+                close();
+            }
+        });
+    }
+
+    /** The drain deadline passed with a command still running. */
+    @Override
+    public void cut() {
+        conn.eventLoop().execute(this::close);
+    }
+
     /** Closes the connection after what was written; no UPDATE happens unless QUIT ran it. */
     public void close() {
         if (!closed) {
@@ -319,6 +347,7 @@ public final class Pop3Session implements CommandLineParser.Sink {
             return;
         }
         closed = true;
+        services.sessions().remove(this);
         services.metrics().sessionClosed();
         cancelRenewal();
         if (reader != null) {
