@@ -38,7 +38,7 @@ public final class QuitHandler implements CommandHandler {
                     String text = new String(err, java.nio.charset.StandardCharsets.UTF_8).strip();
                     s.reply(Reply.line(text + "; no messages deleted"));
                     // The retrievals were part of the failed commit: record them on their own, then release.
-                    s.recordRetrievalsAndRelease();
+                    s.recordRetrievalsAndRelease(() -> { });
                     s.close();
                 });
     }

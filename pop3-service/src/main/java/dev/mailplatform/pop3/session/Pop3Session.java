@@ -347,7 +347,6 @@ public final class Pop3Session implements CommandLineParser.Sink, Drain.Session 
             return;
         }
         closed = true;
-        services.sessions().remove(this);
         services.metrics().sessionClosed();
         cancelRenewal();
         if (reader != null) {
@@ -361,21 +360,26 @@ public final class Pop3Session implements CommandLineParser.Sink, Drain.Session 
             conn.cancelTimer(idleTimer);
         }
         if (state == SessionState.TRANSACTION) {
-            recordRetrievalsAndRelease();
+            // A graceful stop waits for this too, or the lock would outlive the process until its lease expires.
+            recordRetrievalsAndRelease(() -> services.sessions().remove(this));
+        } else {
+            services.sessions().remove(this);
         }
     }
 
     /**
      * Without UPDATE: records what RETR sent (best effort, one call; it needs the lease, so it goes first), then
-     * releases the lease. Nothing is deleted.
+     * releases the lease, then runs {@code done} (whatever the outcome). Nothing is deleted.
      */
-    public void recordRetrievalsAndRelease() {
+    public void recordRetrievalsAndRelease(Runnable done) {
         long id = accountId;
         String lease = maildrop.snapshot().leaseId();
         List<Integer> retrieved = maildrop.retrievedUids();
-        Runnable release = () -> services.store().release(id, lease).subscribe().with(ok -> {
-        }, t -> LOG.warnf("releasing the lease of account %d failed (%s); it expires by itself", id,
-                ((StoreCallException) t).failure()));
+        Runnable release = () -> services.store().release(id, lease).subscribe().with(ok -> done.run(), t -> {
+            LOG.warnf("releasing the lease of account %d failed (%s); it expires by itself", id,
+                    ((StoreCallException) t).failure());
+            done.run();
+        });
         if (retrieved.isEmpty()) {
             release.run();
             return;

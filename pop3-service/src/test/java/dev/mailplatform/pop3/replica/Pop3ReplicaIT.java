@@ -1,5 +1,6 @@
 package dev.mailplatform.pop3.replica;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -13,6 +14,7 @@ import dev.mailplatform.testkit.StoreServiceProcess;
 import dev.mailplatform.testkit.TestCertificates;
 import java.io.IOException;
 import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -139,6 +141,66 @@ class Pop3ReplicaIT {
             assertTrue(reply.startsWith("+OK maildrop locked and ready, 1 messages"),
                     "lease expired, and the dead holder's DELE was never applied: " + reply);
             onB.command("QUIT");
+        }
+    }
+
+    /**
+     * SIGTERM on a replica (its own instance, so the others stay up): the RETR it is sending finishes whole, then the
+     * connection closes without UPDATE, so the DELE before it is not committed and the lock is released at once; a
+     * connection that comes meanwhile is turned away with SYS/TEMP; the process ends by itself.
+     */
+    @Test
+    void sigtermFinishesTheRunningRetrThenClosesWithoutCommittingDeletes() throws Exception {
+        Instance c = start("pop3-drain", store.port(), Map.of("MAIL_POP3_SHUTDOWN_DRAIN_TIMEOUT", "60s"));
+        try {
+            c.process().awaitReady(Duration.ofSeconds(120));
+            Account acc = fixture.newAccount("drain");
+            fixture.deliver(acc, StoreFixture.message("small", "first\r\n"));
+            // Larger than the socket buffers on both sides: while the client does not read, RETR cannot finish.
+            byte[] big = StoreFixture.message("big", "y".repeat(76) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            java.io.ByteArrayOutputStream body = new java.io.ByteArrayOutputStream();
+            body.writeBytes(big);
+            String line = "z".repeat(998) + "\r\n";
+            while (body.size() < 24 * 1024 * 1024) {
+                body.writeBytes(line.getBytes(StandardCharsets.US_ASCII));
+            }
+            byte[] message = body.toByteArray();
+            fixture.deliver(acc, message);
+            try (Pop3Client reader = Pop3Client.connect("127.0.0.1", c.pop3Port())) {
+                assertTrue(pass(reader, acc).startsWith("+OK maildrop locked and ready, 2 messages"));
+                assertEquals("+OK message 1 deleted", reader.command("DELE 1"));
+                reader.send("RETR 2");
+
+                c.process().process().destroy(); // SIGTERM
+                String greeting = null;
+                long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                while (System.nanoTime() < deadline) {
+                    try (Pop3Client late = Pop3Client.connect("127.0.0.1", c.pop3Port())) {
+                        greeting = late.greeting;
+                    }
+                    if (greeting.startsWith("-ERR")) {
+                        break;
+                    }
+                    Thread.sleep(50);
+                }
+                assertEquals("-ERR [SYS/TEMP] server shutting down, try again later", greeting);
+
+                assertTrue(reader.line().startsWith("+OK"));
+                assertArrayEquals(message, reader.message(), "the RETR running at SIGTERM was sent whole");
+                assertTrue(reader.closedByServer(), "closed after the command, without QUIT");
+            }
+            assertTrue(c.process().process().waitFor(30, java.util.concurrent.TimeUnit.SECONDS),
+                    "the instance did not end by itself");
+            c.process().stop(Duration.ofSeconds(5)); // already ended: this waits for its log to be copied
+            String log = Files.readString(c.process().logFile());
+            assertTrue(log.contains("0 cut at the deadline"), log);
+            try (Pop3Client onB = Pop3Client.connect("127.0.0.1", b.pop3Port())) {
+                assertTrue(pass(onB, acc).startsWith("+OK maildrop locked and ready, 2 messages"),
+                        "the lock was released and the DELE not committed");
+                onB.command("QUIT");
+            }
+        } finally {
+            c.process().close();
         }
     }
 
