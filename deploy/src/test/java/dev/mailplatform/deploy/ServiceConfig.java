@@ -154,6 +154,9 @@ final class ServiceConfig {
         Matcher m = METHOD.matcher(topLevel(iface.body));
         while (m.find()) {
             String type = m.group(1).trim();
+            if (type.matches("(?s).*\\b(default|static|private)\\b.*")) {
+                continue; // a method with a body, not a configuration key
+            }
             type = type.substring(type.lastIndexOf(' ') + 1);
             String raw = type.replaceAll("<.*", "");
             raw = raw.substring(raw.lastIndexOf('.') + 1);
