@@ -45,6 +45,7 @@ import java.math.BigDecimal;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -83,6 +84,7 @@ class ManifestsTest {
 
     Map<String, Manifests> overlays;
     String version;
+    static final Set<String> NOTED = new HashSet<>();
 
     @BeforeAll
     void render() {
@@ -205,8 +207,10 @@ class ManifestsTest {
                 }
 
                 if (!Repo.isModule(name)) {
-                    System.out.println("note: " + name + " is not a module of the root pom yet: its Deployment is"
-                            + " checked against " + dfName + " only, not against application.properties");
+                    if (NOTED.add(name)) {
+                        System.out.println("note: " + name + " is not a module of the root pom yet: its Deployment is"
+                                + " checked against " + dfName + " only, not against application.properties");
+                    }
                     continue;
                 }
                 ServiceConfig config = ServiceConfig.of(name);
