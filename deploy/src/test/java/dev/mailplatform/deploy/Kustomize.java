@@ -78,6 +78,10 @@ final class Kustomize {
     static String kubectl() {
         String configured = System.getenv("KUBECTL");
         if (configured != null && !configured.isBlank()) {
+            if (!Files.isExecutable(Path.of(configured))) {
+                throw new AssertionError("KUBECTL=" + configured + " is not an executable: the deploy module renders"
+                        + " deploy/kubernetes with `kubectl kustomize`; this check is not skipped.");
+            }
             return configured;
         }
         for (String dir : System.getenv().getOrDefault("PATH", "").split(java.io.File.pathSeparator)) {

@@ -206,6 +206,20 @@ class ManifestsTest {
                             + " container limit with -XX:MaxRAMPercentage");
                 }
 
+                String storeHost = allEnv.get("MAIL_STORE_HOST");
+                if (storeHost != null && !name.equals("store-service")) {
+                    String storePort = allEnv.getOrDefault("MAIL_STORE_PORT", "9090");
+                    Service s = m.find(Service.class, storeHost).orElse(null);
+                    Deployment store = m.find(Deployment.class, "store-service").orElse(null);
+                    boolean ok = s != null && store != null
+                            && Pods.matches(s.getSpec().getSelector(), store.getSpec().getTemplate().getMetadata().getLabels())
+                            && s.getSpec().getPorts().stream().anyMatch(sp -> String.valueOf(sp.getPort()).equals(storePort)
+                            && Objects.equals(sp.getTargetPort().getStrVal(), "grpc"));
+                    if (!ok) {
+                        p.add(where + ": MAIL_STORE_HOST=" + storeHost + " MAIL_STORE_PORT=" + storePort
+                                + " is not a Service port of store-service's gRPC port");
+                    }
+                }
                 if (!Repo.isModule(name)) {
                     if (NOTED.add(name)) {
                         System.out.println("note: " + name + " is not a module of the root pom yet: its Deployment is"
@@ -306,6 +320,10 @@ class ManifestsTest {
                 HasMetadata owner = owner(m, w.getKey());
                 String where = "overlay " + m.overlay + ": " + w.getKey() + Manifests.originOf(owner);
                 PodSpec pod = w.getValue().getSpec();
+                if (owner instanceof Deployment d && isPlatform(d) && !Boolean.FALSE.equals(pod.getEnableServiceLinks())) {
+                    p.add(where + ": enableServiceLinks must be false (a Service named mail-... would inject MAIL_*"
+                            + " variables that the service reads as configuration)");
+                }
                 if (!Boolean.FALSE.equals(pod.getAutomountServiceAccountToken())) {
                     p.add(where + ": automountServiceAccountToken must be false (no pod needs the API)");
                 }
