@@ -227,6 +227,13 @@ class ManifestsTest {
                     }
                     continue;
                 }
+                String pom = Repo.read(Repo.ROOT.resolve(name).resolve("pom.xml"));
+                for (String extension : List.of("quarkus-smallrye-health", "quarkus-micrometer-registry-prometheus")) {
+                    if (!pom.contains("<artifactId>" + extension + "</artifactId>")) {
+                        p.add(name + "/pom.xml lacks " + extension + ": the probes (/q/health/*) and the"
+                                + " ServiceMonitors (/q/metrics) need it");
+                    }
+                }
                 ServiceConfig config = ServiceConfig.of(name);
                 String props = Repo.rel(config.propertiesFile);
                 Set<String> envNames = new LinkedHashSet<>(df.env().keySet());
