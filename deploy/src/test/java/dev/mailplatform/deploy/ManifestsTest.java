@@ -206,6 +206,14 @@ class ManifestsTest {
                             + " container limit with -XX:MaxRAMPercentage");
                 }
 
+                for (Map.Entry<String, String> e : allEnv.entrySet()) {
+                    if (e.getValue().startsWith("/") && !e.getKey().equals("JAVA_TOOL_OPTIONS")) {
+                        String problem = fileFromVolume(m, pod, c, e.getValue());
+                        if (problem != null) {
+                            p.add(where + ": " + e.getKey() + "=" + e.getValue() + ": " + problem);
+                        }
+                    }
+                }
                 String storeHost = allEnv.get("MAIL_STORE_HOST");
                 if (storeHost != null && !name.equals("store-service")) {
                     String storePort = allEnv.getOrDefault("MAIL_STORE_PORT", "9090");
@@ -865,6 +873,38 @@ class ManifestsTest {
             }
         }
         return values;
+    }
+
+    /**
+     * Why a file the service is told to read would not be there: no volume mounted above it, or a Secret/ConfigMap
+     * volume without that key. Null when it is there.
+     */
+    static String fileFromVolume(Manifests m, PodSpec pod, Container c, String file) {
+        VolumeMount mount = c.getVolumeMounts() == null ? null : c.getVolumeMounts().stream()
+                .filter(vm -> file.startsWith(vm.getMountPath().endsWith("/") ? vm.getMountPath() : vm.getMountPath() + "/"))
+                .max((a, b) -> Integer.compare(a.getMountPath().length(), b.getMountPath().length())).orElse(null);
+        if (mount == null) {
+            return "no volume is mounted above it (the root filesystem holds only the image)";
+        }
+        String key = file.substring(mount.getMountPath().length()).replaceFirst("^/", "");
+        Volume v = pod.getVolumes().stream().filter(vol -> vol.getName().equals(mount.getName())).findFirst().orElse(null);
+        if (v == null) {
+            return "the volume " + mount.getName() + " does not exist";
+        }
+        if (v.getSecret() != null) {
+            Secret s = m.find(Secret.class, v.getSecret().getSecretName()).orElse(null);
+            boolean present = s != null && (v.getSecret().getItems() == null || v.getSecret().getItems().isEmpty()
+                    ? s.getData() != null && s.getData().containsKey(key)
+                    : v.getSecret().getItems().stream().anyMatch(i -> i.getPath().equals(key)));
+            return present ? null : "Secret " + v.getSecret().getSecretName() + " mounted at " + mount.getMountPath()
+                    + " has no key " + key;
+        }
+        if (v.getConfigMap() != null) {
+            ConfigMap cm = m.find(ConfigMap.class, v.getConfigMap().getName()).orElse(null);
+            return cm != null && cm.getData() != null && cm.getData().containsKey(key) ? null
+                    : "ConfigMap " + v.getConfigMap().getName() + " has no key " + key;
+        }
+        return null;
     }
 
     static void requireSecret(Manifests m, String name, String key, String where, Problems p) {
