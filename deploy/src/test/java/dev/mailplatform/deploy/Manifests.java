@@ -32,7 +32,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * One rendered overlay, every object parsed strictly into the fabric8 Kubernetes model: an unknown kind, a wrong
@@ -220,11 +219,6 @@ final class Manifests {
         return all(type).stream().filter(o -> o.getMetadata().getName().equals(name)).findFirst();
     }
 
-    /** The object with this kind and name whose generated name (name-HASH) starts with it, e.g. a ConfigMap. */
-    <T extends HasMetadata> Optional<T> findGenerated(Class<T> type, String nameWithHash) {
-        return all(type).stream().filter(o -> o.getMetadata().getName().equals(nameWithHash)).findFirst();
-    }
-
     /** Every workload with a pod template: Deployments, StatefulSets and Jobs, by "Kind/name". */
     Map<String, PodTemplateSpec> podTemplates() {
         Map<String, PodTemplateSpec> result = new LinkedHashMap<>();
@@ -232,9 +226,5 @@ final class Manifests {
         all(StatefulSet.class).forEach(s -> result.put("StatefulSet/" + s.getMetadata().getName(), s.getSpec().getTemplate()));
         all(Job.class).forEach(j -> result.put("Job/" + j.getMetadata().getName(), j.getSpec().getTemplate()));
         return result;
-    }
-
-    Set<String> kinds() {
-        return Set.copyOf(objects.stream().map(HasMetadata::getKind).toList());
     }
 }

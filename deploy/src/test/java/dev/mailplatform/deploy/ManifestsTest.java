@@ -12,7 +12,6 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.HTTPGetAction;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.Namespace;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
@@ -192,7 +191,7 @@ class ManifestsTest {
 
                 Map<String, String> env = explicitEnv(c);
                 Map<String, String> allEnv = new LinkedHashMap<>(df.env());
-                allEnv.putAll(envFromValues(m, c, where, p));
+                allEnv.putAll(envFromValues(m, c));
                 allEnv.putAll(env);
                 for (Map.Entry<String, String> e : df.env().entrySet()) {
                     String value = env.get(e.getKey());
@@ -864,7 +863,7 @@ class ManifestsTest {
         return keys;
     }
 
-    static Map<String, String> envFromValues(Manifests m, Container c, String where, Problems p) {
+    static Map<String, String> envFromValues(Manifests m, Container c) {
         Map<String, String> values = new LinkedHashMap<>();
         for (EnvFromSource from : c.getEnvFrom() == null ? List.<EnvFromSource>of() : c.getEnvFrom()) {
             if (from.getConfigMapRef() != null) {
