@@ -343,8 +343,8 @@ public class Administration {
     }
 
     public OverviewView overview(Principal p) {
-        double warn = config.console().warnLevel();
-        double critical = config.console().criticalLevel();
+        double warn = config.warnLevel();
+        double critical = config.criticalLevel();
         GetOverviewRequest.Builder b = GetOverviewRequest.newBuilder().setWarn(warn).setCritical(critical);
         if (!p.superAdmin()) {
             b.addAllDomainIds(p.domainIds());

@@ -1,6 +1,6 @@
 package dev.mailplatform.admin.console;
 
-import dev.mailplatform.admin.config.ConsoleConfig;
+import dev.mailplatform.admin.config.FirstAdminConfig;
 import dev.mailplatform.admin.security.Sessions;
 import dev.mailplatform.admin.store.Store;
 import dev.mailplatform.store.v1.BootstrapAdminRequest;
@@ -29,7 +29,7 @@ public class FirstAdmin {
         return t;
     });
 
-    void onStart(@Observes StartupEvent ev, Store store, ConsoleConfig config) {
+    void onStart(@Observes StartupEvent ev, Store store, FirstAdminConfig config) {
         retry.execute(() -> attempt(store, config));
     }
 
@@ -37,10 +37,10 @@ public class FirstAdmin {
         retry.shutdownNow();
     }
 
-    private void attempt(Store store, ConsoleConfig config) {
-        String user = config.admin().user();
-        boolean generated = config.admin().password().filter(p -> !p.isBlank()).isEmpty();
-        String password = generated ? Sessions.randomToken().substring(0, 20) : config.admin().password().get();
+    private void attempt(Store store, FirstAdminConfig config) {
+        String user = config.user();
+        boolean generated = config.password().filter(p -> !p.isBlank()).isEmpty();
+        String password = generated ? Sessions.randomToken().substring(0, 20) : config.password().get();
         try {
             boolean created = store.admin(s -> s.bootstrapAdmin(BootstrapAdminRequest.newBuilder().setUsername(user)
                     .setPassword(password).build())).getCreated();

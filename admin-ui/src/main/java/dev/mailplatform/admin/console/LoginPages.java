@@ -65,7 +65,7 @@ public class LoginPages {
     public Uni<Response> login(@FormParam("username") String username, @FormParam("password") String password,
             @FormParam("next") String next) {
         String ip = request.remoteAddress() == null ? "" : request.remoteAddress().hostAddress();
-        boolean secure = request.isSSL() || config.console().secureCookie();
+        boolean secure = request.isSSL() || config.secureCookie();
         return Uni.createFrom().item(() -> admin.login(username, password, ip))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
                 .onItem().transformToUni(r -> r.getOk() ? Uni.createFrom().item(success(r, next, secure))
@@ -92,7 +92,7 @@ public class LoginPages {
         access.form(csrf);
         sessions.close(access.sessionId());
         return Response.seeOther(URI.create("/login")).header("Set-Cookie",
-                cookie("", request.isSSL() || config.console().secureCookie(), true)).build();
+                cookie("", request.isSSL() || config.secureCookie(), true)).build();
     }
 
     /** HttpOnly (no script reads it), SameSite=Strict (no other site's page sends it), Secure over TLS. */

@@ -57,7 +57,7 @@ public class Sessions {
         }
         Session s = sessions.get(sid);
         Instant now = clock.instant();
-        if (s == null || s.lastSeen().plus(config.console().sessionIdle()).isBefore(now)) {
+        if (s == null || s.lastSeen().plus(config.sessionIdle()).isBefore(now)) {
             sessions.remove(sid);
             return Optional.empty();
         }
@@ -72,7 +72,7 @@ public class Sessions {
     }
 
     private void expire() {
-        Instant cutoff = clock.instant().minus(config.console().sessionIdle());
+        Instant cutoff = clock.instant().minus(config.sessionIdle());
         sessions.entrySet().removeIf(e -> e.getValue().lastSeen().isBefore(cutoff));
     }
 }

@@ -53,7 +53,7 @@ public class Store {
     }
 
     private long deadline() {
-        return config.console().storeDeadline().toMillis();
+        return config.storeDeadline().toMillis();
     }
 
     private static <T> T run(java.util.function.Supplier<T> call) {
