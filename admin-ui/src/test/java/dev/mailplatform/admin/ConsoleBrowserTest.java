@@ -22,7 +22,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,6 +36,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -59,28 +59,20 @@ class ConsoleBrowserTest extends ConsoleTestBase {
     @GrpcClient("store")
     AccountServiceGrpc.AccountServiceBlockingStub accounts;
 
-    private static ChromeDriverService service;
     private WebDriver driver;
 
     @BeforeAll
-    static void startDriver() throws Exception {
+    static void needsChromium() throws Exception {
         Assumptions.assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (apt-get install chromium chromium-driver)");
-        service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile()).usingAnyFreePort()
-                .build();
-        service.start();
         Files.createDirectories(SHOTS);
-    }
-
-    @AfterAll
-    static void stopDriver() {
-        if (service != null) {
-            service.stop();
-        }
     }
 
     @BeforeEach
     void openBrowser() {
+        // A driver service per browser: quit() stops it. The given executable keeps Selenium Manager off the net.
+        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort().build();
         ChromeOptions o = new ChromeOptions();
         o.setBinary(CHROMIUM.toFile());
         o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1280,1000",
@@ -113,13 +105,15 @@ class ConsoleBrowserTest extends ConsoleTestBase {
     }
 
     private void fill(String form, Map<String, String> fields) {
-        WebElement f = driver.findElement(By.cssSelector("form[action='" + form + "']"));
+        WebElement f = driver.findElement(By.cssSelector("form[method=post][action='" + form + "']"));
         fields.forEach((name, value) -> {
             WebElement e = f.findElement(By.name(name));
             e.clear();
             e.sendKeys(value);
         });
         f.findElement(By.cssSelector("button[type=submit]")).click();
+        // The answer is a new page: wait until the form we filled has gone.
+        new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(f));
     }
 
     /** axe-core on the current page: no serious or critical violation. */
@@ -167,6 +161,7 @@ class ConsoleBrowserTest extends ConsoleTestBase {
         go("/domains");
         accessible("domains");
         fill("/domains", Map.of("name", "bad domain!"));
+        assertTrue(driver.findElements(By.id("e-name")).size() == 1, driver.getPageSource());
         assertTrue(driver.findElement(By.id("e-name")).getText().contains("not valid"), "a field's own message");
         accessible("domains with a field error");
         fill("/domains", Map.of("name", d, "storage", "", "messages", "", "retention", ""));
@@ -177,7 +172,8 @@ class ConsoleBrowserTest extends ConsoleTestBase {
         String address = "carol@" + d;
         go("/accounts");
         fill("/accounts", Map.of("address", address, "password", PASSWORD, "displayName", "Carol"));
-        assertTrue(driver.getCurrentUrl().contains("/accounts/" + address), driver.getCurrentUrl());
+        assertTrue(java.net.URLDecoder.decode(driver.getCurrentUrl(), java.nio.charset.StandardCharsets.UTF_8)
+                .contains("/accounts/" + address), driver.getCurrentUrl());
         assertEquals("0 %", text("usage-percent"));
         assertTrue(text("usage-text").contains("of 1.0 GiB"), "the platform default: " + text("usage-text"));
         accessible("account page");

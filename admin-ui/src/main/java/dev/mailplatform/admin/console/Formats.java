@@ -20,6 +20,10 @@ public class Formats {
         return v == 0 ? "unlimited" : String.format(Locale.ROOT, "%,d", v);
     }
 
+    static String count(int v) {
+        return String.format(Locale.ROOT, "%,d", v);
+    }
+
     static String count(long v) {
         return String.format(Locale.ROOT, "%,d", v);
     }
