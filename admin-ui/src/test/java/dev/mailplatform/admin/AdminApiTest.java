@@ -306,6 +306,27 @@ class AdminApiTest extends ConsoleTestBase {
         given().get("/static/console.css").then().statusCode(200);
     }
 
+    @Test
+    void thunderbirdAutoconfigNamesTheServersOfAServedDomain() {
+        String d = unique("auto");
+        createDomain(d);
+        String xml = given().queryParam("emailaddress", "alice@" + d).get("/mail/config-v1.1.xml").then()
+                .statusCode(200).contentType(containsString("application/xml")).extract().asString();
+        assertTrue(xml.contains("<incomingServer type=\"imap\">") && xml.contains("<hostname>imap." + d
+                + "</hostname>") && xml.contains("<port>993</port>") && xml.contains("<socketType>SSL</socketType>")
+                && xml.contains("<username>%EMAILADDRESS%</username>") && xml.contains("<port>995</port>"), xml);
+        assertFalse(xml.contains("outgoingServer"), "no submission server is configured");
+        given().queryParam("emailaddress", "alice@" + d).get("/.well-known/autoconfig/mail/config-v1.1.xml").then()
+                .statusCode(200).body(containsString("<domain>" + d + "</domain>"));
+        given().header("Host", "autoconfig." + d).get("/mail/config-v1.1.xml").then().statusCode(200)
+                .body(containsString("<domain>" + d + "</domain>"));
+        given().queryParam("emailaddress", "bob@" + unique("elsewhere")).get("/mail/config-v1.1.xml").then()
+                .statusCode(404);
+        given().queryParam("emailaddress", "a@<script>").get("/mail/config-v1.1.xml").then().statusCode(400)
+                .body(not(containsString("<script>")));
+        given().get("/mail/config-v1.1.xml").then().statusCode(400);
+    }
+
     /** Last: it stops the store. */
     @Test
     @Order(Integer.MAX_VALUE)
