@@ -327,6 +327,55 @@ class AdminApiTest extends ConsoleTestBase {
         given().get("/mail/config-v1.1.xml").then().statusCode(400);
     }
 
+    /** ./mailctl's administration commands, run as an operator would, against this console. */
+    private static int mailctl(StringBuilder out, Map<String, String> env, String... args) throws Exception {
+        List<String> cmd = new ArrayList<>();
+        cmd.add(java.nio.file.Path.of("..", "mailctl").toAbsolutePath().normalize().toString());
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
+        pb.environment().put("MAIL_CONSOLE_URL", "http://127.0.0.1:18094");
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        p.getOutputStream().close();
+        out.setLength(0);
+        out.append(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        return p.exitValue();
+    }
+
+    @Test
+    void mailctlAdministersOverTheApiWithClearErrorsAndExitCodes() throws Exception {
+        Map<String, String> env = Map.of("MAIL_ADMIN_TOKEN", superToken(), "MAIL_NEW_PASSWORD", PASSWORD);
+        StringBuilder out = new StringBuilder();
+        String d = unique("cli");
+        assertEquals(0, mailctl(out, env, "domain", "add", d, "2G"), out.toString());
+        assertTrue(out.toString().contains("\"effectiveStorageLimit\":2147483648"), out.toString());
+        assertEquals(5, mailctl(out, env, "domain", "add", d), out.toString());
+        assertTrue(out.toString().contains("already exists"), out.toString());
+        assertEquals(0, mailctl(out, env, "domain", "list"));
+        assertTrue(out.toString().contains(d));
+        assertEquals(0, mailctl(out, env, "account", "add", "dave@" + d, "500M"), out.toString());
+        assertEquals(0, mailctl(out, env, "account", "list", d));
+        assertTrue(out.toString().contains("dave@" + d));
+        assertEquals(0, mailctl(out, env, "quota", "set", "dave@" + d, "1G", "5000"), out.toString());
+        assertEquals(0, mailctl(out, env, "quota", "show", "dave@" + d), out.toString());
+        assertTrue(out.toString().contains("\"storageLimit\":1073741824") && out.toString().contains(
+                "\"messageLimit\":5000"), out.toString());
+        assertEquals(0, mailctl(out, env, "account", "passwd", "dave@" + d), out.toString());
+        assertEquals(2, mailctl(out, env, "quota", "set", "dave@" + d, "lots"), out.toString());
+        assertTrue(out.toString().contains("not a size"), out.toString());
+        assertEquals(1, mailctl(out, Map.of("MAIL_ADMIN_TOKEN", superToken(), "MAIL_NEW_PASSWORD", "short"),
+                "account", "add", "erin@" + d), out.toString());
+        assertTrue(out.toString().contains("password") && out.toString().contains("8 characters"), out.toString());
+        assertEquals(4, mailctl(out, env, "quota", "show", "nobody@" + d), out.toString());
+        assertEquals(3, mailctl(out, Map.of("MAIL_ADMIN_TOKEN", "mpt_wrong"), "domain", "list"), out.toString());
+        assertEquals(0, mailctl(out, env, "admin", "add", "cli" + System.nanoTime(), "domain-admin", d),
+                out.toString());
+        assertEquals(0, mailctl(out, env, "account", "delete", "dave@" + d), out.toString());
+        assertEquals(4, mailctl(out, env, "account", "delete", "dave@" + d), out.toString());
+        assertEquals(2, mailctl(out, env, "quota"), out.toString());
+    }
+
     /** Last: it stops the store. */
     @Test
     @Order(Integer.MAX_VALUE)
