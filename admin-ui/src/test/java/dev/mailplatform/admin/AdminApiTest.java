@@ -228,7 +228,8 @@ class AdminApiTest extends ConsoleTestBase {
         java.util.function.Supplier<io.restassured.specification.RequestSpecification> daSpec = () -> given()
                 .header("Authorization", "Bearer " + token).contentType(ContentType.JSON);
 
-        List<String> names = daSpec.get().get("/api/v1/domains").then().statusCode(200).extract().jsonPath().getList("name");
+        List<String> names = daSpec.get().get("/api/v1/domains").then().statusCode(200).extract().jsonPath()
+                .getList("name");
         assertEquals(List.of(mine), names);
         daSpec.get().get("/api/v1/domains/" + other).then().statusCode(403).contentType("application/problem+json");
         daSpec.get().get("/api/v1/accounts/b@" + other).then().statusCode(403);

@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * One quota root ("") per account, covering all its mailboxes. Limits come from the account, else from its
- * domain's defaults, else from the platform default (mail.quota.*, the table platform_quota); 0 means unlimited. Usage is kept in the account row and changes in the message transactions.
+ * domain's defaults, else from the platform default (mail.quota.*, the table platform_quota); 0 means unlimited.
+ * Usage is kept in the account row and changes in the message transactions.
  */
 @ApplicationScoped
 public class Quotas {

@@ -51,7 +51,8 @@ public class AccountGrpc implements AccountService {
     public Uni<Domain> createDomain(CreateDomainRequest r) {
         return Offload.call(() -> AccountProtos.domain(domains.createDomain(r.getName(),
                 r.hasDefaultStorageLimit() ? r.getDefaultStorageLimit() : null,
-                r.hasDefaultMessageLimit() ? r.getDefaultMessageLimit() : null, r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : -1)));
+                r.hasDefaultMessageLimit() ? r.getDefaultMessageLimit() : null,
+                r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : -1)));
     }
 
     @Override

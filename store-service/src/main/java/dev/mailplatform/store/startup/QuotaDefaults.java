@@ -19,7 +19,8 @@ public class QuotaDefaults {
         long storage = config.quota().defaultStorage();
         long messages = config.quota().defaultMessages();
         if (storage < 0 || messages < 0) {
-            throw new IllegalArgumentException("mail.quota.default-storage and default-messages must be >= 0 (0: unlimited)");
+            throw new IllegalArgumentException(
+                    "mail.quota.default-storage and default-messages must be >= 0 (0: unlimited)");
         }
         db.update("UPDATE platform_quota SET storage_limit = ?, message_limit = ?", storage, messages);
         LOG.infof("platform default quota: %d bytes, %d messages (0 = unlimited)", storage, messages);
