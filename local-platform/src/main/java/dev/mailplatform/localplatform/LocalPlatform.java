@@ -388,13 +388,22 @@ public final class LocalPlatform {
             ServiceSpec spec = e.getValue();
             StringBuilder line = new StringBuilder(String.format(Locale.ROOT, "  %-14s %s", spec.name(),
                     p.baseUrl()));
+            String firstAdmin = null;
             if (spec.name().equals("admin-ui")) {
                 line.append("   console ").append(p.baseUrl()).append('/');
+                // admin-ui logs a generated first password once (no MAIL_ADMIN_PASSWORD on a fresh store): repeat it
+                // here, where the operator looks.
+                firstAdmin = p.tail(400).lines().filter(l -> l.contains("first console administrator created"))
+                        .findFirst().map(l -> l.substring(l.indexOf("first console administrator created")))
+                        .orElse(null);
             }
             for (ClientPort c : spec.clientPorts()) {
                 line.append("   ").append(c.label()).append(" 127.0.0.1:").append(ports.get(c.envVar()));
             }
             out.println(line);
+            if (firstAdmin != null) {
+                out.printf("  %-14s %s%n", "", firstAdmin);
+            }
         }
         out.printf("  %-14s %s   user %s%s%n", "PostgreSQL", dbUrl, dbUser == null ? "(unset)" : dbUser,
                 postgres == null ? "   (external)" : "");

@@ -49,6 +49,7 @@ import java.time.ZoneId;
 import java.util.Arrays;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -808,7 +809,7 @@ class AngusMailTest extends ImapTestBase {
     // ---------------------------------------------------------------- quota
 
     @Test
-    void quotaOfInboxHasARootUnlimitedByDefault() throws Exception {
+    void quotaOfInboxReportsThePlatformDefaultWithRealUsage() throws Exception {
         Account a = newAccount();
         IMAPStore store = open(session(), a);
         try {
@@ -816,9 +817,14 @@ class AngusMailTest extends ImapTestBase {
             Quota[] quotas = ((QuotaAwareStore) store).getQuota("INBOX");
             assertEquals(1, quotas.length, "one quota root");
             assertEquals("", quotas[0].quotaRoot, "the account's root is named \"\"");
-            // No limits set: RFC 9208 lists only limited resources.
-            assertTrue(quotas[0].resources == null || quotas[0].resources.length == 0,
-                    Arrays.toString(quotas[0].resources));
+            // No limit of its own nor of its domain: the store's platform default (mail.quota.*: 1 GiB, 100000
+            // messages in the prod profile the testkit store runs), with the usage of a new account.
+            Map<String, Quota.Resource> r = Arrays.stream(quotas[0].resources)
+                    .collect(Collectors.toMap(x -> x.name, x -> x));
+            assertEquals(1024L * 1024, r.get("STORAGE").limit, "KiB");
+            assertEquals(0, r.get("STORAGE").usage);
+            assertEquals(100_000, r.get("MESSAGE").limit);
+            assertEquals(0, r.get("MESSAGE").usage);
         } finally {
             store.close();
         }

@@ -20,6 +20,8 @@ public interface StoreConfig {
 
     BlobGc blobGc();
 
+    Quota quota();
+
     /** A file of "address:password" lines; those accounts are created at start when missing. */
     Optional<String> seedAccounts();
 
@@ -199,6 +201,20 @@ public interface StoreConfig {
         /** Failed logins from one IP, whatever the user names, after which its attempts are refused unchecked. */
         @WithDefault("100")
         int ipRefuseAfter();
+    }
+
+    /**
+     * The platform's default quota: it applies to every account whose domain sets no default and that has no limit
+     * of its own (0 means unlimited). Written to the database at start (QuotaDefaults), so that the quota checks
+     * stay single SQL statements; with several replicas the last one started wins.
+     */
+    interface Quota {
+        /** 1 GiB: a mailbox that holds years of ordinary mail, small enough that one account cannot fill a disk. */
+        @WithDefault("1073741824")
+        long defaultStorage();
+
+        @WithDefault("100000")
+        long defaultMessages();
     }
 
     interface BlobGc {

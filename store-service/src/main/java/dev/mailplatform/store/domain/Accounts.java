@@ -72,6 +72,8 @@ public class Accounts {
             Long messageLimit, boolean createDomain) {
         String a = normalizeAddress(address);
         validatePassword(password);
+        Quotas.validateLimit("storage limit", storageLimit);
+        Quotas.validateLimit("message limit", messageLimit);
         String domainName = a.substring(a.indexOf('@') + 1);
         DomainEntity d = DomainEntity.byName(domainName).orElse(null);
         if (d == null) {
@@ -141,6 +143,8 @@ public class Accounts {
     @Transactional
     public MailAccount updateAccount(long id, String displayName, Long storageLimit, Long messageLimit,
             boolean clearStorage, boolean clearMessages, Integer loginDelay) {
+        Quotas.validateLimit("storage limit", storageLimit);
+        Quotas.validateLimit("message limit", messageLimit);
         AccountEntity a = account(id);
         if (displayName != null) {
             a.displayName = displayName;

@@ -20,9 +20,13 @@ public class Domains {
             "^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*$");
 
     private final EntityManager em;
+    private final Db db;
+    private final Accounts accounts;
 
-    public Domains(EntityManager em) {
+    public Domains(EntityManager em, Db db, Accounts accounts) {
         this.em = em;
+        this.db = db;
+        this.accounts = accounts;
     }
 
     static String normalize(String name) {
@@ -48,12 +52,14 @@ public class Domains {
     }
 
     @Transactional
-    public MailDomain createDomain(String name, long storageLimit, long messageLimit, int retentionDays) {
+    public MailDomain createDomain(String name, Long storageLimit, Long messageLimit, int retentionDays) {
         String n = normalize(name);
         if (DomainEntity.byName(n).isPresent()) {
             throw StoreException.exists("domain " + n + " already exists");
         }
         validateRetention(retentionDays);
+        Quotas.validateLimit("default storage limit", storageLimit);
+        Quotas.validateLimit("default message limit", messageLimit);
         DomainEntity d = new DomainEntity();
         d.name = n;
         d.defaultStorageLimit = storageLimit;
@@ -91,12 +97,19 @@ public class Domains {
     }
 
     @Transactional
-    public MailDomain updateDomain(long id, Long storageLimit, Long messageLimit, Integer retentionDays) {
+    public MailDomain updateDomain(long id, Long storageLimit, Long messageLimit, Integer retentionDays,
+            boolean clearStorage, boolean clearMessages) {
         DomainEntity d = domain(id);
-        if (storageLimit != null) {
+        Quotas.validateLimit("default storage limit", storageLimit);
+        Quotas.validateLimit("default message limit", messageLimit);
+        if (clearStorage) {
+            d.defaultStorageLimit = null;
+        } else if (storageLimit != null) {
             d.defaultStorageLimit = storageLimit;
         }
-        if (messageLimit != null) {
+        if (clearMessages) {
+            d.defaultMessageLimit = null;
+        } else if (messageLimit != null) {
             d.defaultMessageLimit = messageLimit;
         }
         if (retentionDays != null) {
@@ -107,16 +120,31 @@ public class Domains {
     }
 
     @Transactional
-    public void deleteDomain(long id) {
+    public void deleteDomain(long id, boolean cascade) {
         DomainEntity d = domain(id);
         if (AccountEntity.count("domainId", id) > 0) {
-            throw StoreException.precondition("domain " + d.name + " still has accounts");
+            if (!cascade) {
+                throw StoreException.precondition("domain " + d.name + " still has accounts");
+            }
+            for (AccountEntity a : AccountEntity.<AccountEntity>list("domainId", id)) {
+                accounts.deleteAccount(a.id);
+            }
+            em.flush();
         }
         d.delete();
     }
 
     MailDomain toDomain(DomainEntity d) {
+        long[] platform = platformDefaults();
         return new MailDomain(d.id, d.name, d.defaultStorageLimit, d.defaultMessageLimit, d.pop3RetentionDays,
-                d.createdAt, (int) AccountEntity.count("domainId", d.id));
+                d.createdAt, (int) AccountEntity.count("domainId", d.id),
+                d.defaultStorageLimit != null ? d.defaultStorageLimit : platform[0],
+                d.defaultMessageLimit != null ? d.defaultMessageLimit : platform[1]);
+    }
+
+    /** The platform default quota as written at start: {storage, messages}. */
+    public long[] platformDefaults() {
+        return db.one("SELECT storage_limit, message_limit FROM platform_quota",
+                rs -> new long[] {rs.getLong(1), rs.getLong(2)}).orElse(new long[] {0, 0});
     }
 }

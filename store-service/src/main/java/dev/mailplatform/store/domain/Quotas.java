@@ -9,7 +9,8 @@ import java.util.Map;
 
 /**
  * One quota root ("") per account, covering all its mailboxes. Limits come from the account, else from its
- * domain's defaults; 0 means unlimited. Usage is kept in the account row and changes in the message transactions.
+ * domain's defaults, else from the platform default (mail.quota.*, the table platform_quota); 0 means unlimited.
+ * Usage is kept in the account row and changes in the message transactions.
  */
 @ApplicationScoped
 public class Quotas {
@@ -26,8 +27,13 @@ public class Quotas {
     }
 
     /** The first four columns of a usage query, read by {@link #usage(ResultSet)}; {@link #USAGE_FROM} follows. */
-    static final String USAGE_COLUMNS = "SELECT a.storage_used, a.messages_used, "
-            + "COALESCE(a.storage_limit, d.default_storage_limit), COALESCE(a.message_limit, d.default_message_limit)";
+    /** The effective limits of account a in domain d: the most specific one set. */
+    static final String STORAGE_LIMIT = "COALESCE(a.storage_limit, d.default_storage_limit, "
+            + "(SELECT storage_limit FROM platform_quota))";
+    static final String MESSAGE_LIMIT = "COALESCE(a.message_limit, d.default_message_limit, "
+            + "(SELECT message_limit FROM platform_quota))";
+    static final String USAGE_COLUMNS = "SELECT a.storage_used, a.messages_used, " + STORAGE_LIMIT + ", "
+            + MESSAGE_LIMIT;
     static final String USAGE_FROM = " FROM account a JOIN domain d ON d.id = a.domain_id";
 
     static Usage usage(ResultSet rs) throws SQLException {
@@ -72,6 +78,16 @@ public class Quotas {
                             "x-quota-resource", overStorage ? "STORAGE" : "MESSAGE"));
     }
 
+    /** 1 PiB: far above any real mailbox, so a larger figure is a typing error. */
+    public static final long MAX_LIMIT = 1L << 50;
+
+    /** Refuses a negative (a uint64 past 2^63 arrives negative) or absurd limit; null passes. */
+    public static void validateLimit(String what, Long limit) {
+        if (limit != null && (limit < 0 || limit > MAX_LIMIT)) {
+            throw StoreException.invalid(what + " must be 0 (unlimited) .. " + MAX_LIMIT);
+        }
+    }
+
     public void charge(long accountId, long bytes, long messages) {
         db.update("UPDATE account SET storage_used = storage_used + ?, messages_used = messages_used + ? WHERE id = ?",
                 bytes, messages, accountId);
@@ -88,6 +104,8 @@ public class Quotas {
 
     @Transactional
     public Usage set(long accountId, Long storageLimit, Long messageLimit) {
+        validateLimit("storage limit", storageLimit);
+        validateLimit("message limit", messageLimit);
         if (db.one("SELECT 1 FROM account WHERE id = ? FOR UPDATE", rs -> 1, accountId).isEmpty()) {
             throw StoreException.notFound("no account " + accountId);
         }

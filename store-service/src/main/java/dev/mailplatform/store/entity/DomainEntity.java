@@ -21,11 +21,12 @@ public class DomainEntity extends PanacheEntityBase {
     @Column(nullable = false, unique = true)
     public String name;
 
-    @Column(name = "default_storage_limit", nullable = false)
-    public long defaultStorageLimit;
+    /** Null: the platform default applies. */
+    @Column(name = "default_storage_limit")
+    public Long defaultStorageLimit;
 
-    @Column(name = "default_message_limit", nullable = false)
-    public long defaultMessageLimit;
+    @Column(name = "default_message_limit")
+    public Long defaultMessageLimit;
 
     /** Days after first POP3 retrieval; -1 means never. */
     @Column(name = "pop3_retention_days", nullable = false)

@@ -49,8 +49,10 @@ public class AccountGrpc implements AccountService {
 
     @Override
     public Uni<Domain> createDomain(CreateDomainRequest r) {
-        return Offload.call(() -> AccountProtos.domain(domains.createDomain(r.getName(), r.getDefaultStorageLimit(),
-                r.getDefaultMessageLimit(), r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : -1)));
+        return Offload.call(() -> AccountProtos.domain(domains.createDomain(r.getName(),
+                r.hasDefaultStorageLimit() ? r.getDefaultStorageLimit() : null,
+                r.hasDefaultMessageLimit() ? r.getDefaultMessageLimit() : null,
+                r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : -1)));
     }
 
     @Override
@@ -77,13 +79,14 @@ public class AccountGrpc implements AccountService {
         return Offload.call(() -> AccountProtos.domain(domains.updateDomain(r.getId(),
                 r.hasDefaultStorageLimit() ? r.getDefaultStorageLimit() : null,
                 r.hasDefaultMessageLimit() ? r.getDefaultMessageLimit() : null,
-                r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : null)));
+                r.hasPop3RetentionDays() ? r.getPop3RetentionDays() : null, r.getClearDefaultStorageLimit(),
+                r.getClearDefaultMessageLimit())));
     }
 
     @Override
     public Uni<DeleteDomainResponse> deleteDomain(DeleteDomainRequest r) {
         return Offload.call(() -> {
-            domains.deleteDomain(r.getId());
+            domains.deleteDomain(r.getId(), r.getCascade());
             return DeleteDomainResponse.getDefaultInstance();
         });
     }

@@ -16,9 +16,17 @@ final class AccountProtos {
     }
 
     static Domain domain(MailDomain d) {
-        return Domain.newBuilder().setId(d.id()).setName(d.name()).setDefaultStorageLimit(d.defaultStorageLimit())
-                .setDefaultMessageLimit(d.defaultMessageLimit()).setPop3RetentionDays(d.pop3RetentionDays())
-                .setCreatedAt(millis(d.createdAt())).setAccountCount(d.accountCount()).build();
+        Domain.Builder b = Domain.newBuilder().setId(d.id()).setName(d.name())
+                .setPop3RetentionDays(d.pop3RetentionDays()).setCreatedAt(millis(d.createdAt()))
+                .setAccountCount(d.accountCount()).setEffectiveStorageLimit(d.effectiveStorageLimit())
+                .setEffectiveMessageLimit(d.effectiveMessageLimit());
+        if (d.defaultStorageLimit() != null) {
+            b.setDefaultStorageLimit(d.defaultStorageLimit());
+        }
+        if (d.defaultMessageLimit() != null) {
+            b.setDefaultMessageLimit(d.defaultMessageLimit());
+        }
+        return b.build();
     }
 
     static Account account(MailAccount a) {

@@ -124,7 +124,7 @@ class ConcurrencyAndQuotaContractTest extends StoreContract {
                 .setRoot("other").build()));
         Quota q = quotas.setQuota(SetQuotaRequest.newBuilder().setAccountId(a.getId()).setMessageLimit(2).build());
         assertEquals(2, q.getMessageLimit());
-        assertEquals(0, q.getStorageLimit());
+        assertEquals(AdminContractTest.PLATFORM_STORAGE, q.getStorageLimit(), "the platform default (%test profile)");
         append(a, "INBOX", TestMessages.simple("q1", "1"));
         append(a, "INBOX", TestMessages.simple("q2", "2"));
         String msg = assertStatus(Status.Code.RESOURCE_EXHAUSTED, () -> append(a, "INBOX",
