@@ -48,12 +48,12 @@ class DeliveryContractTest extends StoreContract {
     DeliveryServiceGrpc.DeliveryServiceBlockingStub delivery;
 
     @GrpcClient("store")
-    DeliveryServiceGrpc.DeliveryServiceStub deliveryAsync;
+    io.grpc.Channel channel;
 
     /** Streams a delivery: the envelope (when given), then the message in 1000-byte chunks. */
     DeliverResponse deliver(DeliveryEnvelope envelope, byte[] message) throws Exception {
         CompletableFuture<DeliverResponse> done = new CompletableFuture<>();
-        StreamObserver<DeliverRequest> call = deliveryAsync.deliver(new StreamObserver<>() {
+        StreamObserver<DeliverRequest> call = DeliveryServiceGrpc.newStub(channel).deliver(new StreamObserver<>() {
             @Override
             public void onNext(DeliverResponse value) {
                 done.complete(value);
