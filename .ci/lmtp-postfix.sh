@@ -42,6 +42,7 @@ fi
 PF="$WORK_DIR/postfix"
 rm -rf "$PF"
 mkdir -p "$PF/etc" "$PF/queue" "$PF/data"
+chown postfix "$PF/data"
 cat > "$PF/etc/main.cf" <<CF
 compatibility_level = 3.6
 queue_directory = $PF/queue
@@ -53,6 +54,7 @@ shlib_directory = /usr/lib/postfix
 mail_owner = postfix
 setgid_group = postdrop
 maillog_file = $PF/maillog
+maillog_file_prefixes = $PF
 inet_interfaces = loopback-only
 inet_protocols = ipv4
 myhostname = mta.ci.test
@@ -100,6 +102,7 @@ smtp      unix  - - n -  - smtp
 anvil     unix  - - n -  1 anvil
 scache    unix  - - n -  1 scache
 postlog   unix-dgram n - n - 1 postlogd
+tlsmgr    unix  - - n 1000? 1 tlsmgr
 CF
 export MAIL_CONFIG="$PF/etc"
 stop_postfix() { postfix -c "$PF/etc" stop >/dev/null 2>&1 || true; }
@@ -117,8 +120,10 @@ MSGID="<lmtp-postfix.$$.$(date +%s%N)@ci.test>"
 SENT="$WORK_DIR/sent.eml"
 printf 'From: CI <%s>\r\nTo: <%s>, <%s>\r\nSubject: through postfix %s\r\nDate: %s\r\nMessage-ID: %s\r\nMIME-Version: 1.0\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nDelivered by Postfix over LMTP.\r\n.A line that starts with a dot.\r\n8bit: \xc3\xa9t\xc3\xa9\r\n' \
   "$MAIL_USER" "$MAIL_USER" "$MAIL_USER2" "$$" "$(date -R)" "$MSGID" > "$SENT"
+# swaks ends the data with CRLF . CRLF itself: it gets the message without its last CRLF.
+head -c -2 "$SENT" > "$SENT.swaks"
 swaks --silent 2 --server 127.0.0.1:"$SMTP_PORT" --ehlo ci.test --from "$MAIL_USER" \
-  --to "$MAIL_USER,$MAIL_USER2,$UNKNOWN" --data "$SENT" > "$WORK_DIR/swaks.log" 2>&1 \
+  --to "$MAIL_USER,$MAIL_USER2,$UNKNOWN" --data "$SENT.swaks" > "$WORK_DIR/swaks.log" 2>&1 \
   || { cat "$WORK_DIR/swaks.log" >&2; fail "swaks could not submit"; }
 step "submitted $MSGID to $MAIL_USER, $MAIL_USER2 and $UNKNOWN"
 
@@ -146,9 +151,9 @@ typ, data = i.uid("SEARCH", None, "HEADER", "Message-ID", msgid)
 uids = data[0].split()
 if len(uids) != 1:
     sys.exit("IMAP: %d messages with %s in %s" % (len(uids), msgid, user))
-typ, data = i.uid("FETCH", uids[0], "(BODY.PEEK[] RFC822.SIZE)")
-imap_bytes = data[0][1]
-size = int(data[0][0].split(b"RFC822.SIZE ")[1].split(b" ")[0].rstrip(b")"))
+imap_bytes = i.uid("FETCH", uids[0], "(BODY.PEEK[])")[1][0][1]
+typ, data = i.uid("FETCH", uids[0], "(RFC822.SIZE)")
+size = int(data[0].split(b"RFC822.SIZE ")[1].split(b")")[0].split(b" ")[0])
 if size != len(imap_bytes):
     sys.exit("IMAP: RFC822.SIZE %d but %d bytes served" % (size, len(imap_bytes)))
 bounce = b""
@@ -162,7 +167,8 @@ pop_bytes = None
 for n in range(1, p.stat()[0] + 1):
     resp, lines, octets = p.retr(n)
     m = b"".join(l + b"\r\n" for l in lines)
-    if msgid.encode() in m:
+    # The message's own header, not the bounce that quotes it.
+    if (b"\r\nMessage-ID: " + msgid.encode() + b"\r\n") in m.split(b"\r\n\r\n", 1)[0] + b"\r\n":
         pop_bytes = m
         listed = int(p.list(n).split()[2])
         if listed != len(m):
