@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # A real MTA end to end: a throwaway Postfix instance (its own config, queue and log under WORK_DIR, loopback only)
 # whose virtual domain is delivered over LMTP to lmtp-service. swaks sends one message through Postfix's SMTP port to
-# two local accounts and one unknown address; the two are read back over IMAP and POP3 (the same bytes both ways,
-# ending with exactly what was sent: Postfix only prepends its Received: line), and the unknown one bounces to the
+# two local accounts and one unknown address; the two are read back over IMAP and POP3 (the same bytes both ways, and
+# sizes that match them: the store's Return-Path and Delivered-To, Postfix's Received:, then exactly what was sent),
+# and the unknown one bounces to the
 # sender (itself a local account, so the bounce is read back too). Postfix and swaks are installed when missing.
 #
 # Environment:
@@ -195,12 +196,18 @@ read_back() { # user password output [unknown address whose bounce must be there
 }
 read_back "$MAIL_USER" "$MAIL_PASSWORD" "$WORK_DIR/got1.eml" "$UNKNOWN"
 read_back "$MAIL_USER2" "$MAIL_PASSWORD2" "$WORK_DIR/got2.eml"
-for got in "$WORK_DIR/got1.eml" "$WORK_DIR/got2.eml"; do
-  # What was stored is what Postfix relayed: its Received: line first, then exactly the bytes swaks sent.
+check_stored() { # file recipient
+  # What was stored: the store's Return-Path and Delivered-To for this recipient, Postfix's Received: line, then
+  # exactly the bytes swaks sent.
+  local n
   n=$(stat -c %s "$SENT")
-  tail -c "$n" "$got" | cmp -s - "$SENT" || fail "$got does not end with the sent message byte for byte"
-  head -c 9 "$got" | grep -q "^Received" || fail "$got does not start with Postfix's Received: line"
-done
-cmp -s "$WORK_DIR/got1.eml" "$WORK_DIR/got2.eml" || fail "the two recipients got different bytes"
-step "read back over IMAP and POP3: identical bytes, the sent message intact; the bounce is in $MAIL_USER's INBOX"
+  tail -c "$n" "$1" | cmp -s - "$SENT" || fail "$1 does not end with the sent message byte for byte"
+  head -n 3 "$1" | tr -d '\r' > "$1.head"
+  printf 'Return-Path: <%s>\nDelivered-To: %s\n' "$MAIL_USER" "$2" | cmp -s - <(head -n 2 "$1.head") \
+    || fail "$1 does not start with Return-Path and Delivered-To for $2: $(cat "$1.head")"
+  grep -q "^Received: " <(sed -n 3p "$1.head") || fail "$1 has no Received: line from Postfix after them"
+}
+check_stored "$WORK_DIR/got1.eml" "$MAIL_USER"
+check_stored "$WORK_DIR/got2.eml" "$MAIL_USER2"
+step "read back over IMAP and POP3: identical bytes and sizes, Return-Path and Delivered-To per recipient, the sent message intact; the bounce is in $MAIL_USER's INBOX"
 step "passed"

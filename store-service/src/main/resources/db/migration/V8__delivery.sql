@@ -15,3 +15,7 @@ CREATE TABLE delivery_seen (
     PRIMARY KEY (account_id, message_id)
 );
 CREATE INDEX delivery_seen_time_idx ON delivery_seen(delivered_at);
+
+-- Header lines a delivery prepends for its recipient (Return-Path, Delivered-To), kept with the message row so the
+-- shared blob stays one copy. Every content path serves them before the blob's bytes; message.size counts them.
+ALTER TABLE message ADD COLUMN header_prefix BYTEA;

@@ -63,7 +63,7 @@ class LmtpServiceTest {
     }
 
     static byte[] message(String subject, String body) {
-        return ("Return-Path: <sender@mta.example>\r\nFrom: sender@mta.example\r\nTo: rcpt@lmtp.example\r\n"
+        return ("From: sender@mta.example\r\nTo: rcpt@lmtp.example\r\n"
                 + "Subject: " + subject + "\r\nMessage-ID: <" + System.nanoTime() + "." + subject.hashCode()
                 + "@mta.example>\r\n\r\n" + body).getBytes(StandardCharsets.UTF_8);
     }
@@ -87,6 +87,18 @@ class LmtpServiceTest {
             replies.add(c.next());
         }
         return replies;
+    }
+
+    /**
+     * What a recipient's mailbox holds: the store's Return-Path and Delivered-To lines for it, then exactly the
+     * bytes the MTA sent.
+     */
+    static byte[] stored(String mailFrom, String rcpt, byte[] message) {
+        byte[] prefix = ("Return-Path: <" + mailFrom + ">\r\nDelivered-To: " + rcpt + "\r\n")
+                .getBytes(StandardCharsets.US_ASCII);
+        byte[] all = java.util.Arrays.copyOf(prefix, prefix.length + message.length);
+        System.arraycopy(message, 0, all, prefix.length, message.length);
+        return all;
     }
 
     static long uidOf(String reply) {
@@ -121,8 +133,10 @@ class LmtpServiceTest {
             assertEquals(2, replies.size());
             assertTrue(replies.get(0).startsWith("250 2.0.0 <" + a.getAddress() + "> Saved in INBOX"), replies.get(0));
             assertTrue(replies.get(1).startsWith("250 2.0.0 <" + b.getAddress() + "> Saved in INBOX"), replies.get(1));
-            assertArrayEquals(msg, store.content(a, "INBOX", uidOf(replies.get(0))));
-            assertArrayEquals(msg, store.content(b, "INBOX", uidOf(replies.get(1))));
+            assertArrayEquals(stored("sender@mta.example", a.getAddress(), msg),
+                    store.content(a, "INBOX", uidOf(replies.get(0))));
+            assertArrayEquals(stored("sender@mta.example", b.getAddress(), msg),
+                    store.content(b, "INBOX", uidOf(replies.get(1))));
             // The session goes on: a second transaction on the same connection.
             assertEquals(1, deliver(c, List.of(a.getAddress()), List.of("250"), message("again", "x\r\n")).size());
         }
@@ -247,7 +261,7 @@ class LmtpServiceTest {
             assertTrue(rb.startsWith("250 2.0.0 <" + b.getAddress() + ">"), rb);
             assertTrue(c.next().startsWith("250 2.0.0"));
             assertTrue(c.next().startsWith("221"));
-            assertArrayEquals(msg, store.content(a, "INBOX", uidOf(ra)));
+            assertArrayEquals(stored("", a.getAddress(), msg), store.content(a, "INBOX", uidOf(ra)));
         }
     }
 
@@ -281,8 +295,8 @@ class LmtpServiceTest {
             byte[] whole = new byte[part1.length + part2.length];
             System.arraycopy(part1, 0, whole, 0, part1.length);
             System.arraycopy(part2, 0, whole, part1.length, part2.length);
-            assertArrayEquals(whole, store.content(a, "INBOX", uidOf(ra)));
-            assertArrayEquals(whole, store.content(b, "INBOX", uidOf(rb)));
+            assertArrayEquals(stored("s@x.example", a.getAddress(), whole), store.content(a, "INBOX", uidOf(ra)));
+            assertArrayEquals(stored("s@x.example", b.getAddress(), whole), store.content(b, "INBOX", uidOf(rb)));
             // DATA after BDAT in one transaction is a sequence error; BDAT without a transaction is refused once read.
             assertTrue(c.command("MAIL FROM:<s@x.example>").startsWith("250"));
             assertTrue(c.command("RCPT TO:<" + a.getAddress() + ">").startsWith("250"));
@@ -319,7 +333,8 @@ class LmtpServiceTest {
         byte[] msg = message("after the cut", "whole\r\n");
         try (LmtpClient c = LmtpClient.ready(HOST, PORT)) {
             List<String> r = deliver(c, List.of(a.getAddress()), List.of("250"), msg);
-            assertArrayEquals(msg, store.content(a, "INBOX", uidOf(r.get(0))));
+            assertArrayEquals(stored("sender@mta.example", a.getAddress(), msg),
+                    store.content(a, "INBOX", uidOf(r.get(0))));
         }
         assertEquals(1, store.messages(a, "INBOX"));
     }

@@ -176,6 +176,9 @@ public class Deliveries {
      * that resolve to the same mailbox get one copy and the same result.
      */
     public List<Result> deliver(Envelope env, Spool spool) {
+        // They become header lines (Return-Path, Delivered-To): nothing in them may end a line.
+        requireOneLine(env.mailFrom());
+        env.recipients().forEach(Deliveries::requireOneLine);
         List<Resolved> resolved = new ArrayList<>();
         for (String r : env.recipients()) {
             resolved.add(resolve(r, env.rules()));
@@ -199,6 +202,7 @@ public class Deliveries {
                 ? prepared.idx().envelope().getMessageId().trim() : "";
         boolean dedupe = env.duplicateWindowSeconds() > 0 && !messageId.isEmpty();
         List<MailboxStore.Row> rows = new ArrayList<>();
+        List<byte[]> prefixes = new ArrayList<>();
         List<List<Integer>> who = new ArrayList<>();
         for (List<Integer> idx : byMailbox.values()) {
             Resolved r = resolved.get(idx.get(0));
@@ -214,9 +218,10 @@ public class Deliveries {
                 continue;
             }
             rows.add(row);
+            prefixes.add(prefix(env.mailFrom(), env.recipients().get(idx.get(0))));
             who.add(idx);
         }
-        List<MessageAppends.EachOutcome> outcomes = appends.appendToEach(prepared, rows, Instant.now());
+        List<MessageAppends.EachOutcome> outcomes = appends.appendToEach(prepared, rows, prefixes, Instant.now());
         for (int k = 0; k < rows.size(); k++) {
             MessageAppends.EachOutcome o = outcomes.get(k);
             MailboxStore.Row row = rows.get(k);
@@ -230,6 +235,22 @@ public class Deliveries {
             }
         }
         return List.of(results);
+    }
+
+    /**
+     * The lines a delivery adds for its recipient, as Dovecot's LMTP does: the envelope sender (RFC 5321 §4.4) and
+     * the address it was delivered to (so loops show and filters can tell aliases apart). Stored with the message row,
+     * never in the shared blob.
+     */
+    static byte[] prefix(String mailFrom, String recipient) {
+        return ("Return-Path: <" + mailFrom + ">\r\nDelivered-To: " + recipient + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    }
+
+    private static void requireOneLine(String s) {
+        if (s.indexOf('\r') >= 0 || s.indexOf('\n') >= 0 || s.indexOf('\0') >= 0) {
+            throw StoreException.invalid("an envelope address contains a line break or NUL");
+        }
     }
 
     private static Result result(Envelope env, int i, Status s) {

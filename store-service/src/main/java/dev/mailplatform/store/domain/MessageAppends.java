@@ -199,9 +199,11 @@ public class MessageAppends {
     /**
      * Delivery: the blob uploaded once (unless already stored), then one commit per mailbox, each checked against
      * its account's quota under that account's lock ({@link AppendCommitter}), so concurrent deliveries never
-     * overshoot a quota together. Results are in the order of the rows.
+     * overshoot a quota together. Results are in the order of the rows. Each row may have header lines of its own
+     * (Return-Path, Delivered-To), stored with its message row and counted in its size, never copied into the blob.
      */
-    public List<EachOutcome> appendToEach(Prepared p, List<MailboxStore.Row> rows, Instant internal) {
+    public List<EachOutcome> appendToEach(Prepared p, List<MailboxStore.Row> rows, List<byte[]> prefixes,
+            Instant internal) {
         EachOutcome[] out = new EachOutcome[rows.size()];
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
@@ -225,18 +227,20 @@ public class MessageAppends {
             List<Integer> again = new ArrayList<>();
             for (int i : pending) {
                 MailboxStore.Row target = rows.get(i);
+                byte[] prefix = prefixes.get(i);
+                long size = p.size() + (prefix == null ? 0 : prefix.length);
                 String emailId = newEmailId();
                 AppendCommitter committer = committers[(int) Math.floorMod(target.accountId(),
                         (long) committers.length)];
                 AppendCommitter.Outcome a = committer.commit(new AppendCommitter.Item(target, p.hash(), p.idx(),
-                        p.size(), seen != null, 0, new String[0], internal, emailId));
+                        size, seen != null, 0, new String[0], internal, emailId, prefix));
                 switch (a.status()) {
                     case BLOB_GONE -> again.add(i);
                     case NO_MAILBOX -> throw StoreException.notFound("no mailbox " + target.name());
                     case OVER_QUOTA -> out[i] = new EachOutcome(null, true);
                     case INSERTED -> {
-                        appendedBytes.increment(p.size());
-                        out[i] = new EachOutcome(new Appended(a.uidvalidity(), a.uid(), a.modseq(), p.size(),
+                        appendedBytes.increment(size);
+                        out[i] = new EachOutcome(new Appended(a.uidvalidity(), a.uid(), a.modseq(), size,
                                 emailId), false);
                     }
                     case RETRY_ALONE -> throw new IllegalStateException("the committer resolves RETRY_ALONE itself");

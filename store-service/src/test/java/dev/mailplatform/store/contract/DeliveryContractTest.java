@@ -118,8 +118,11 @@ class DeliveryContractTest extends StoreContract {
         assertEquals(DeliveryStatus.DELIVERY_DELIVERED, res.get(3).getStatus());
         assertEquals("INBOX", res.get(3).getMailbox());
         assertEquals(msg.length, r.getSize());
-        assertArrayEquals(msg, fetchAll(a, "INBOX", res.get(0).getUid()));
-        assertArrayEquals(msg, fetchAll(b, "INBOX", res.get(3).getUid()));
+        // The stored message is the blob after this recipient's own Return-Path and Delivered-To lines.
+        byte[] gotA = fetchAll(a, "INBOX", res.get(0).getUid());
+        assertArrayEquals(msg, java.util.Arrays.copyOfRange(gotA, gotA.length - msg.length, gotA.length));
+        byte[] gotB = fetchAll(b, "INBOX", res.get(3).getUid());
+        assertArrayEquals(msg, java.util.Arrays.copyOfRange(gotB, gotB.length - msg.length, gotB.length));
         String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(msg));
         assertEquals(1, count("SELECT count(*) FROM blob WHERE hash = '" + hash + "'"));
         assertEquals(2, count("SELECT count(*) FROM message WHERE blob_hash = '" + hash + "'"));
@@ -188,6 +191,98 @@ class DeliveryContractTest extends StoreContract {
                 .getResults(0).getStatus());
         assertEquals(2, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
                 .getMessages());
+    }
+
+    static byte[] concat(byte[] a, byte[] b) {
+        byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    static int indexOf(byte[] hay, String needle) {
+        return new String(hay, java.nio.charset.StandardCharsets.ISO_8859_1).indexOf(needle);
+    }
+
+    @Test
+    void theHeaderPrefixIsServedConsistentlyByEveryContentPath() throws Exception {
+        Account a = newAccount();
+        Account b = newAccount();
+        byte[] msg = TestMessages.withAttachment("prefixed " + System.nanoTime(), "text part", 3000, 7);
+        DeliverResponse r = deliver(envelope(0, a.getAddress(), b.getAddress()), msg);
+        int uid = r.getResults(0).getUid();
+        byte[] prefix = ("Return-Path: <sender@example.org>\r\nDelivered-To: " + a.getAddress() + "\r\n")
+                .getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] expected = concat(prefix, msg);
+        int p = prefix.length;
+        int headerEnd = indexOf(msg, "\r\n\r\n") + 4;
+        // BODY[] (IMAP) and its size, RFC822.SIZE, the mailbox and quota figures: the prefix is part of the message.
+        assertArrayEquals(expected, fetchAll(a, "INBOX", uid));
+        var first = messages.fetchContent(dev.mailplatform.store.v1.FetchContentRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setUid(uid).setSection(part(dev.mailplatform.store.v1.SectionKind.SECTION_FULL))
+                .build()).next();
+        assertEquals(expected.length, first.getSectionSize());
+        var meta = messages.fetchMetadata(dev.mailplatform.store.v1.FetchMetadataRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).setUids(all()).setSize(true).addHeaderFields("Delivered-To")
+                .addHeaderFields("Subject").build()).next().getMessages(0);
+        assertEquals(expected.length, meta.getSize());
+        String fields = meta.getHeaderFields().toStringUtf8();
+        assertTrue(fields.startsWith("Delivered-To: " + a.getAddress() + "\r\nSubject: prefixed "), fields);
+        assertEquals(expected.length, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                .build()).getSize());
+        assertEquals(expected.length, quotas.getQuota(dev.mailplatform.store.v1.GetQuotaRequest.newBuilder()
+                .setAccountId(a.getId()).build()).getStorageUsed());
+        // BODY[HEADER], BODY[TEXT], HEADER.FIELDS through the content path, a part: sizes and bytes agree.
+        assertArrayEquals(java.util.Arrays.copyOf(expected, p + headerEnd),
+                fetch(a, "INBOX", uid, part(dev.mailplatform.store.v1.SectionKind.SECTION_HEADER), 0, 0));
+        assertArrayEquals(java.util.Arrays.copyOfRange(msg, headerEnd, msg.length),
+                fetch(a, "INBOX", uid, part(dev.mailplatform.store.v1.SectionKind.SECTION_TEXT), 0, 0));
+        byte[] rp = fetch(a, "INBOX", uid, dev.mailplatform.store.v1.Section.newBuilder()
+                .setKind(dev.mailplatform.store.v1.SectionKind.SECTION_HEADER_FIELDS).addFields("Return-Path").build(),
+                0, 0);
+        assertEquals("Return-Path: <sender@example.org>\r\n\r\n", new String(rp, java.nio.charset.StandardCharsets.US_ASCII));
+        byte[] part1 = fetch(a, "INBOX", uid, part(dev.mailplatform.store.v1.SectionKind.SECTION_PART, 1), 0, 0);
+        assertTrue(part1.length > 0 && indexOf(msg, new String(part1, java.nio.charset.StandardCharsets.ISO_8859_1)) > 0,
+                "BODY[1] is the blob's bytes, unshifted");
+        // Partial fetches inside the prefix, across its end, and past it.
+        for (int[] range : new int[][] {{0, 10}, {p - 5, 20}, {p, 30}, {p + 100, 50}, {expected.length - 3, 10}}) {
+            int end = Math.min(expected.length, range[0] + range[1]);
+            assertArrayEquals(java.util.Arrays.copyOfRange(expected, range[0], end),
+                    fetch(a, "INBOX", uid, part(dev.mailplatform.store.v1.SectionKind.SECTION_FULL), range[0], range[1]),
+                    "BODY[]<" + range[0] + "." + range[1] + ">");
+        }
+        // FetchMessages (POP3 RETR): the same bytes and the size it announces.
+        var it = messages.fetchMessages(dev.mailplatform.store.v1.FetchMessagesRequest.newBuilder()
+                .setMailbox(ref(a, "INBOX")).addUids(uid).build());
+        java.io.ByteArrayOutputStream retr = new java.io.ByteArrayOutputStream();
+        long announced = -1;
+        while (it.hasNext()) {
+            var part = it.next();
+            if (announced < 0) {
+                announced = part.getSize();
+            }
+            retr.writeBytes(part.getData().toByteArray());
+        }
+        assertEquals(expected.length, announced);
+        assertArrayEquals(expected, retr.toByteArray());
+        // The other recipient has its own Delivered-To over the same single blob; a copy keeps the prefix.
+        byte[] forB = fetchAll(b, "INBOX", r.getResults(1).getUid());
+        assertTrue(new String(forB, java.nio.charset.StandardCharsets.ISO_8859_1)
+                .startsWith("Return-Path: <sender@example.org>\r\nDelivered-To: " + b.getAddress() + "\r\n"));
+        String hash = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(msg));
+        assertEquals(1, count("SELECT count(*) FROM blob WHERE hash = '" + hash + "'"));
+        int copied = copy(dev.mailplatform.store.v1.CopyRequest.newBuilder().setSource(ref(a, "INBOX"))
+                .setUids(uids(uid, uid)).setDestination("Trash").build()).getMappings(0).getDestinationUid();
+        assertArrayEquals(expected, fetchAll(a, "Trash", copied));
+        assertEquals(2L * expected.length, quotas.getQuota(dev.mailplatform.store.v1.GetQuotaRequest.newBuilder()
+                .setAccountId(a.getId()).build()).getStorageUsed());
+    }
+
+    @Test
+    void envelopeAddressesCannotInjectHeaderLines() {
+        Account a = newAccount();
+        byte[] msg = TestMessages.simple("inject", "x");
+        assertStatus(Status.Code.INVALID_ARGUMENT, () -> unwrapped(() -> deliver(DeliveryEnvelope.newBuilder()
+                .setMailFrom("x@y.example>\r\nX-Evil: 1").addRecipients(a.getAddress()).build(), msg)));
     }
 
     @Test
