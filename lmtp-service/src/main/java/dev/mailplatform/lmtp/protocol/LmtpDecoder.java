@@ -41,7 +41,9 @@ public final class LmtpDecoder {
             if (live + len <= buf.length && start > 0) {
                 System.arraycopy(buf, start, buf, 0, live);
             } else {
-                buf = Arrays.copyOfRange(buf, start, Math.max(buf.length * 2, live + len));
+                byte[] grown = new byte[Math.max(buf.length * 2, live + len)];
+                System.arraycopy(buf, start, grown, 0, live);
+                buf = grown;
             }
             start = 0;
             end = live;

@@ -86,6 +86,35 @@ class LmtpDecoderTest {
     }
 
     @Test
+    void theBufferGrowsAndCompactsWithInputHalfConsumed() {
+        // Lines consumed in part, then large feeds: the buffer must move what is left and grow past it.
+        LmtpDecoder d = new LmtpDecoder(64);
+        StringBuilder sent = new StringBuilder();
+        d.feed("DATA\r\n".getBytes(StandardCharsets.US_ASCII));
+        assertInstanceOf(InputEvent.Line.class, d.next());
+        d.startData();
+        ByteArrayOutputStream got = new ByteArrayOutputStream();
+        for (int round = 0; round < 40; round++) {
+            String chunk = ("line " + round + " ").repeat(200 + round * 37) + "\r\n";
+            sent.append(chunk);
+            byte[] b = chunk.getBytes(StandardCharsets.US_ASCII);
+            // Feed in two uneven pieces and take only some events in between, so that input stays half consumed.
+            d.feed(b, 0, b.length / 3);
+            InputEvent e = d.next();
+            if (e instanceof InputEvent.Data x) {
+                got.writeBytes(x.bytes());
+            }
+            d.feed(b, b.length / 3, b.length - b.length / 3);
+        }
+        d.feed(".\r\n".getBytes(StandardCharsets.US_ASCII));
+        InputEvent e;
+        while (!((e = d.next()) instanceof InputEvent.DataEnd)) {
+            got.writeBytes(((InputEvent.Data) e).bytes());
+        }
+        assertEquals(sent.toString(), got.toString(StandardCharsets.US_ASCII));
+    }
+
+    @Test
     void incompleteInputWaits() {
         LmtpDecoder d = new LmtpDecoder(64);
         d.feed("NO".getBytes(StandardCharsets.US_ASCII));
