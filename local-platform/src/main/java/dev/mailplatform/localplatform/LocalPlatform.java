@@ -47,6 +47,8 @@ public final class LocalPlatform {
             new ServiceSpec("pop3-service", "MAIL_POP3_HTTP_PORT", 9092, List.of(
                     new ClientPort("POP3", "MAIL_POP3_PORT", 1110),
                     new ClientPort("POP3S", "MAIL_POP3S_PORT", 1995))),
+            new ServiceSpec("lmtp-service", "MAIL_LMTP_HTTP_PORT", 9094, List.of(
+                    new ClientPort("LMTP", "MAIL_LMTP_PORT", 2424))),
             new ServiceSpec("admin-ui", "MAIL_CONSOLE_PORT", 8080, List.of()));
 
     public static final int DEFAULT_PG_PORT = 15432;
@@ -600,6 +602,7 @@ public final class LocalPlatform {
                   MAIL_STORE_HTTP_PORT     store-service HTTP port (health, metrics) [9093]
                   MAIL_IMAP_HTTP_PORT      imap-service HTTP port [9091]
                   MAIL_POP3_HTTP_PORT      pop3-service HTTP port [9092]
+                  MAIL_LMTP_HTTP_PORT      lmtp-service HTTP port [9094]
                   MAIL_CONSOLE_PORT        admin-ui (web console) port [8080]
                   MAIL_TLS_KEYSTORE        PKCS12 keystore with the IMAP/POP3 certificate [self-signed, made at first
                                            start in $MAIL_DATA_DIR/tls/server.p12]
@@ -614,6 +617,7 @@ public final class LocalPlatform {
                   MAIL_IMAPS_PORT          IMAP over TLS port [1993]
                   MAIL_POP3_PORT           POP3 port [1110]
                   MAIL_POP3S_PORT          POP3 over TLS port [1995]
+                  MAIL_LMTP_PORT           LMTP port, for the MTA (loopback only) [2424]
                   MAIL_SEED_ACCOUNTS       file of address:password lines; the store creates missing accounts
                   MAIL_READY_TIMEOUT       seconds each service gets to become ready [120]
                   MAIL_JAVA_OPTS           extra JVM options for every service, e.g. -Xmx512m

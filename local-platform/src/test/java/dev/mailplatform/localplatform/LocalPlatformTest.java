@@ -54,7 +54,8 @@ class LocalPlatformTest {
         assertTrue(out.contains("Generated a CA for the store's mutual TLS: " + internal.resolve("ca.pem")), out);
         assertTrue(out.contains("store CA       " + internal.resolve("ca.pem")), out);
         Map<String, byte[]> tls = new java.util.TreeMap<>();
-        for (String name : new String[] {"ca", "store-service", "imap-service", "pop3-service", "admin-ui"}) {
+        for (String name : new String[] {"ca", "store-service", "imap-service", "pop3-service", "lmtp-service",
+                "admin-ui"}) {
             tls.put(name + ".pem", Files.readAllBytes(internal.resolve(name + ".pem")));
             tls.put(name + ".key", Files.readAllBytes(internal.resolve(name + ".key")));
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(

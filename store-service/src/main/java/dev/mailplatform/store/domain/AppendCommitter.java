@@ -30,7 +30,13 @@ final class AppendCommitter {
 
     /** One append whose blob is in S3, ready for its rows. */
     record Item(MailboxStore.Row mailbox, String hash, IndexedMessage idx, long size, boolean rowSeen, int system,
-            String[] keywords, Instant internalDate, String emailId) {
+            String[] keywords, Instant internalDate, String emailId, byte[] headerPrefix) {
+
+        /** An APPEND: no header prefix, the message is its blob. */
+        Item(MailboxStore.Row mailbox, String hash, IndexedMessage idx, long size, boolean rowSeen, int system,
+                String[] keywords, Instant internalDate, String emailId) {
+            this(mailbox, hash, idx, size, rowSeen, system, keywords, internalDate, emailId, null);
+        }
     }
 
     enum Status {
@@ -65,10 +71,10 @@ final class AppendCommitter {
     private static String sql(String lockWait) {
         return "WITH inp AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bytea[], "
             + "?::bytea[], ?::bytea[], ?::timestamptz[], ?::date[], ?::text[], ?::text[], ?::text[], ?::boolean[], "
-            + "?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::text[]) "
+            + "?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::text[], ?::bytea[]) "
             + "WITH ORDINALITY AS i(hash, blob_size, header_size, header_raw, envelope, body_structure, sent_date, "
             + "sent_day, preview, search_header, search_body, row_seen, mailbox_id, account_id, size, unseen, system_flags, keywords, "
-            + "internal_date, email_id, ord)), "
+            + "internal_date, email_id, header_prefix, ord)), "
             + "bl AS (INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure, sent_date, "
             + "sent_day, preview, search_header, search_body, stored) "
             + "SELECT DISTINCT ON (hash) hash, blob_size, header_size, header_raw, envelope, body_structure, sent_date, "
@@ -104,9 +110,9 @@ final class AppendCommitter {
             + "WHERE account_id IN (SELECT id FROM acc) GROUP BY mailbox_id) s WHERE m.id = s.mailbox_id "
             + "RETURNING m.id, m.account_id, m.name, m.uidvalidity, m.uidnext, m.highest_modseq, m.messages, s.n), "
             + "ins AS (INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, "
-            + "internal_date, email_id) SELECT o.mailbox_id, mb.uidnext - mb.n + o.k - 1, i.hash, i.system_flags, "
-            + "string_to_array(i.keywords, ' '), mb.highest_modseq - mb.n + o.k, o.size, i.internal_date, i.email_id "
-            + "FROM ok o JOIN inp i ON i.ord = o.ord JOIN mb ON mb.id = o.mailbox_id RETURNING email_id, uid, modseq) "
+            + "internal_date, email_id, header_prefix) SELECT o.mailbox_id, mb.uidnext - mb.n + o.k - 1, i.hash, i.system_flags, "
+            + "string_to_array(i.keywords, ' '), mb.highest_modseq - mb.n + o.k, o.size, i.internal_date, i.email_id, "
+            + "i.header_prefix FROM ok o JOIN inp i ON i.ord = o.ord JOIN mb ON mb.id = o.mailbox_id RETURNING email_id, uid, modseq) "
             + "SELECT u.ord IS NOT NULL, lk.id IS NOT NULL, ins.uid, ins.modseq, mb.uidvalidity, "
             + "EXISTS (SELECT 1 FROM mailbox x WHERE x.id = i.mailbox_id), "
             + "EXISTS (SELECT 1 FROM acct WHERE acct.id = i.account_id), "
@@ -283,6 +289,7 @@ final class AppendCommitter {
         String[] keywords = new String[n];
         String[] internal = new String[n];
         String[] emailId = new String[n];
+        byte[][] headerPrefix = new byte[n][];
         for (int i = 0; i < n; i++) {
             Item it = items.get(i);
             IndexedMessage idx = it.idx();
@@ -307,6 +314,7 @@ final class AppendCommitter {
             keywords[i] = String.join(" ", it.keywords());
             internal[i] = it.internalDate().toString();
             emailId[i] = it.emailId();
+            headerPrefix[i] = it.headerPrefix();
         }
         /** A mailbox the statement appended to, with its counters after it. */
         record Added(long accountId, long mailboxId, String name, long highestModseq, long uidnext, long messages) {
@@ -332,7 +340,8 @@ final class AppendCommitter {
             }
             return new Outcome(Status.INSERTED, rs.getLong(3), rs.getLong(4), rs.getLong(5));
         }, hash, blobSize, headerSize, headerRaw, envelope, structure, sentDate, sentDay, preview, searchHeader,
-                searchBody, rowSeen, mailboxId, accountId, size, unseen, system, keywords, internal, emailId);
+                searchBody, rowSeen, mailboxId, accountId, size, unseen, system, keywords, internal, emailId,
+                headerPrefix);
         // The statement committed by itself: its events go now.
         for (Added a : added.values()) {
             changes.publish(a.accountId(), a.mailboxId(), a.name(), ChangeKind.MESSAGES_ADDED, a.highestModseq(),

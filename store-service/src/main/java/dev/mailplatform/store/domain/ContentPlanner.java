@@ -27,15 +27,15 @@ public class ContentPlanner {
     public static final int MAX_FETCH_MESSAGES = 1000;
 
     private static final String PLAN_COLUMNS =
-            "m.blob_hash, m.size, b.header_size, b.body_structure, b.header_raw, b.size, mb.uidvalidity";
+            "m.blob_hash, m.size, b.header_size, b.body_structure, b.header_raw, b.size, mb.uidvalidity, m.header_prefix";
     private static final String PLAN_IN_MAILBOX = "SELECT " + PLAN_COLUMNS + " FROM message m "
             + "JOIN blob b ON b.hash = m.blob_hash JOIN mailbox mb ON mb.id = m.mailbox_id "
             + "WHERE m.mailbox_id = ? AND m.uid = ?";
     private static final String PLAN_BY_NAME = "SELECT " + PLAN_COLUMNS + " FROM mailbox mb "
             + "JOIN message m ON m.mailbox_id = mb.id JOIN blob b ON b.hash = m.blob_hash "
             + "WHERE mb.account_id = ? AND mb.name = ? AND m.uid = ?";
-    private static final String MESSAGE_BLOBS = "SELECT m.uid, m.blob_hash, m.size, b.size FROM message m "
-            + "JOIN blob b ON b.hash = m.blob_hash WHERE m.mailbox_id = ? AND m.uid = ANY(?)";
+    private static final String MESSAGE_BLOBS = "SELECT m.uid, m.blob_hash, m.size, b.size, m.header_prefix "
+            + "FROM message m JOIN blob b ON b.hash = m.blob_hash WHERE m.mailbox_id = ? AND m.uid = ANY(?)";
 
     private final Db db;
     private final MailboxStore mailboxes;
@@ -49,9 +49,12 @@ public class ContentPlanner {
         this.flags = flags;
     }
 
-    /** Where a section's bytes are: a range of a blob, or (for HEADER.FIELDS) bytes computed here. */
-    public record ContentPlan(String hash, long blobSize, long offset, long length, long sectionSize, byte[] inline,
-            MessageFlags newState) {
+    /**
+     * Where a section's bytes are: a range of the message (its header prefix, then its blob: see
+     * {@link PrefixedContent}), or (for HEADER.FIELDS) bytes computed here.
+     */
+    public record ContentPlan(String hash, long blobSize, byte[] prefix, long offset, long length, long sectionSize,
+            byte[] inline, MessageFlags newState) {
     }
 
     /** FetchContent with set_seen: the flag change and the read in one transaction. */
@@ -77,10 +80,10 @@ public class ContentPlanner {
         }
         long uid = req.uid();
         record Msg(String hash, long size, long headerSize, byte[] structure, byte[] header, long blobSize,
-                long uidvalidity) {
+                long uidvalidity, byte[] prefix) {
         }
         Db.Row<Msg> msg = rs -> new Msg(rs.getString(1), rs.getLong(2), rs.getLong(3), rs.getBytes(4), rs.getBytes(5),
-                rs.getLong(6), rs.getLong(7));
+                rs.getLong(6), rs.getLong(7), rs.getBytes(8));
         MailboxStore.Row mb = null;
         Msg m;
         if (req.setSeen()) {
@@ -113,14 +116,16 @@ public class ContentPlanner {
         } catch (InvalidProtocolBufferException e) {
             throw new IllegalStateException("corrupt body structure of " + m.hash(), e);
         }
-        Sections.Range range = Sections.locate(root, m.size(), m.headerSize(), req.section());
+        // The MIME index is of the blob: locate there, then move past the header prefix (see below).
+        Sections.Range range = Sections.locate(root, m.blobSize(), m.headerSize(), req.section());
+        byte[] prefix = PrefixedContent.orNone(m.prefix());
         Set<String> fields = new HashSet<>();
         req.section().fields().forEach(f -> fields.add(f.toLowerCase(Locale.ROOT)));
         byte[] inline = null;
         if (range.headerFields()) {
             byte[] header;
             if (range.start() == 0) {
-                header = m.header();
+                header = PrefixedContent.header(prefix, m.header());
             } else {
                 try (var in = blobs.read(m.hash(), m.blobSize(), range.start(), range.end() - range.start())) {
                     header = in.readAllBytes(); // a part header: bounded by the MIME index
@@ -131,20 +136,24 @@ public class ContentPlanner {
             inline = HeaderFilter.filter(header, fields,
                     req.section().kind() == SectionSpec.Kind.HEADER_FIELDS_NOT);
         }
-        long sectionSize = inline != null ? inline.length : range.end() - range.start();
+        // The message's own header (BODY[], BODY[HEADER]) starts with the prefix; anything else lies after it.
+        boolean withPrefix = range.start() == 0 && req.section().part().isEmpty();
+        long start = withPrefix ? 0 : range.start() + prefix.length;
+        long end = range.end() + prefix.length;
+        long sectionSize = inline != null ? inline.length : end - start;
         // uint64 on the wire: above 2^63 a Java long is negative, and must still mean "past the end".
         long offset = Long.compareUnsigned(req.offset(), sectionSize) > 0 ? sectionSize : req.offset();
         long rest = sectionSize - offset;
         long length = req.length() == 0 || Long.compareUnsigned(req.length(), rest) > 0 ? rest : req.length();
         if (inline != null) {
             inline = Arrays.copyOfRange(inline, (int) offset, (int) (offset + length));
-            return new ContentPlan(m.hash(), m.blobSize(), 0, length, sectionSize, inline, newState);
+            return new ContentPlan(m.hash(), m.blobSize(), prefix, 0, length, sectionSize, inline, newState);
         }
-        return new ContentPlan(m.hash(), m.blobSize(), range.start() + offset, length, sectionSize, null, newState);
+        return new ContentPlan(m.hash(), m.blobSize(), prefix, start + offset, length, sectionSize, null, newState);
     }
 
-    /** Where the whole message of one UID is: its blob and its size. */
-    public record MessageBlob(String hash, long size, long blobSize) {
+    /** Where the whole message of one UID is: its blob, its size, and its header prefix (or null). */
+    public record MessageBlob(String hash, long size, long blobSize, byte[] prefix) {
     }
 
     /**
@@ -166,7 +175,7 @@ public class ContentPlanner {
         long mailboxId = mailboxes.find(ref, false).id();
         Map<Long, MessageBlob> out = new HashMap<>();
         db.list(MESSAGE_BLOBS, rs -> {
-            out.put(rs.getLong(1), new MessageBlob(rs.getString(2), rs.getLong(3), rs.getLong(4)));
+            out.put(rs.getLong(1), new MessageBlob(rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getBytes(5)));
             return null;
         }, mailboxId, wanted);
         return out;

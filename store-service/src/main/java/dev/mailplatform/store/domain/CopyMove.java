@@ -75,8 +75,9 @@ public class CopyMove {
         ip.add(s.id());
         String ipred = UidSets.predicate("uid", uids, ip);
         db.update("INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, internal_date, "
-                + "email_id) SELECT ?, ? + row_number() OVER (ORDER BY uid), blob_hash, system_flags, keywords, ?, size, "
-                + "internal_date, email_id FROM message WHERE mailbox_id = ? AND " + ipred, Db.args(ip));
+                + "email_id, header_prefix) SELECT ?, ? + row_number() OVER (ORDER BY uid), blob_hash, system_flags, "
+                + "keywords, ?, size, internal_date, email_id, header_prefix FROM message WHERE mailbox_id = ? AND "
+                + ipred, Db.args(ip));
         long nextUid = firstUid + rows.size();
         db.update(UPDATE_DESTINATION, nextUid, modseq, rows.size(), unseen, bytes, d.id());
         changes.publish(accountId, d.id(), d.name(), ChangeKind.MESSAGES_ADDED, modseq, nextUid,

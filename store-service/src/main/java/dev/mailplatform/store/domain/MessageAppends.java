@@ -11,7 +11,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.security.SecureRandom;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.List;
 
 /** APPEND: the spool, the checks before any byte is read, the upload, the commit through {@link AppendCommitter}. */
 @ApplicationScoped
@@ -175,6 +177,83 @@ public class MessageAppends {
             }
             case RETRY_ALONE -> throw new IllegalStateException("the committer resolves RETRY_ALONE itself");
         };
+    }
+
+    /** A spooled message hashed and indexed, ready to be appended to any number of mailboxes. */
+    public record Prepared(String hash, IndexedMessage idx, long size, Spool spool) {
+    }
+
+    /** Hashes and indexes a complete spool, once for all the mailboxes it goes to. */
+    public Prepared prepare(Spool spool) {
+        if (spool.size() == 0) {
+            throw StoreException.invalid("message is empty");
+        }
+        String hash = spool.finish();
+        return new Prepared(hash, indexer.index(spool.buffer()), spool.size(), spool);
+    }
+
+    /** One mailbox's outcome of {@link #appendToEach}: appended (with its UID), over quota, or the mailbox gone. */
+    public record EachOutcome(Appended appended, boolean overQuota) {
+    }
+
+    /**
+     * Delivery: the blob uploaded once (unless already stored), then one commit per mailbox, each checked against
+     * its account's quota under that account's lock ({@link AppendCommitter}), so concurrent deliveries never
+     * overshoot a quota together. Results are in the order of the rows. Each row may have header lines of its own
+     * (Return-Path, Delivered-To), stored with its message row and counted in its size, never copied into the blob.
+     */
+    public List<EachOutcome> appendToEach(Prepared p, List<MailboxStore.Row> rows, List<byte[]> prefixes,
+            Instant internal) {
+        EachOutcome[] out = new EachOutcome[rows.size()];
+        List<Integer> pending = new ArrayList<>();
+        for (int i = 0; i < rows.size(); i++) {
+            pending.add(i);
+        }
+        for (int attempt = 0; ; attempt++) {
+            record Seen(boolean stored, boolean tombstone) {
+            }
+            Seen seen = db.one(BLOB_SEEN, rs -> new Seen(rs.getBoolean(1), rs.getBoolean(2)), p.hash()).orElse(null);
+            if (seen != null && seen.tombstone()) {
+                db.update(DROP_TOMBSTONE, p.hash());
+                seen = null;
+            }
+            if (seen == null || !seen.stored() || attempt > 0) {
+                if (p.spool().memory() != null) {
+                    blobs.put(p.hash(), p.spool().memory(), (int) p.size());
+                } else {
+                    blobs.put(p.hash(), p.spool().file(), p.size());
+                }
+            }
+            List<Integer> again = new ArrayList<>();
+            for (int i : pending) {
+                MailboxStore.Row target = rows.get(i);
+                byte[] prefix = prefixes.get(i);
+                long size = p.size() + (prefix == null ? 0 : prefix.length);
+                String emailId = newEmailId();
+                AppendCommitter committer = committers[(int) Math.floorMod(target.accountId(),
+                        (long) committers.length)];
+                AppendCommitter.Outcome a = committer.commit(new AppendCommitter.Item(target, p.hash(), p.idx(),
+                        size, seen != null, 0, new String[0], internal, emailId, prefix));
+                switch (a.status()) {
+                    case BLOB_GONE -> again.add(i);
+                    case NO_MAILBOX -> throw StoreException.notFound("no mailbox " + target.name());
+                    case OVER_QUOTA -> out[i] = new EachOutcome(null, true);
+                    case INSERTED -> {
+                        appendedBytes.increment(size);
+                        out[i] = new EachOutcome(new Appended(a.uidvalidity(), a.uid(), a.modseq(), size,
+                                emailId), false);
+                    }
+                    case RETRY_ALONE -> throw new IllegalStateException("the committer resolves RETRY_ALONE itself");
+                }
+            }
+            if (again.isEmpty()) {
+                return List.of(out);
+            }
+            if (attempt >= 3) {
+                throw new StoreException(StoreException.Kind.UNAVAILABLE, "blob collected during delivery; retry");
+            }
+            pending = again;
+        }
     }
 
     static String newEmailId() {

@@ -23,7 +23,8 @@ public class MessageReads {
             + "WHERE mailbox_id = ? AND modseq > ? AND modseq <= ? AND uid > ? ORDER BY uid LIMIT ?";
     private static final String METADATA_COLUMNS = "SELECT m.uid, m.system_flags, array_to_string(m.keywords, ' ') AS "
             + "keywords, m.modseq, m.internal_date, m.size, m.save_date, m.email_id";
-    private static final String METADATA_FROM_BLOB = ", b.envelope, b.body_structure, b.preview, b.header_raw "
+    private static final String METADATA_FROM_BLOB = ", b.envelope, b.body_structure, b.preview, b.header_raw, "
+            + "m.header_prefix "
             + "FROM message m JOIN blob b ON b.hash = m.blob_hash";
     private static final String METADATA_FROM = " FROM message m";
 
@@ -128,7 +129,8 @@ public class MessageReads {
                 structure = req.bodyStructure() ? rs.getBytes("body_structure") : null;
                 preview = req.preview() ? rs.getString("preview") : null;
                 if (!req.headerFields().isEmpty()) {
-                    headerFields = HeaderFilter.filter(rs.getBytes("header_raw"), fields, req.headerFieldsNot());
+                    headerFields = HeaderFilter.filter(PrefixedContent.header(rs.getBytes("header_prefix"),
+                            rs.getBytes("header_raw")), fields, req.headerFieldsNot());
                 }
             }
             return new MessageInfo(rs.getLong("uid"), req.flags() ? rs.getInt("system_flags") : 0, keywords,

@@ -17,6 +17,7 @@ import dev.mailplatform.store.domain.MailboxStore;
 import dev.mailplatform.store.domain.MessageReads;
 import dev.mailplatform.store.domain.MessageSearch;
 import dev.mailplatform.store.domain.MetadataQuery;
+import dev.mailplatform.store.domain.PrefixedContent;
 import dev.mailplatform.store.domain.Spool;
 import dev.mailplatform.store.domain.UidSets;
 import dev.mailplatform.store.error.StoreException;
@@ -191,8 +192,8 @@ public class MessageGrpc implements MessageService {
         byte[] buf = new byte[(int) Math.min(CHUNK, c.remaining)];
         int n;
         try {
-            n = c.source.read(() -> blobs.read(c.plan.hash(), c.plan.blobSize(), c.plan.offset(), c.plan.length()),
-                    buf, buf.length);
+            n = c.source.read(() -> PrefixedContent.open(blobs, c.plan.hash(), c.plan.blobSize(), c.plan.prefix(),
+                    c.plan.offset(), c.plan.length()), buf, buf.length);
         } catch (IOException e) {
             if (c.source.isCancelled()) {
                 return List.of(); // cancelled (TOP has its lines, the client left): not a storage failure
@@ -263,7 +264,8 @@ public class MessageGrpc implements MessageService {
             byte[] buf = new byte[(int) Math.min(CHUNK - bytes, c.remaining)];
             int n;
             try {
-                n = c.source.read(() -> blobs.read(blob.hash(), blob.blobSize(), 0, blob.size()), buf, buf.length);
+                n = c.source.read(() -> PrefixedContent.open(blobs, blob.hash(), blob.blobSize(), blob.prefix(), 0,
+                        blob.size()), buf, buf.length);
             } catch (IOException e) {
                 if (c.source.isCancelled()) {
                     return List.of();
