@@ -43,6 +43,21 @@ public interface LmtpConfig {
     @WithDefault("5m")
     Duration idleTimeout();
 
+    /**
+     * On SIGTERM, how long readiness reports DOWN while new connections are still served, so that traffic moves away
+     * before they are turned away (Quarkus' {@code quarkus.shutdown.delay} is set from it).
+     */
+    @WithDefault("0s")
+    Duration shutdownReadinessDelay();
+
+    /**
+     * On SIGTERM, how long a transaction in progress has to end (its per-recipient replies sent); sessions are then
+     * closed with 421 4.3.2, and those still in a transaction at the deadline are cut (nothing of it is stored, the
+     * MTA retries).
+     */
+    @WithDefault("15s")
+    Duration shutdownDrainTimeout();
+
     /** Open connections on this instance; 0 means no limit. */
     @WithDefault("1000")
     int maxConnections();

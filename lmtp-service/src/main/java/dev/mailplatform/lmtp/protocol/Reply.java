@@ -35,6 +35,7 @@ public record Reply(int code, String enhanced, String text) {
     public static final Reply USE_LHLO = new Reply(500, "5.5.1", "This is LMTP: use LHLO");
     public static final Reply VRFY = new Reply(252, "2.5.0", "Cannot VRFY user, but will accept message");
     public static final Reply IDLE = new Reply(421, "4.4.2", "Idle for too long, closing connection");
+    public static final Reply SHUTTING_DOWN = new Reply(421, "4.3.2", "Service shutting down, try again later");
     public static final Reply SERVER_BUG = new Reply(451, "4.3.0", "Internal error, try again later");
 
     public static Reply badLine(String reason) {

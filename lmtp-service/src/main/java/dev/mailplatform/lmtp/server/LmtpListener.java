@@ -63,6 +63,12 @@ final class LmtpListener extends AbstractVerticle {
             socket.end();
             return;
         }
+        if (services.drain().refusing()) {
+            // Stopping: the listener stays open (closing it would drop the sessions still finishing), callers go.
+            socket.write(Buffer.buffer(Reply.SHUTTING_DOWN.bytes()));
+            socket.end();
+            return;
+        }
         ConnectionLimits.Admission admission = limits.admit(ip);
         ConnectionLimits.Permit permit = admission.permit();
         if (permit == null) {

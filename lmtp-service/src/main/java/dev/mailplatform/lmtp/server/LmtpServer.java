@@ -4,9 +4,11 @@ import dev.mailplatform.lmtp.config.LmtpConfig;
 import dev.mailplatform.lmtp.config.TlsConfig;
 import dev.mailplatform.lmtp.metrics.LmtpMetrics;
 import dev.mailplatform.lmtp.registry.LmtpCommands;
+import dev.mailplatform.lmtp.session.LmtpSession;
 import dev.mailplatform.lmtp.session.SessionServices;
 import dev.mailplatform.lmtp.store.StoreClient;
 import dev.mailplatform.protocol.ConnectionLimits;
+import dev.mailplatform.protocol.Drain;
 import dev.mailplatform.protocol.TlsSettings;
 import dev.mailplatform.protocol.TrustedProxies;
 import io.quarkus.runtime.ShutdownEvent;
@@ -16,6 +18,8 @@ import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -32,6 +36,8 @@ public class LmtpServer {
     private final LmtpMetrics metrics;
     private final LmtpCommands commands;
     private String deployment;
+    private final Drain drain = new Drain();
+    private final Set<LmtpSession> sessions = ConcurrentHashMap.newKeySet();
 
     public LmtpServer(Vertx vertx, LmtpConfig config, TlsConfig tlsConfig, StoreClient store, LmtpMetrics metrics,
             LmtpCommands commands) {
@@ -50,7 +56,8 @@ public class LmtpServer {
         }
         Optional<TlsSettings> tls = tlsConfig.settings();
         TrustedProxies allowed = TrustedProxies.of(config.allowedNetworks());
-        SessionServices services = new SessionServices(config, store, metrics, commands, tls.isPresent());
+        SessionServices services = new SessionServices(config, store, metrics, commands, tls.isPresent(), drain,
+                sessions);
         ConnectionLimits limits = new ConnectionLimits(config.maxConnections(), 0, 0);
         int instances = config.eventLoops() > 0 ? config.eventLoops() : Runtime.getRuntime().availableProcessors();
         deployment = vertx.deployVerticle(() -> new LmtpListener(services, tls, allowed, limits),
@@ -61,7 +68,20 @@ public class LmtpServer {
                 config.allowedNetworks());
     }
 
+    /**
+     * SIGTERM, after readiness went down and the readiness delay passed (quarkus.shutdown.delay): new connections get
+     * 421, each session ends with 421 once its transaction has been answered, and transactions still open at the
+     * drain timeout are cut (nothing stored; the MTA retries). The listener closes last, since closing it closes its
+     * connections.
+     */
     void stop(@Observes ShutdownEvent event) {
+        try {
+            Drain.Result r = drain.run(config.shutdownDrainTimeout(), () -> sessions);
+            LOG.infof("LMTP stopped: %d sessions ended after their transaction, %d cut at the deadline, in %d ms",
+                    r.drained(), r.cut(), r.took().toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         if (deployment != null) {
             try {
                 vertx.undeploy(deployment).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);

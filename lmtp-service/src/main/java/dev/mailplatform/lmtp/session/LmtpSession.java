@@ -5,6 +5,7 @@ import dev.mailplatform.lmtp.protocol.InputEvent;
 import dev.mailplatform.lmtp.protocol.LmtpDecoder;
 import dev.mailplatform.lmtp.protocol.Reply;
 import dev.mailplatform.lmtp.registry.LmtpCommands;
+import dev.mailplatform.protocol.Drain;
 import dev.mailplatform.store.v1.DeliveryEnvelope;
 import java.nio.charset.StandardCharsets;
 import org.jboss.logging.Logger;
@@ -15,7 +16,7 @@ import org.jboss.logging.Logger;
  * read once that passes mail.lmtp.max-pipelined-bytes or the store's upload has no room. Replies go out in command
  * order, which pipelining needs (RFC 2920).
  */
-public final class LmtpSession {
+public final class LmtpSession implements Drain.Session {
 
     private static final Logger LOG = Logger.getLogger(LmtpSession.class);
 
@@ -32,6 +33,8 @@ public final class LmtpSession {
     private long chunkSize;
     private boolean chunkLast;
     private Reply chunkRefusal;
+    /** The instance is stopping: the session ends with 421 once no transaction is in progress. */
+    private boolean draining;
 
     public LmtpSession(LmtpConnection conn, SessionServices services) {
         this.conn = conn;
@@ -40,6 +43,7 @@ public final class LmtpSession {
     }
 
     public void start() {
+        services.sessions().add(this);
         services.metrics().sessionOpened();
         conn.write(Reply.plain(220, services.config().serverName() + " LMTP ready"));
         armIdleTimer();
@@ -59,6 +63,7 @@ public final class LmtpSession {
             return;
         }
         closed = true;
+        services.sessions().remove(this);
         services.metrics().sessionClosed();
         if (idleTimer >= 0) {
             conn.cancelTimer(idleTimer);
@@ -83,6 +88,12 @@ public final class LmtpSession {
     /** Decodes and handles input until a command waits for the store, the upload is full, or input runs out. */
     public void pump() {
         while (!closed && !suspended) {
+            if (draining && transaction == null) {
+                // RFC 5321 §3.8: a server going down sends 421 before it closes.
+                reply(Reply.SHUTTING_DOWN);
+                close();
+                return;
+            }
             if (decoder.inData() && transaction != null && transaction.upload != null && chunkRefusal == null
                     && !transaction.tooBig && !transaction.upload.ready()) {
                 pauseReading(); // the upload's ready callback pumps again
@@ -267,6 +278,31 @@ public final class LmtpSession {
 
     public boolean closed() {
         return closed;
+    }
+
+    /**
+     * The instance is stopping: 421 and close now when no transaction is in progress, else once its data has been
+     * answered (the recipients' replies sent); new commands in between are not read.
+     */
+    @Override
+    public void drain() {
+        conn.eventLoop().execute(() -> {
+            draining = true;
+            if (!closed && !suspended) {
+                pump();
+            }
+        });
+    }
+
+    /** The drain deadline passed in a transaction: the delivery is cancelled (nothing stored), the MTA retries. */
+    @Override
+    public void cut() {
+        conn.eventLoop().execute(() -> {
+            if (!closed) {
+                reply(Reply.SHUTTING_DOWN);
+                close();
+            }
+        });
     }
 
     public void close() {
