@@ -32,11 +32,11 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebDriverException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.ExpectedConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -112,9 +112,13 @@ class ConsoleBrowserTest extends ConsoleTestBase {
             e.clear();
             e.sendKeys(value);
         });
+        // The answer is a new page. A mark on this page's window goes with it; asking an element of the old page
+        // instead races the navigation (chromedriver may answer "node does not belong to the document").
+        ((JavascriptExecutor) driver).executeScript("window.beforeSubmit = true;");
         f.findElement(By.cssSelector("button[type=submit]")).click();
-        // The answer is a new page: wait until the form we filled has gone.
-        new WebDriverWait(driver, Duration.ofSeconds(15)).until(ExpectedConditions.stalenessOf(f));
+        new WebDriverWait(driver, Duration.ofSeconds(15)).ignoring(WebDriverException.class)
+                .until(d -> Boolean.TRUE.equals(((JavascriptExecutor) d).executeScript(
+                        "return window.beforeSubmit === undefined && document.readyState === 'complete';")));
     }
 
     /** axe-core on the current page: no serious or critical violation. */
