@@ -136,7 +136,14 @@ stop_dovecot() {
 
 # One side: seed, restart (so that the next phase is cold), cold IMAP, cold POP3, warm-up, warm IMAP + IDLE memory,
 # warm POP3. $1 = ours|dovecot, $2 = IMAP port, $3 = POP3 port; start_$1/stop_$1/pids_$1 do the rest.
-pids_ours() { echo "$launcher"; }
+# The launcher holds the service JVMs and s3proxy; PostgreSQL daemonizes (its postmaster's parent is init), so it is
+# found by its data directory and added as a tree of its own.
+pids_ours() {
+  local pg
+  pg=$(pgrep -d, -f -- "-D $scratch/data/" || true)
+  if [ -z "$pg" ]; then echo "side-by-side: no PostgreSQL with a data directory under $scratch/data" >&2; exit 1; fi
+  echo "$launcher,$pg"
+}
 pids_dovecot() { cat "$scratch/dovecot/run/master.pid"; }
 side() {
   local name=$1 imap=$2 pop3=$3 rc=0
@@ -149,6 +156,7 @@ side() {
   echo "=== $name: restart; cold phases"
   "start_$name" cold
   local pids; pids=$("pids_$name")
+  echo "server process trees: $pids"
   bench imap --port "$imap" "${common[@]}" --seconds "$seconds" --pids "$pids" --label "$name IMAP cold" --out "$out/$name/1-imap-cold.properties" || rc=1
   bench pop3 --port "$pop3" "${common[@]}" --seconds "$seconds" --pids "$pids" --label "$name POP3 cold" --out "$out/$name/2-pop3-cold.properties" || rc=1
   echo "=== $name: warm-up ($warmup s IMAP, $warmup s POP3)"
