@@ -150,7 +150,9 @@ side() {
   local common=(--users "$users" --clients "$clients" --messages "$messages")
   echo "=== $name: start, seed $users users x $messages messages"
   "start_$name" seed
-  bench imap --port "$imap" "${common[@]}" --seconds 1 --seed --label "$name seed" > "$scratch/$name-seed.txt"
+  if ! bench imap --port "$imap" "${common[@]}" --seconds 1 --seed --label "$name seed" > "$scratch/$name-seed.txt"; then
+    echo "side-by-side: seeding $name failed:" >&2; tail -20 "$scratch/$name-seed.txt" >&2; "stop_$name"; return 1
+  fi
   tail -3 "$scratch/$name-seed.txt"
   "stop_$name"
   echo "=== $name: restart; cold phases"

@@ -39,12 +39,21 @@ public final class MailBench {
             usage("a mode: imap, pop3 or compare");
         }
         Map<String, String> o = options(args);
-        int status = switch (args[0]) {
-            case "imap" -> imap(o);
-            case "pop3" -> pop3(o);
-            case "compare" -> compare(o);
-            default -> usage("unknown mode " + args[0]);
-        };
+        int status;
+        try {
+            status = switch (args[0]) {
+                case "imap" -> imap(o);
+                case "pop3" -> pop3(o);
+                case "compare" -> compare(o);
+                default -> usage("unknown mode " + args[0]);
+            };
+        } catch (IllegalArgumentException e) {
+            status = usage(e.getMessage());
+        } catch (java.util.concurrent.ExecutionException e) {
+            System.err.println("mailbench: a client failed outside a session (server down, wrong port or"
+                    + " password?): " + e.getCause());
+            status = 1;
+        }
         System.exit(status);
     }
 
