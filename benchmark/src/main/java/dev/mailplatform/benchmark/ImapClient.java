@@ -132,10 +132,6 @@ final class ImapClient implements Closeable {
             if (response.startsWith(prefix)) {
                 return new Reply(response.substring(prefix.length()), untagged, literalBytes);
             }
-            if (response.startsWith("* BYE") && !t.isEmpty()) {
-                untagged.add(response);
-                continue;
-            }
             untagged.add(response);
         }
     }

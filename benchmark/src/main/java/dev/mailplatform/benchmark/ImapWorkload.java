@@ -204,7 +204,7 @@ final class ImapWorkload {
 
     private ImapClient.Reply record(String name, ImapClient.Reply reply, long startNanos) throws IOException {
         if (!reply.ok()) {
-            stats.of(name).error();
+            // Counted as an error of this command by session()'s catch.
             throw new IOException(name + " answered " + reply.status());
         }
         stats.of(name).add(System.nanoTime() - startNanos);
