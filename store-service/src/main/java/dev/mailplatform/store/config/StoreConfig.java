@@ -215,6 +215,21 @@ public interface StoreConfig {
 
         @WithDefault("100000")
         long defaultMessages();
+
+        /**
+         * Usage percentages (of the storage or the message limit, whichever is fuller) at which the account gets one
+         * warning message in its INBOX, not counted against its quota; "none" sends none. Falling back below a
+         * threshold re-arms its warning.
+         */
+        @WithDefault("80,95")
+        String warningPercents();
+
+        /** At or above this usage percentage every IMAP login gets an {@code * OK [ALERT]}; 0 turns it off. */
+        @WithDefault("95")
+        int alertPercent();
+
+        /** The warnings' From address; by default postmaster at the account's domain. */
+        Optional<String> warningFrom();
     }
 
     interface BlobGc {

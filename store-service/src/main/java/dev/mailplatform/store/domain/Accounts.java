@@ -30,8 +30,11 @@ public class Accounts {
     private final MailboxStore mailboxes;
     private final Db db;
     private final EntityManager em;
+    private final QuotaWarnings warnings;
 
-    public Accounts(PasswordHasher hasher, MailboxStore mailboxes, Db db, EntityManager em) {
+    public Accounts(PasswordHasher hasher, MailboxStore mailboxes, Db db, EntityManager em,
+            QuotaWarnings warnings) {
+        this.warnings = warnings;
         this.hasher = hasher;
         this.mailboxes = mailboxes;
         this.db = db;
@@ -158,6 +161,9 @@ public class Accounts {
             a.messageLimit = null;
         } else if (messageLimit != null) {
             a.messageLimit = messageLimit;
+        }
+        if (clearStorage || clearMessages || storageLimit != null || messageLimit != null) {
+            warnings.recheckAfterCommit(id);
         }
         if (loginDelay != null) {
             if (loginDelay < 0 || loginDelay > 86400) {

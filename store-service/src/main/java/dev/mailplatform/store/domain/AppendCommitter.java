@@ -30,12 +30,12 @@ final class AppendCommitter {
 
     /** One append whose blob is in S3, ready for its rows. */
     record Item(MailboxStore.Row mailbox, String hash, IndexedMessage idx, long size, boolean rowSeen, int system,
-            String[] keywords, Instant internalDate, String emailId, byte[] headerPrefix) {
+            String[] keywords, Instant internalDate, String emailId, byte[] headerPrefix, boolean quotaExempt) {
 
-        /** An APPEND: no header prefix, the message is its blob. */
+        /** An APPEND: no header prefix, the message is its blob, and the quota counts it. */
         Item(MailboxStore.Row mailbox, String hash, IndexedMessage idx, long size, boolean rowSeen, int system,
                 String[] keywords, Instant internalDate, String emailId) {
-            this(mailbox, hash, idx, size, rowSeen, system, keywords, internalDate, emailId, null);
+            this(mailbox, hash, idx, size, rowSeen, system, keywords, internalDate, emailId, null, false);
         }
     }
 
@@ -50,7 +50,12 @@ final class AppendCommitter {
         RETRY_ALONE
     }
 
-    record Outcome(Status status, long uid, long modseq, long uidvalidity) {
+    /** For INSERTED, the account's usage right after this statement (its warning check reads it), else null. */
+    record Outcome(Status status, long uid, long modseq, long uidvalidity, Quotas.Usage usage) {
+
+        Outcome(Status status) {
+            this(status, 0, 0, 0, null);
+        }
     }
 
     /**
@@ -59,7 +64,8 @@ final class AppendCommitter {
      * against the collector; lock the mailboxes, then the accounts, each in id order, as every other writer locks a
      * mailbox before its account; admit the appends whose running total per account fits its quota, in arrival
      * order; charge the accounts, count the mailboxes, and insert the messages with consecutive UIDs and modseqs per
-     * mailbox. One row per append comes back, in input order, with its mailbox's counters after the group for
+     * mailbox. A quota-exempt append ({@link Quotas}' warnings) is admitted whatever the usage and charges nothing,
+     * though it counts in its mailbox's size. One row per append comes back, in input order, with its mailbox's counters after the group for
      * the change event, which is sent after the commit ({@link ChangeBus}).
      *
      * <p>A blob row already stored (the same message delivered again) is locked, not updated ({@code kept}): an
@@ -71,10 +77,11 @@ final class AppendCommitter {
     private static String sql(String lockWait) {
         return "WITH inp AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bytea[], "
             + "?::bytea[], ?::bytea[], ?::timestamptz[], ?::date[], ?::text[], ?::text[], ?::text[], ?::boolean[], "
-            + "?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::text[], ?::bytea[]) "
+            + "?::bigint[], ?::bigint[], ?::bigint[], ?::int[], ?::int[], ?::text[], ?::timestamptz[], ?::text[], ?::bytea[], "
+            + "?::boolean[]) "
             + "WITH ORDINALITY AS i(hash, blob_size, header_size, header_raw, envelope, body_structure, sent_date, "
             + "sent_day, preview, search_header, search_body, row_seen, mailbox_id, account_id, size, unseen, system_flags, keywords, "
-            + "internal_date, email_id, header_prefix, ord)), "
+            + "internal_date, email_id, header_prefix, quota_exempt, ord)), "
             + "bl AS (INSERT INTO blob (hash, size, header_size, header_raw, envelope, body_structure, sent_date, "
             + "sent_day, preview, search_header, search_body, stored) "
             + "SELECT DISTINCT ON (hash) hash, blob_size, header_size, header_raw, envelope, body_structure, sent_date, "
@@ -83,7 +90,7 @@ final class AppendCommitter {
             + "RETURNING hash, (xmax = 0) AS fresh), "
             + "kept AS (SELECT b.hash, FALSE AS fresh FROM blob b WHERE b.hash IN (SELECT hash FROM inp) "
             + "AND b.hash NOT IN (SELECT hash FROM bl) AND b.size >= 0 AND b.stored FOR KEY SHARE), "
-            + "usable AS (SELECT i.ord, i.mailbox_id, i.account_id, i.size, i.unseen FROM inp i "
+            + "usable AS (SELECT i.ord, i.mailbox_id, i.account_id, i.size, i.unseen, i.quota_exempt FROM inp i "
             + "JOIN (SELECT * FROM bl UNION ALL SELECT * FROM kept) c ON c.hash = i.hash "
             + "WHERE NOT (c.fresh AND i.row_seen)), "
             + "lk AS (SELECT id FROM mailbox WHERE id IN (SELECT mailbox_id FROM usable) ORDER BY id FOR UPDATE"
@@ -93,32 +100,37 @@ final class AppendCommitter {
             + "FROM account a JOIN domain d ON d.id = a.domain_id "
             + "WHERE a.id IN (SELECT u.account_id FROM usable u JOIN lk ON lk.id = u.mailbox_id) "
             + "ORDER BY a.id FOR UPDATE OF a" + lockWait + "), "
-            + "fit AS (SELECT u.*, SUM(u.size) OVER w AS bytes_so_far, COUNT(*) OVER w AS messages_so_far "
+            + "fit AS (SELECT u.*, SUM(u.size) FILTER (WHERE NOT u.quota_exempt) OVER w AS bytes_so_far, "
+            + "COUNT(*) FILTER (WHERE NOT u.quota_exempt) OVER w AS messages_so_far "
             + "FROM usable u JOIN lk ON lk.id = u.mailbox_id WINDOW w AS (PARTITION BY u.account_id ORDER BY u.ord)), "
-            + "ok AS (SELECT f.ord, f.mailbox_id, f.account_id, f.size, f.unseen, "
+            + "ok AS (SELECT f.ord, f.mailbox_id, f.account_id, f.size, f.unseen, f.quota_exempt, "
             + "row_number() OVER (PARTITION BY f.mailbox_id ORDER BY f.ord) AS k "
             + "FROM fit f JOIN acct a ON a.id = f.account_id "
-            + "WHERE (a.storage_limit = 0 OR a.storage_used + f.bytes_so_far <= a.storage_limit) "
-            + "AND (a.message_limit = 0 OR a.messages_used + f.messages_so_far <= a.message_limit)), "
+            + "WHERE f.quota_exempt OR ((a.storage_limit = 0 OR a.storage_used + f.bytes_so_far <= a.storage_limit) "
+            + "AND (a.message_limit = 0 OR a.messages_used + f.messages_so_far <= a.message_limit))), "
             + "acc AS (UPDATE account a SET storage_used = a.storage_used + s.bytes, "
             + "messages_used = a.messages_used + s.n "
-            + "FROM (SELECT account_id, SUM(size) AS bytes, COUNT(*) AS n FROM ok GROUP BY account_id) s "
-            + "WHERE a.id = s.account_id RETURNING a.id), "
+            + "FROM (SELECT account_id, COALESCE(SUM(size) FILTER (WHERE NOT quota_exempt), 0) AS bytes, "
+            + "COUNT(*) FILTER (WHERE NOT quota_exempt) AS n FROM ok GROUP BY account_id) s JOIN acct l ON l.id = s.account_id "
+            + "WHERE a.id = s.account_id "
+            + "RETURNING a.id, a.storage_used, a.messages_used, l.storage_limit, l.message_limit, a.quota_warned), "
             + "mb AS (UPDATE mailbox m SET uidnext = m.uidnext + s.n, highest_modseq = m.highest_modseq + s.n, "
             + "messages = m.messages + s.n, unseen = m.unseen + s.unseen, size = m.size + s.bytes "
             + "FROM (SELECT mailbox_id, COUNT(*) AS n, SUM(unseen) AS unseen, SUM(size) AS bytes FROM ok "
             + "WHERE account_id IN (SELECT id FROM acc) GROUP BY mailbox_id) s WHERE m.id = s.mailbox_id "
             + "RETURNING m.id, m.account_id, m.name, m.uidvalidity, m.uidnext, m.highest_modseq, m.messages, s.n), "
             + "ins AS (INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, "
-            + "internal_date, email_id, header_prefix) SELECT o.mailbox_id, mb.uidnext - mb.n + o.k - 1, i.hash, i.system_flags, "
+            + "internal_date, email_id, header_prefix, quota_exempt) SELECT o.mailbox_id, mb.uidnext - mb.n + o.k - 1, i.hash, i.system_flags, "
             + "string_to_array(i.keywords, ' '), mb.highest_modseq - mb.n + o.k, o.size, i.internal_date, i.email_id, "
-            + "i.header_prefix FROM ok o JOIN inp i ON i.ord = o.ord JOIN mb ON mb.id = o.mailbox_id RETURNING email_id, uid, modseq) "
+            + "i.header_prefix, i.quota_exempt FROM ok o JOIN inp i ON i.ord = o.ord JOIN mb ON mb.id = o.mailbox_id RETURNING email_id, uid, modseq) "
             + "SELECT u.ord IS NOT NULL, lk.id IS NOT NULL, ins.uid, ins.modseq, mb.uidvalidity, "
             + "EXISTS (SELECT 1 FROM mailbox x WHERE x.id = i.mailbox_id), "
             + "EXISTS (SELECT 1 FROM acct WHERE acct.id = i.account_id), "
-            + "mb.account_id, mb.id, mb.name, mb.highest_modseq, mb.uidnext, mb.messages "
+            + "mb.account_id, mb.id, mb.name, mb.highest_modseq, mb.uidnext, mb.messages, "
+            + "acc.storage_used, acc.storage_limit, acc.messages_used, acc.message_limit, acc.quota_warned "
             + "FROM inp i LEFT JOIN usable u ON u.ord = i.ord LEFT JOIN lk ON lk.id = i.mailbox_id "
             + "LEFT JOIN ins ON ins.email_id = i.email_id LEFT JOIN mb ON mb.id = i.mailbox_id "
+            + "LEFT JOIN acc ON acc.id = i.account_id "
             + "ORDER BY i.ord";
     }
 
@@ -265,7 +277,7 @@ final class AppendCommitter {
         }
     }
 
-    private static final Outcome RETRY = new Outcome(Status.RETRY_ALONE, 0, 0, 0);
+    private static final Outcome RETRY = new Outcome(Status.RETRY_ALONE);
 
     private List<Outcome> execute(List<Item> items, boolean group) {
         int n = items.size();
@@ -290,6 +302,7 @@ final class AppendCommitter {
         String[] internal = new String[n];
         String[] emailId = new String[n];
         byte[][] headerPrefix = new byte[n][];
+        Boolean[] exempt = new Boolean[n];
         for (int i = 0; i < n; i++) {
             Item it = items.get(i);
             IndexedMessage idx = it.idx();
@@ -315,6 +328,7 @@ final class AppendCommitter {
             internal[i] = it.internalDate().toString();
             emailId[i] = it.emailId();
             headerPrefix[i] = it.headerPrefix();
+            exempt[i] = it.quotaExempt();
         }
         /** A mailbox the statement appended to, with its counters after it. */
         record Added(long accountId, long mailboxId, String name, long highestModseq, long uidnext, long messages) {
@@ -326,22 +340,23 @@ final class AppendCommitter {
                         rs.getLong(11), rs.getLong(12), rs.getLong(13)));
             }
             if (!rs.getBoolean(1)) {
-                return new Outcome(Status.BLOB_GONE, 0, 0, 0);
+                return new Outcome(Status.BLOB_GONE);
             }
             if (!rs.getBoolean(2)) {
                 // In a group, a mailbox that is there but was locked by another transaction was skipped.
-                return group && rs.getBoolean(6) ? RETRY : new Outcome(Status.NO_MAILBOX, 0, 0, 0);
+                return group && rs.getBoolean(6) ? RETRY : new Outcome(Status.NO_MAILBOX);
             }
             if (group && !rs.getBoolean(7)) {
                 return RETRY; // its account was locked by another transaction
             }
             if (rs.getObject(3) == null) {
-                return new Outcome(Status.OVER_QUOTA, 0, 0, 0);
+                return new Outcome(Status.OVER_QUOTA);
             }
-            return new Outcome(Status.INSERTED, rs.getLong(3), rs.getLong(4), rs.getLong(5));
+            return new Outcome(Status.INSERTED, rs.getLong(3), rs.getLong(4), rs.getLong(5), new Quotas.Usage(
+                    rs.getLong(14), rs.getLong(15), rs.getLong(16), rs.getLong(17), rs.getInt(18)));
         }, hash, blobSize, headerSize, headerRaw, envelope, structure, sentDate, sentDay, preview, searchHeader,
                 searchBody, rowSeen, mailboxId, accountId, size, unseen, system, keywords, internal, emailId,
-                headerPrefix);
+                headerPrefix, exempt);
         // The statement committed by itself: its events go now.
         for (Added a : added.values()) {
             changes.publish(a.accountId(), a.mailboxId(), a.name(), ChangeKind.MESSAGES_ADDED, a.highestModseq(),

@@ -17,10 +17,13 @@ public class CopyMove {
     private final Db db;
     private final MailboxStore mailboxes;
     private final Quotas quotas;
+    private final QuotaWarnings warnings;
     private final ChangeBus changes;
     private final Expunges expunges;
 
-    public CopyMove(Db db, MailboxStore mailboxes, Quotas quotas, ChangeBus changes, Expunges expunges) {
+    public CopyMove(Db db, MailboxStore mailboxes, Quotas quotas, ChangeBus changes, Expunges expunges,
+            QuotaWarnings warnings) {
+        this.warnings = warnings;
         this.db = db;
         this.mailboxes = mailboxes;
         this.quotas = quotas;
@@ -53,14 +56,19 @@ public class CopyMove {
         List<Object> p = new ArrayList<>();
         p.add(s.id());
         String pred = UidSets.predicate("uid", uids, p);
-        record Src(long uid, long size, int flags) {
+        record Src(long uid, long size, int flags, boolean quotaExempt) {
         }
-        List<Src> rows = db.list("SELECT uid, size, system_flags FROM message WHERE mailbox_id = ? AND " + pred
-                + " ORDER BY uid", rs -> new Src(rs.getLong(1), rs.getLong(2), rs.getInt(3)), Db.args(p));
+        List<Src> rows = db.list("SELECT uid, size, system_flags, quota_exempt FROM message WHERE mailbox_id = ? AND "
+                + pred + " ORDER BY uid", rs -> new Src(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getBoolean(4)),
+                Db.args(p));
         if (rows.isEmpty()) {
             return new Copied(d.uidvalidity(), s.highestModseq(), new long[0], d.uidnext());
         }
         long bytes = rows.stream().mapToLong(Src::size).sum();
+        // A copy is the user's own message, counted like any other; a moved quota warning stays exempt, so what a
+        // move charges is what its expunge releases.
+        long charged = move ? rows.stream().filter(r -> !r.quotaExempt()).count() : rows.size();
+        long chargedBytes = move ? rows.stream().filter(r -> !r.quotaExempt()).mapToLong(Src::size).sum() : bytes;
         int unseen = (int) rows.stream().filter(r -> (r.flags() & Flags.SEEN) == 0).count();
         Quotas.Usage u = quotas.lock(accountId);
         if (!move) {
@@ -75,14 +83,18 @@ public class CopyMove {
         ip.add(s.id());
         String ipred = UidSets.predicate("uid", uids, ip);
         db.update("INSERT INTO message (mailbox_id, uid, blob_hash, system_flags, keywords, modseq, size, internal_date, "
-                + "email_id, header_prefix) SELECT ?, ? + row_number() OVER (ORDER BY uid), blob_hash, system_flags, "
-                + "keywords, ?, size, internal_date, email_id, header_prefix FROM message WHERE mailbox_id = ? AND "
+                + "email_id, header_prefix, quota_exempt) SELECT ?, ? + row_number() OVER (ORDER BY uid), blob_hash, "
+                + "system_flags, keywords, ?, size, internal_date, email_id, header_prefix, "
+                + (move ? "quota_exempt" : "FALSE") + " FROM message WHERE mailbox_id = ? AND "
                 + ipred, Db.args(ip));
         long nextUid = firstUid + rows.size();
         db.update(UPDATE_DESTINATION, nextUid, modseq, rows.size(), unseen, bytes, d.id());
         changes.publish(accountId, d.id(), d.name(), ChangeKind.MESSAGES_ADDED, modseq, nextUid,
                 d.messages() + rows.size());
-        quotas.charge(accountId, bytes, rows.size());
+        quotas.charge(accountId, chargedBytes, charged);
+        if (!move) {
+            warnings.afterCommit(accountId, u.plus(chargedBytes, charged));
+        }
         long sourceHighestModseq = s.highestModseq();
         if (move) {
             // The expunge releases what the copy charged: a move leaves the usage as it was.

@@ -22,9 +22,11 @@ public class Expunges {
     private final MailboxStore mailboxes;
     private final Quotas quotas;
     private final ChangeBus changes;
+    private final QuotaWarnings warnings;
 
-    public Expunges(Db db, MailboxStore mailboxes, Quotas quotas, ChangeBus changes) {
+    public Expunges(Db db, MailboxStore mailboxes, Quotas quotas, ChangeBus changes, QuotaWarnings warnings) {
         this.db = db;
+        this.warnings = warnings;
         this.mailboxes = mailboxes;
         this.quotas = quotas;
         this.changes = changes;
@@ -48,12 +50,13 @@ public class Expunges {
         List<Object> p = new ArrayList<>();
         p.add(mb.id());
         p.addAll(predParams);
-        record Gone(long uid, long size, int flags, String hash) {
+        record Gone(long uid, long size, int flags, String hash, boolean quotaExempt) {
         }
         List<Gone> gone = db.list("DELETE FROM message WHERE mailbox_id = ? AND " + predicate
                 + (requireDeleted ? " AND system_flags & 8 <> 0" : "")
-                + " RETURNING uid, size, system_flags, blob_hash",
-                rs -> new Gone(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4)), Db.args(p));
+                + " RETURNING uid, size, system_flags, blob_hash, quota_exempt",
+                rs -> new Gone(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getBoolean(5)),
+                Db.args(p));
         if (gone.isEmpty()) {
             return new Expunged(new long[0], mb.highestModseq());
         }
@@ -66,8 +69,12 @@ public class Expunges {
         long bytes = gone.stream().mapToLong(Gone::size).sum();
         int unseen = (int) gone.stream().filter(g -> (g.flags() & Flags.SEEN) == 0).count();
         db.update(UPDATE_MAILBOX, modseq, gone.size(), unseen, bytes, mb.id());
-        quotas.lock(mb.accountId());
-        quotas.charge(mb.accountId(), -bytes, -gone.size());
+        // A quota-exempt message (a quota warning) was never charged, so it releases nothing.
+        long chargedBytes = gone.stream().filter(g -> !g.quotaExempt()).mapToLong(Gone::size).sum();
+        long charged = gone.stream().filter(g -> !g.quotaExempt()).count();
+        Quotas.Usage before = quotas.lock(mb.accountId());
+        quotas.charge(mb.accountId(), -chargedBytes, -charged);
+        warnings.afterRelease(mb.accountId(), before.plus(-chargedBytes, -charged));
         changes.publish(mb.accountId(), mb.id(), mb.name(), ChangeKind.MESSAGES_EXPUNGED, modseq, mb.uidnext(),
                 mb.messages() - gone.size());
         return new Expunged(uids, modseq);

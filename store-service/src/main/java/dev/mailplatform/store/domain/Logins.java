@@ -25,8 +25,9 @@ public class Logins {
     private static final String FIND_FOR_AUTH = "SELECT a.id, a.domain_id, a.address, a.display_name, "
             + "a.password_hash, a.disabled, "
             + "a.storage_limit, a.message_limit, a.storage_used, a.messages_used, a.pop3_retention_days, "
-            + "a.pop3_login_delay_seconds, a.created_at, EXISTS (SELECT 1 FROM auth_failure f WHERE f.key = ?) "
-            + "FROM account a WHERE a.address = ?";
+            + "a.pop3_login_delay_seconds, a.created_at, EXISTS (SELECT 1 FROM auth_failure f WHERE f.key = ?), "
+            + Quotas.STORAGE_LIMIT + ", " + Quotas.MESSAGE_LIMIT + ", a.quota_warned"
+            + Quotas.USAGE_FROM + " WHERE a.address = ?";
     private static final String RECORD_FAILURE = "INSERT INTO auth_failure (key, failures, window_start, last_failure) "
             + "VALUES (?, 1, now(), now()) ON CONFLICT (key) DO UPDATE SET "
             + "failures = CASE WHEN auth_failure.window_start < now() - make_interval(secs => ?) THEN 1 "
@@ -43,8 +44,11 @@ public class Logins {
     private final Db db;
     private final StoreConfig config;
     private final MeterRegistry registry;
+    private final QuotaWarnings warnings;
 
-    public Logins(PasswordHasher hasher, Db db, StoreConfig config, MeterRegistry registry) {
+    public Logins(PasswordHasher hasher, Db db, StoreConfig config, MeterRegistry registry,
+            QuotaWarnings warnings) {
+        this.warnings = warnings;
         this.hasher = hasher;
         this.db = db;
         this.config = config;
@@ -129,7 +133,7 @@ public class Logins {
         if (acc.account().disabled()) {
             return LoginResult.disabled();
         }
-        return LoginResult.ok(acc.account());
+        return LoginResult.ok(acc.account(), warnings.alert(acc.usage()));
     }
 
     private static String clip(String key) {
@@ -180,7 +184,7 @@ public class Logins {
     }
 
     /** An account as a login sees it, and whether failed logins are on record for its name. */
-    record AuthRow(MailAccount account, String passwordHash, boolean failuresOnRecord) {
+    record AuthRow(MailAccount account, String passwordHash, boolean failuresOnRecord, Quotas.Usage usage) {
     }
 
     /**
@@ -198,7 +202,9 @@ public class Logins {
             MailAccount account = new MailAccount(rs.getLong(1), rs.getString(3), rs.getLong(2), rs.getString(4),
                     rs.getBoolean(6), ownStorageLimit, ownMessageLimit, rs.getLong(9), rs.getLong(10), ownRetention,
                     rs.getInt(12), Db.instant(rs, "created_at"));
-            return new AuthRow(account, rs.getString(5), rs.getBoolean(14));
+            Quotas.Usage usage = new Quotas.Usage(rs.getLong(9), rs.getLong(15), rs.getLong(10), rs.getLong(16),
+                    rs.getInt(17));
+            return new AuthRow(account, rs.getString(5), rs.getBoolean(14), usage);
         }, userKey, address).orElse(null);
     }
 

@@ -42,10 +42,14 @@ public class MailboxStore {
 
     private final Db db;
     private final ChangeBus changes;
+    private final Quotas quotas;
+    private final QuotaWarnings warnings;
 
-    public MailboxStore(Db db, ChangeBus changes) {
+    public MailboxStore(Db db, ChangeBus changes, Quotas quotas, QuotaWarnings warnings) {
         this.db = db;
         this.changes = changes;
+        this.quotas = quotas;
+        this.warnings = warnings;
     }
 
     /** The columns {@link #row} reads, qualified by {@code alias} for a join. */
@@ -162,11 +166,16 @@ public class MailboxStore {
                 accountId, likePrefix(n)).isPresent()) {
             throw StoreException.precondition("mailbox " + n + " has children; delete them first");
         }
-        db.one("SELECT id FROM account WHERE id = ? FOR UPDATE", rs -> 1, accountId);
+        Quotas.Usage before = quotas.lock(accountId);
         db.update("UPDATE blob SET last_used = now() WHERE hash IN (SELECT blob_hash FROM message WHERE mailbox_id = ?)",
                 r.id());
-        db.update("UPDATE account SET storage_used = storage_used - ?, messages_used = messages_used - ? WHERE id = ?",
-                r.size(), r.messages(), accountId);
+        // The mailbox's counters include its quota warnings, which the quota never counted.
+        long[] exempt = db.one("SELECT COALESCE(SUM(size), 0), count(*) FROM message WHERE mailbox_id = ? "
+                + "AND quota_exempt", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, r.id()).orElseThrow();
+        long bytes = r.size() - exempt[0];
+        long messages = r.messages() - exempt[1];
+        quotas.charge(accountId, -bytes, -messages);
+        warnings.afterRelease(accountId, before.plus(-bytes, -messages));
         db.update("DELETE FROM mailbox WHERE id = ?", r.id());
         changes.publish(accountId, r.id(), n, ChangeKind.MAILBOX_DELETED, r.highestModseq(), r.uidnext(), 0);
     }

@@ -36,10 +36,12 @@ public class MessageAppends {
     private final AppendCommitter[] committers;
     /** Bytes of messages stored by APPEND (each counted once it is committed). */
     private final Counter appendedBytes;
+    private final QuotaWarnings warnings;
 
     public MessageAppends(Db db, MailboxStore mailboxes, Quotas quotas, BlobStore blobs, ChangeBus changes,
-            StoreConfig config, MeterRegistry registry) {
+            StoreConfig config, MeterRegistry registry, QuotaWarnings warnings) {
         this.db = db;
+        this.warnings = warnings;
         this.mailboxes = mailboxes;
         this.quotas = quotas;
         this.blobs = blobs;
@@ -111,7 +113,7 @@ public class MessageAppends {
                 + (findMailbox ? ", " + MailboxStore.columns("m") : "") + Quotas.USAGE_FROM
                 + (findMailbox ? " LEFT JOIN mailbox m ON m.account_id = a.id AND m.name = ?" : "")
                 + " LEFT JOIN blob b ON b.hash = ? WHERE a.id = ?", rs -> new Before(Quotas.usage(rs),
-                        rs.getObject(5) == null ? null : new Seen(rs.getBoolean(5), rs.getBoolean(6)),
+                        rs.getObject(6) == null ? null : new Seen(rs.getBoolean(6), rs.getBoolean(7)),
                         !findMailbox ? target.mailbox() : rs.getObject("id") == null ? null : MailboxStore.row(rs)),
                 findMailbox ? new Object[] {mailboxName, hash, ref.accountId()}
                         : new Object[] {hash, ref.accountId()})
@@ -173,6 +175,7 @@ public class MessageAppends {
             case OVER_QUOTA -> throw Quotas.exceeded(quotas.peek(target.accountId()), size, 1);
             case INSERTED -> {
                 appendedBytes.increment(size);
+                warnings.afterCommit(target.accountId(), a.usage());
                 yield new Appended(a.uidvalidity(), a.uid(), a.modseq(), size, emailId);
             }
             case RETRY_ALONE -> throw new IllegalStateException("the committer resolves RETRY_ALONE itself");
@@ -204,6 +207,22 @@ public class MessageAppends {
      */
     public List<EachOutcome> appendToEach(Prepared p, List<MailboxStore.Row> rows, List<byte[]> prefixes,
             Instant internal) {
+        return appendToEach(p, rows, prefixes, internal, false);
+    }
+
+    /** A quota warning ({@link QuotaWarnings}): a small message into the INBOX that the quota does not count. */
+    Appended appendQuotaExempt(MailboxStore.Row inbox, byte[] message) {
+        try (Spool spool = new Spool(config.store().maxMessageSize(), Math.max(message.length,
+                config.store().memorySpoolLimit()), message.length)) {
+            spool.write(java.nio.ByteBuffer.wrap(message));
+            EachOutcome o = appendToEach(prepare(spool), List.of(inbox), java.util.Collections.singletonList(null),
+                    Instant.now(), true).get(0);
+            return o.appended();
+        }
+    }
+
+    private List<EachOutcome> appendToEach(Prepared p, List<MailboxStore.Row> rows, List<byte[]> prefixes,
+            Instant internal, boolean quotaExempt) {
         EachOutcome[] out = new EachOutcome[rows.size()];
         List<Integer> pending = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
@@ -233,13 +252,16 @@ public class MessageAppends {
                 AppendCommitter committer = committers[(int) Math.floorMod(target.accountId(),
                         (long) committers.length)];
                 AppendCommitter.Outcome a = committer.commit(new AppendCommitter.Item(target, p.hash(), p.idx(),
-                        size, seen != null, 0, new String[0], internal, emailId, prefix));
+                        size, seen != null, 0, new String[0], internal, emailId, prefix, quotaExempt));
                 switch (a.status()) {
                     case BLOB_GONE -> again.add(i);
                     case NO_MAILBOX -> throw StoreException.notFound("no mailbox " + target.name());
                     case OVER_QUOTA -> out[i] = new EachOutcome(null, true);
                     case INSERTED -> {
                         appendedBytes.increment(size);
+                        if (!quotaExempt) {
+                            warnings.afterCommit(target.accountId(), a.usage());
+                        }
                         out[i] = new EachOutcome(new Appended(a.uidvalidity(), a.uid(), a.modseq(), size,
                                 emailId), false);
                     }

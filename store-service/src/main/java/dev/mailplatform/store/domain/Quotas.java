@@ -17,27 +17,35 @@ public class Quotas {
 
     public static final String ROOT = "";
 
-    public record Usage(long storageUsed, long storageLimit, long messagesUsed, long messageLimit) {
+    /** Usage and effective limits, and the warning level reached ({@link QuotaWarnings}). */
+    public record Usage(long storageUsed, long storageLimit, long messagesUsed, long messageLimit, int warned) {
+
+        /** This usage after adding (or, negative, releasing) bytes and messages. */
+        public Usage plus(long bytes, long messages) {
+            return new Usage(storageUsed + bytes, storageLimit, messagesUsed + messages, messageLimit, warned);
+        }
     }
 
     private final Db db;
+    private final QuotaWarnings warnings;
 
-    public Quotas(Db db) {
+    public Quotas(Db db, QuotaWarnings warnings) {
         this.db = db;
+        this.warnings = warnings;
     }
 
-    /** The first four columns of a usage query, read by {@link #usage(ResultSet)}; {@link #USAGE_FROM} follows. */
     /** The effective limits of account a in domain d: the most specific one set. */
     static final String STORAGE_LIMIT = "COALESCE(a.storage_limit, d.default_storage_limit, "
             + "(SELECT storage_limit FROM platform_quota))";
     static final String MESSAGE_LIMIT = "COALESCE(a.message_limit, d.default_message_limit, "
             + "(SELECT message_limit FROM platform_quota))";
+    /** The first five columns of a usage query, read by {@link #usage(ResultSet)}; {@link #USAGE_FROM} follows. */
     static final String USAGE_COLUMNS = "SELECT a.storage_used, a.messages_used, " + STORAGE_LIMIT + ", "
-            + MESSAGE_LIMIT;
+            + MESSAGE_LIMIT + ", a.quota_warned";
     static final String USAGE_FROM = " FROM account a JOIN domain d ON d.id = a.domain_id";
 
     static Usage usage(ResultSet rs) throws SQLException {
-        return new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2), rs.getLong(4));
+        return new Usage(rs.getLong(1), rs.getLong(3), rs.getLong(2), rs.getLong(4), rs.getInt(5));
     }
 
     private Usage usage(long accountId, boolean lock) {
@@ -115,6 +123,8 @@ public class Quotas {
         if (messageLimit != null) {
             db.update("UPDATE account SET message_limit = ? WHERE id = ?", messageLimit, accountId);
         }
+        // A lower limit may put the account past a warning threshold, a higher one back under it.
+        warnings.recheckAfterCommit(accountId);
         return get(accountId, ROOT);
     }
 }

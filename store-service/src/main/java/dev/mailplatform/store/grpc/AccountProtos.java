@@ -56,6 +56,9 @@ final class AccountProtos {
         if (r.account() != null) {
             b.setAccount(account(r.account()));
         }
+        if (r.quotaAlert() != null) {
+            b.setQuotaAlert(r.quotaAlert());
+        }
         return b.build();
     }
 

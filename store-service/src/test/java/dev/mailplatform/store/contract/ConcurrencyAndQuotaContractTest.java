@@ -109,8 +109,11 @@ class ConcurrencyAndQuotaContractTest extends StoreContract {
         Quota q = quotas.getQuota(GetQuotaRequest.newBuilder().setAccountId(a.getId()).build());
         assertEquals(m.length * 10L, q.getStorageUsed());
         assertTrue(q.getStorageUsed() <= q.getStorageLimit());
-        assertEquals(10, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
-                .getMessages());
+        assertEquals(10, q.getMessagesUsed());
+        // Plus the quota warnings (not counted): 95 %, and 80 % unless one group commit took it past both at once.
+        int inbox = mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getMessages();
+        assertTrue(inbox == 11 || inbox == 12, "10 messages and their warnings, not " + inbox);
     }
 
     @Test

@@ -15,6 +15,7 @@ import dev.mailplatform.store.v1.DeliverResponse;
 import dev.mailplatform.store.v1.DeliveryEnvelope;
 import dev.mailplatform.store.v1.DeliveryServiceGrpc;
 import dev.mailplatform.store.v1.DeliveryStatus;
+import dev.mailplatform.store.v1.GetQuotaRequest;
 import dev.mailplatform.store.v1.GetStatusRequest;
 import dev.mailplatform.store.v1.ListAliasesRequest;
 import dev.mailplatform.store.v1.RecipientResult;
@@ -148,8 +149,10 @@ class DeliveryContractTest extends StoreContract {
         byte[] second = TestMessages.simple("second " + System.nanoTime(), "does not fit");
         assertEquals(DeliveryStatus.DELIVERY_OVER_QUOTA, deliver(envelope(0, a.getAddress()), second)
                 .getResults(0).getStatus());
-        assertEquals(1, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
-                .getMessages());
+        assertEquals(1, quotas.getQuota(GetQuotaRequest.newBuilder().setAccountId(a.getId()).build())
+                .getMessagesUsed());
+        assertEquals(2, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getMessages(), "the first message, and the quota warning it caused (a full mailbox: 95 %)");
     }
 
     @Test
