@@ -27,7 +27,7 @@ final class Authenticator {
         return session.services().store().accounts().authenticate(request).emitOn(session.executor())
                 .chain(r -> {
                     if (r.getResult() == AuthResult.AUTH_OK) {
-                        return Uni.createFrom().item(session.loggedIn(r.getAccount()));
+                        return Uni.createFrom().item(session.loggedIn(r.getAccount(), r.getQuotaAlert()));
                     }
                     int failures = session.authFailed();
                     Reply reply = r.getResult() == AuthResult.AUTH_ACCOUNT_DISABLED

@@ -178,7 +178,8 @@ public final class ImapSession implements Drain.Session {
     // ---- state changes
 
     /** After a successful LOGIN/AUTHENTICATE: the account's session limit, then the authenticated state. */
-    public Reply loggedIn(Account a) {
+    /** Logs in as the account; a non-empty quota alert from the store goes first, as {@code * OK [ALERT]}. */
+    public Reply loggedIn(Account a, String quotaAlert) {
         if (closed) {
             // The client left while the store checked its password: nothing may be registered that no close
             // will ever release (a Watch registration taken here leaked the account's store stream).
@@ -193,6 +194,11 @@ public final class ImapSession implements Drain.Session {
         state = SessionState.AUTHENTICATED;
         watch = services.watchers().register(a.getId(), e -> executor.execute(() -> mailbox.onChange(e)));
         armTimer();
+        if (quotaAlert != null && !quotaAlert.isBlank()) {
+            // RFC 9051 7.1: the client must show an ALERT's text to the user.
+            send(("* OK [ALERT] " + quotaAlert.replaceAll("[\\r\\n]", " ") + "\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
         return Reply.ok("CAPABILITY " + capabilities(), "Logged in");
     }
 
