@@ -160,7 +160,8 @@ class LmtpServiceTest {
             assertEquals(1, replies.size());
             assertTrue(replies.get(0).startsWith("250 2.0.0"), replies.get(0));
         }
-        assertEquals(1, store.messages(full, "INBOX"));
+        assertEquals(1, store.messagesUsed(full));
+        assertEquals(2, store.messages(full, "INBOX"), "its message, and the warning that its mailbox is full");
         assertEquals(1, store.messages(ok, "INBOX"));
         assertEquals(0, store.messages(off, "INBOX"));
     }
@@ -377,7 +378,10 @@ class LmtpServiceTest {
         } finally {
             pool.shutdownNow();
         }
-        assertEquals(10, store.messages(a, "INBOX"));
+        assertEquals(10, store.messagesUsed(a));
+        // And the quota warnings, not counted: 95 %, and 80 % unless one group commit took it past both at once.
+        int inbox = store.messages(a, "INBOX");
+        assertTrue(inbox == 11 || inbox == 12, "10 messages and their warnings, not " + inbox);
     }
 
     @Test

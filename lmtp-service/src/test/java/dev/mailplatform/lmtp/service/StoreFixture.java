@@ -44,6 +44,12 @@ public final class StoreFixture implements AutoCloseable {
         return mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, mailbox)).build()).getMessages();
     }
 
+    /** The messages the account's quota counts (quota warnings, which sit in the INBOX, are not counted). */
+    public long messagesUsed(Account a) {
+        return accounts.getAccount(dev.mailplatform.store.v1.GetAccountRequest.newBuilder().setId(a.getId()).build())
+                .getMessagesUsed();
+    }
+
     /** The message's bytes as IMAP BODY[] and POP3 RETR get them: the store's content RPC. */
     public byte[] content(Account a, String mailbox, long uid) {
         Iterator<FetchContentResponse> it = messages.fetchContent(FetchContentRequest.newBuilder()
