@@ -4,7 +4,8 @@
 # storage), figures side by side from one run. Load: SESSIONS concurrent LMTP sessions delivering MESSAGES messages
 # of 5-100 KB, pipelined as Postfix does, first to 1 recipient each, then to 10. Per run it prints messages/s,
 # recipients/s and CPU milliseconds per delivered recipient for each process group (lmtp-service, store-service,
-# PostgreSQL, the launcher with its embedded S3; Dovecot's processes).
+# PostgreSQL, the launcher with its embedded S3; Dovecot's processes). Before the measured runs each server gets
+# WARMUP messages (1 recipient, not measured), so that the JVMs' JIT warm-up is not charged to the first run.
 #
 #   lmtp-service/bench/lmtp-bench.sh          (after ./mvnw -B package -DskipTests; needs root for Dovecot)
 #   SESSIONS=20 MESSAGES=2000 USERS=50 lmtp-service/bench/lmtp-bench.sh
@@ -17,6 +18,7 @@ repo=$(pwd)
 SESSIONS=${SESSIONS:-10}
 MESSAGES=${MESSAGES:-500}
 USERS=${USERS:-20}
+WARMUP=${WARMUP:-300}
 LMTP_PORT=${LMTP_PORT:-53424}
 DOVECOT_PORT=${DOVECOT_PORT:-53425}
 work=$(mktemp -d /tmp/lmtp-bench.XXXXXX)
@@ -151,7 +153,13 @@ ours=("lmtp-service=under:$launcher:lmtp-service/target/quarkus-app"
       "store-service=under:$launcher:store-service/target/quarkus-app"
       "postgres=tree:$work/platform/postgres" "launcher+s3=under:$launcher:local-platform.jar")
 theirs=("dovecot=tree:$work/dovecot/dovecot.conf")
-echo "LMTP delivery: $SESSIONS sessions, $MESSAGES messages of 5-100 KB, $USERS users; CPU per delivered recipient"
+if ((WARMUP > 0)); then
+  for port in "$LMTP_PORT" "$DOVECOT_PORT"; do
+    python3 lmtp-service/bench/lmtp_load.py 127.0.0.1 "$port" "$SESSIONS" "$WARMUP" 1 "$work/rcpts.txt" 2 >/dev/null
+  done
+fi
+echo "LMTP delivery: $SESSIONS sessions, $MESSAGES messages of 5-100 KB, $USERS users, after $WARMUP warm-up" \
+  "messages each; CPU per delivered recipient"
 for r in 1 10; do
   run "lmtp-service+store" "$LMTP_PORT" "$r" "${ours[@]}"
   run "dovecot-lmtpd" "$DOVECOT_PORT" "$r" "${theirs[@]}"

@@ -3,6 +3,7 @@ package dev.mailplatform.store.domain;
 import dev.mailplatform.store.error.StoreException;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -204,34 +205,60 @@ public class Deliveries {
         List<MailboxStore.Row> rows = new ArrayList<>();
         List<byte[]> prefixes = new ArrayList<>();
         List<List<Integer>> who = new ArrayList<>();
-        for (List<Integer> idx : byMailbox.values()) {
-            Resolved r = resolved.get(idx.get(0));
-            if (dedupe && seen(r.accountId(), messageId, env.duplicateWindowSeconds())) {
-                idx.forEach(i -> results[i] = result(env, i, Status.DUPLICATE));
-                continue;
+        // The (account, Message-ID) claims this delivery holds: taken before storing, so that of two simultaneous
+        // deliveries of one message to one account exactly one stores it; released again when it is not stored.
+        Map<Long, OffsetDateTime> claims = new LinkedHashMap<>();
+        boolean done = false;
+        try {
+            for (List<Integer> idx : byMailbox.values()) {
+                Resolved r = resolved.get(idx.get(0));
+                if (dedupe && !claims.containsKey(r.accountId())) {
+                    Optional<OffsetDateTime> claim = claim(r.accountId(), messageId, env.duplicateWindowSeconds());
+                    if (claim.isEmpty()) {
+                        idx.forEach(i -> results[i] = result(env, i, Status.DUPLICATE));
+                        continue;
+                    }
+                    claims.put(r.accountId(), claim.get());
+                }
+                MailboxStore.Row row = db.one("SELECT " + MailboxStore.columns("m") + " FROM mailbox m "
+                        + "WHERE m.account_id = ? AND m.name = ?", MailboxStore::row, r.accountId(), r.mailbox())
+                        .orElse(null);
+                if (row == null) {
+                    // An account without its INBOX (deleted meanwhile) cannot take mail.
+                    idx.forEach(i -> results[i] = result(env, i, Status.UNKNOWN));
+                    continue;
+                }
+                rows.add(row);
+                prefixes.add(prefix(env.mailFrom(), env.recipients().get(idx.get(0))));
+                who.add(idx);
             }
-            MailboxStore.Row row = db.one("SELECT " + MailboxStore.columns("m") + " FROM mailbox m WHERE m.account_id = ? "
-                    + "AND m.name = ?", MailboxStore::row, r.accountId(), r.mailbox()).orElse(null);
-            if (row == null) {
-                // An account without its INBOX (deleted meanwhile) cannot take mail.
-                idx.forEach(i -> results[i] = result(env, i, Status.UNKNOWN));
-                continue;
+            List<MessageAppends.EachOutcome> outcomes = rows.isEmpty() ? List.of()
+                    : appends.appendToEach(prepared, rows, prefixes, Instant.now());
+            java.util.Set<Long> stored = new java.util.HashSet<>();
+            for (int k = 0; k < rows.size(); k++) {
+                MessageAppends.EachOutcome o = outcomes.get(k);
+                MailboxStore.Row row = rows.get(k);
+                for (int i : who.get(k)) {
+                    results[i] = o.overQuota() ? result(env, i, Status.OVER_QUOTA)
+                            : new Result(env.recipients().get(i), Status.DELIVERED, row.name(),
+                                    o.appended().uidvalidity(), o.appended().uid());
+                }
+                if (!o.overQuota()) {
+                    stored.add(row.accountId());
+                }
             }
-            rows.add(row);
-            prefixes.add(prefix(env.mailFrom(), env.recipients().get(idx.get(0))));
-            who.add(idx);
-        }
-        List<MessageAppends.EachOutcome> outcomes = appends.appendToEach(prepared, rows, prefixes, Instant.now());
-        for (int k = 0; k < rows.size(); k++) {
-            MessageAppends.EachOutcome o = outcomes.get(k);
-            MailboxStore.Row row = rows.get(k);
-            for (int i : who.get(k)) {
-                results[i] = o.overQuota() ? result(env, i, Status.OVER_QUOTA)
-                        : new Result(env.recipients().get(i), Status.DELIVERED, row.name(), o.appended().uidvalidity(),
-                                o.appended().uid());
+            done = true;
+            for (Map.Entry<Long, OffsetDateTime> c : claims.entrySet()) {
+                if (stored.contains(c.getKey())) {
+                    forgetExpired(c.getKey(), env.duplicateWindowSeconds());
+                } else {
+                    release(c.getKey(), messageId, c.getValue());
+                }
             }
-            if (dedupe && !o.overQuota()) {
-                remember(row.accountId(), messageId, env.duplicateWindowSeconds());
+        } finally {
+            if (!done) {
+                // Storing failed (the front end answers 451 and the MTA retries): the retry must not be a duplicate.
+                claims.forEach((account, at) -> release(account, messageId, at));
             }
         }
         return List.of(results);
@@ -257,16 +284,27 @@ public class Deliveries {
         return new Result(env.recipients().get(i), s, "", 0, 0);
     }
 
-    private boolean seen(long accountId, String messageId, int windowSeconds) {
-        return db.one("SELECT 1 FROM delivery_seen WHERE account_id = ? AND message_id = ? "
-                + "AND delivered_at > now() - make_interval(secs => ?)", rs -> 1, accountId, messageId,
-                (double) windowSeconds).isPresent();
+    /**
+     * Claims (account, Message-ID) for this delivery in one statement: a new row, or the old row taken over when its
+     * delivery is older than the window. Empty when the row is within the window (a duplicate). Two simultaneous
+     * claims of one pair cannot both succeed: PostgreSQL makes the second wait for the first's row and then sees it.
+     * Returns the claim's time, which {@link #release} needs.
+     */
+    private Optional<OffsetDateTime> claim(long accountId, String messageId, int windowSeconds) {
+        return db.one("INSERT INTO delivery_seen AS s (account_id, message_id) VALUES (?, ?) "
+                + "ON CONFLICT (account_id, message_id) DO UPDATE SET delivered_at = now() "
+                + "WHERE s.delivered_at <= now() - make_interval(secs => ?) RETURNING s.delivered_at",
+                rs -> rs.getObject(1, OffsetDateTime.class), accountId, messageId, (double) windowSeconds);
     }
 
-    /** Records the delivery, and forgets this account's ones older than the window, so the table stays small. */
-    private void remember(long accountId, String messageId, int windowSeconds) {
-        db.update("INSERT INTO delivery_seen (account_id, message_id) VALUES (?, ?) "
-                + "ON CONFLICT (account_id, message_id) DO UPDATE SET delivered_at = now()", accountId, messageId);
+    /** Gives a claim up when the message was not stored for that account (over quota, no mailbox, a failure). */
+    private void release(long accountId, String messageId, OffsetDateTime claimedAt) {
+        db.update("DELETE FROM delivery_seen WHERE account_id = ? AND message_id = ? AND delivered_at = ?",
+                accountId, messageId, claimedAt);
+    }
+
+    /** Forgets this account's deliveries older than the window, so the table stays small. */
+    private void forgetExpired(long accountId, int windowSeconds) {
         db.update("DELETE FROM delivery_seen WHERE account_id = ? AND delivered_at < now() - make_interval(secs => ?)",
                 accountId, (double) windowSeconds);
     }

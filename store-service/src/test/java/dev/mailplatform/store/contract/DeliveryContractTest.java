@@ -196,6 +196,59 @@ class DeliveryContractTest extends StoreContract {
                 .getMessages());
     }
 
+    @Test
+    void simultaneousDeliveriesOfOneMessageToOneRecipientStoreOneCopy() throws Exception {
+        Account a = newAccount();
+        // One Message-ID; large enough (300 KB) that storing takes a while (the blob upload), so the deliveries overlap.
+        byte[] msg = TestMessages.simple("race " + System.nanoTime(),
+                "a line of the body that the deliveries race to store, sixty-four.\r\n".repeat(4700));
+        int n = 8;
+        java.util.concurrent.CyclicBarrier start = new java.util.concurrent.CyclicBarrier(n);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<DeliverResponse>> calls = new java.util.ArrayList<>();
+            for (int t = 0; t < n; t++) {
+                calls.add(pool.submit(() -> {
+                    start.await(30, TimeUnit.SECONDS);
+                    return deliver(envelope(600, a.getAddress()), msg);
+                }));
+            }
+            int delivered = 0;
+            for (var call : calls) {
+                DeliveryStatus s = call.get(60, TimeUnit.SECONDS).getResults(0).getStatus();
+                assertTrue(s == DeliveryStatus.DELIVERY_DELIVERED || s == DeliveryStatus.DELIVERY_DUPLICATE,
+                        "every delivery succeeds: " + s);
+                if (s == DeliveryStatus.DELIVERY_DELIVERED) {
+                    delivered++;
+                }
+            }
+            assertEquals(1, delivered, "exactly one of the simultaneous deliveries stored the message");
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getMessages(), "one copy in the INBOX");
+        assertEquals(1, count("SELECT count(*) FROM message m JOIN mailbox b ON b.id = m.mailbox_id "
+                + "WHERE b.account_id = " + a.getId()), "one message row for the account");
+    }
+
+    @Test
+    void aDeliveryRefusedForQuotaLeavesNoDuplicateMark() throws Exception {
+        Account a = newAccount();
+        accounts.updateAccount(UpdateAccountRequest.newBuilder().setId(a.getId()).setStorageLimit(100).build());
+        byte[] msg = TestMessages.simple("refused " + System.nanoTime(), "does not fit yet");
+        assertEquals(DeliveryStatus.DELIVERY_OVER_QUOTA, deliver(envelope(600, a.getAddress()), msg)
+                .getResults(0).getStatus());
+        accounts.updateAccount(UpdateAccountRequest.newBuilder().setId(a.getId()).setClearStorageLimit(true).build());
+        // The MTA tries again once there is room: a new delivery, not a duplicate of the refused one.
+        assertEquals(DeliveryStatus.DELIVERY_DELIVERED, deliver(envelope(600, a.getAddress()), msg)
+                .getResults(0).getStatus());
+        assertEquals(DeliveryStatus.DELIVERY_DUPLICATE, deliver(envelope(600, a.getAddress()), msg)
+                .getResults(0).getStatus());
+        assertEquals(1, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getMessages());
+    }
+
     static byte[] concat(byte[] a, byte[] b) {
         byte[] all = java.util.Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, all, a.length, b.length);
