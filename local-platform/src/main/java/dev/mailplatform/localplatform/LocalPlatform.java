@@ -117,8 +117,6 @@ public final class LocalPlatform {
     private final Map<String, CertificateAuthority.Issued> storeTls = new LinkedHashMap<>();
     private Path storeTlsCa;
     private final Map<ServiceProcess, ServiceSpec> running = new LinkedHashMap<>();
-    /** The class-data archive each service maps or writes (absent with MAIL_CDS=0). */
-    private final Map<ServiceProcess, ClassArchive> archives = new LinkedHashMap<>();
     private final CompletableFuture<Void> stopRequested = new CompletableFuture<>();
     private volatile boolean stopping;
     private boolean stopped;
@@ -213,24 +211,11 @@ public final class LocalPlatform {
             int port = ports.get(spec.portEnvVar());
             Path log = logDir.resolve(spec.name() + ".log");
             out.println("Starting " + spec.name() + " on HTTP port " + port + " (log: " + log + ")");
-            List<String> jvm = new ArrayList<>();
-            ClassArchive archive = isFalse(env.get("MAIL_CDS")) ? null : ClassArchive.of(jarOf(spec));
-            if (archive != null) {
-                jvm.addAll(archive.jvmArgs());
-            }
-            jvm.addAll(jvmArgs(spec.name(), setting("MAIL_JAVA_OPTS", "")));
-            ServiceProcess process = ServiceProcess.start(spec.name(), jarOf(spec), port, childEnv(spec, port), jvm,
-                    log, echo);
+            ServiceProcess process = ServiceProcess.start(spec.name(), jarOf(spec), port, childEnv(spec, port),
+                    jvmArgs(spec.name(), setting("MAIL_JAVA_OPTS", "")), log, echo);
             synchronized (this) {
-                if (archive != null) {
-                    archives.put(process, archive);
-                }
                 if (stopped) {
-                    archives.remove(process);
                     process.stop(Duration.ZERO);
-                    if (archive != null) {
-                        archive.afterStop(-1);
-                    }
                     throw new PlatformException("stopped while starting " + spec.name());
                 }
                 running.put(process, spec);
@@ -539,10 +524,6 @@ public final class LocalPlatform {
                 if (code == -1) {
                     out.println("  " + p.name() + " did not stop even when killed");
                 }
-                ClassArchive archive = archives.get(p);
-                if (archive != null) {
-                    archive.afterStop(code);
-                }
             }
             if (s3 != null) {
                 out.println("Stopping S3");
@@ -626,10 +607,6 @@ public final class LocalPlatform {
         }
     }
 
-    private static boolean isFalse(String v) {
-        return v != null && (v.equals("0") || v.equalsIgnoreCase("false") || v.equalsIgnoreCase("no"));
-    }
-
     private static boolean isTrue(String v) {
         return v != null && (v.equals("1") || v.equalsIgnoreCase("true") || v.equalsIgnoreCase("yes"));
     }
@@ -702,8 +679,6 @@ public final class LocalPlatform {
                   MAIL_JAVA_OPTS           extra JVM options for every service, after the defaults (heap, collector;
                                            see local-platform/README.md), which they override, e.g. -Xmx512m
                   MAIL_LOG_ECHO            1 to also print each service's log, prefixed [off]
-                  MAIL_CDS                 0 to run the services without their class-data archives (written beside
-                                           each jar at the first clean stop, then mapped by later starts) [on]
                   MAIL_PLATFORM_EXIT_AFTER_READY  1 acts like check
                   MAIL_PLATFORM_HOME       repository root holding the service modules [found from the jar]
                   MAIL_STORE_BIND          address store-service's gRPC and HTTP ports bind [127.0.0.1]

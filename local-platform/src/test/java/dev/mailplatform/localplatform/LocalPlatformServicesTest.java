@@ -99,47 +99,6 @@ class LocalPlatformServicesTest {
     }
 
     @Test
-    void aServiceWritesItsClassArchiveAtTheFirstStopAndMapsItLater() throws Exception {
-        Path root = tmp.resolve("repo");
-        stubJar(root, "store-service");
-        Path archive = root.resolve("store-service/target/local-platform-cds.jsa");
-        Map<String, String> env = baseEnv();
-        env.put("MAIL_STORE_PORT", "0");
-        env.put("MAIL_STORE_HTTP_PORT", "0");
-        for (int run = 1; run <= 2; run++) {
-            LocalPlatform platform = new LocalPlatform(env, root, new PrintStream(OutputStream.nullOutputStream(),
-                    true, StandardCharsets.UTF_8));
-            try {
-                platform.start();
-            } finally {
-                platform.stop();
-            }
-            String log = Files.readString(tmp.resolve("data/logs/store-service.log"));
-            String lastRun = log.substring(log.lastIndexOf("==== store-service starting"));
-            if (run == 1) {
-                assertTrue(lastRun.contains("-XX:ArchiveClassesAtExit="), lastRun);
-            } else {
-                assertTrue(lastRun.contains("-XX:SharedArchiveFile=" + archive.toAbsolutePath()), lastRun);
-            }
-            assertTrue(Files.size(archive) > 0, "written at the first stop");
-        }
-        try (var files = Files.list(archive.getParent())) {
-            assertEquals(List.of(), files.filter(f -> f.toString().endsWith(".tmp")).toList(), "nothing left behind");
-        }
-        env.put("MAIL_CDS", "0");
-        LocalPlatform platform = new LocalPlatform(env, root, new PrintStream(OutputStream.nullOutputStream(), true,
-                StandardCharsets.UTF_8));
-        try {
-            platform.start();
-        } finally {
-            platform.stop();
-        }
-        String log = Files.readString(tmp.resolve("data/logs/store-service.log"));
-        String lastRun = log.substring(log.lastIndexOf("==== store-service starting"));
-        assertFalse(lastRun.contains("SharedArchiveFile") || lastRun.contains("ArchiveClassesAtExit"), lastRun);
-    }
-
-    @Test
     void memoryDefaultsComeFirstAndAGarbageCollectorGivenReplacesOurs() {
         assertEquals(List.of("-Xms16m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
                 "-XX:TrimNativeHeapInterval=10000", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
