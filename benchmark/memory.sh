@@ -43,8 +43,8 @@ if [ "$idle" != 0 ]; then
   limits=(MAIL_IMAP_MAX_CONNECTIONS=0 MAIL_IMAP_MAX_CONNECTIONS_PER_IP=0 MAIL_IMAP_MAX_CONNECTIONS_PER_ACCOUNT=0)
   ulimit -n "$(ulimit -Hn)" || true
 fi
-# The launcher's own JVM options: the same default as mailctl's (keep the two in step).
-launcher_opts=${MAIL_LAUNCHER_JAVA_OPTS-"-XX:+UseG1GC -XX:G1PeriodicGCInterval=15000 -Xms16m -Xmx128m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40 -XX:TrimNativeHeapInterval=10000 -XX:+UnlockDiagnosticVMOptions -XX:ArchiveRelocationMode=0"}
+# The launcher's own JVM options (it also serves the embedded S3): mailctl's default, read from there.
+launcher_opts=${MAIL_LAUNCHER_JAVA_OPTS-$(sed -n 's/^launcher_java_opts="\(.*\)"$/\1/p' mailctl)}
 # shellcheck disable=SC2086
 env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" MAIL_DATA_DIR="$scratch/data" MAIL_SEED_ACCOUNTS="$scratch/seed.txt" MAIL_PLATFORM_HOME="$(pwd)" \
   MAIL_PG_PORT=0 MAIL_S3_PORT=0 MAIL_STORE_PORT=0 MAIL_STORE_HTTP_PORT=0 MAIL_IMAP_HTTP_PORT=0 \
