@@ -46,14 +46,15 @@ bench() { java -jar "$jar" "$@"; }
 # --- users: the same accounts and passwords on both sides
 for i in $(seq 1 "$users"); do echo "user$i@example.test:password-$i"; done > "$scratch/seed.txt"
 
-# --- this platform
+# --- this platform; the launcher (which also serves the embedded S3) with mailctl's JVM options, read from there
+launcher_opts=${MAIL_LAUNCHER_JAVA_OPTS-$(sed -n 's/^launcher_java_opts="\(.*\)"$/\1/p' mailctl)}
 start_ours() {
   MAIL_DATA_DIR=$scratch/data MAIL_SEED_ACCOUNTS=$scratch/seed.txt \
   MAIL_PG_PORT=0 MAIL_S3_PORT=0 MAIL_STORE_PORT=0 MAIL_STORE_HTTP_PORT=0 MAIL_IMAP_HTTP_PORT=0 \
   MAIL_POP3_HTTP_PORT=0 MAIL_CONSOLE_PORT=0 MAIL_IMAP_PORT=43143 MAIL_IMAPS_PORT=43993 MAIL_POP3_PORT=43110 \
   MAIL_POP3S_PORT=43995 MAIL_LMTP_PORT=0 MAIL_LMTP_HTTP_PORT=0 \
-  MAIL_IMAP_MAX_CONNECTIONS_PER_IP=0 MAIL_POP3_MAX_CONNECTIONS_PER_IP=0 \
-    java -jar local-platform/target/local-platform.jar run > "$scratch/ours-$1.log" 2>&1 &
+  MAIL_IMAP_MAX_CONNECTIONS_PER_IP=0 MAIL_POP3_MAX_CONNECTIONS_PER_IP=0 MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" \
+    java $launcher_opts -jar local-platform/target/local-platform.jar run > "$scratch/ours-$1.log" 2>&1 &
   launcher=$!
   for _ in $(seq 1 480); do
     grep -q "Mail platform ready" "$scratch/ours-$1.log" && return 0

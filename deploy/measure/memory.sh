@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Memory of each service JVM (VmRSS, VmHWM) at rest and after an IMAP/POP3 load, on the packaged platform started
 # as ./mailctl run does it but with scratch data and ports. Needs the packaged jars (./mvnw -B install -DskipTests).
-# Mimic a container limit with MAIL_JAVA_OPTS="-XX:MaxRAM=384m -XX:MaxRAMPercentage=70" (the images' percentage).
+# Mimic a container limit with MAIL_JAVA_OPTS="-XX:MaxRAM=384m -XX:MaxRAMPercentage=70 -Xmx268m" (the images'
+# percentage; the -Xmx of the launcher's defaults would win over a percentage, so give the heap it comes to as well).
+# benchmark/memory.sh measures the whole platform's PSS per process.
 #   deploy/measure/memory.sh
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/../.."

@@ -51,6 +51,39 @@ public final class LocalPlatform {
                     new ClientPort("LMTP", "MAIL_LMTP_PORT", 2424))),
             new ServiceSpec("admin-ui", "MAIL_CONSOLE_PORT", 8080, List.of()));
 
+    /**
+     * JVM options every service gets from the launcher, before {@code MAIL_JAVA_OPTS}. Chosen from measurements of
+     * the whole platform at rest and after load (docs/benchmarks.md, "Memory at rest"): left to itself, on a machine
+     * with much RAM, each JVM sizes its heap from the machine (G1, 1/64 of RAM to start, up to a quarter), which put
+     * the platform at 1.2 GiB at rest. The heap starts at 16 MiB and grows only as needed, and gives memory back
+     * when more than 40 % of it is free after a collection.
+     */
+    public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+            "-Xms16m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+            // Give freed malloc memory (the compilers' arenas above all) back to the system every 10 s.
+            "-XX:TrimNativeHeapInterval=10000",
+            // The JDK's class archive (CDS) at its fixed address, so that its pages are shared by every JVM of the
+            // platform; relocated at a random address (the default since 17.0.x), each JVM had 10 MiB of it private.
+            "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0");
+
+    /**
+     * Each service's own options after {@link #DEFAULT_JVM_OPTIONS}: its collector and its largest heap. The front
+     * ends keep a few MiB of live objects, and the serial collector, which has no threads or remembered sets of its
+     * own, holds them in the least memory. The store (Argon2id's 19 MiB per login, the blob cache) runs G1 with a
+     * periodic collection when idle: G1 then returns the garbage's memory at rest, which the serial collector does only
+     * after a full collection. The largest heaps leave room for load (imap-service: 10,000 IDLE connections); they
+     * are not committed unless used.
+     */
+    public static final Map<String, List<String>> DEFAULT_SERVICE_JVM_OPTIONS = Map.of(
+            "store-service", List.of("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=15000", "-Xmx256m"),
+            "imap-service", List.of("-XX:+UseSerialGC", "-Xmx256m"),
+            "pop3-service", List.of("-XX:+UseSerialGC", "-Xmx128m"),
+            "lmtp-service", List.of("-XX:+UseSerialGC", "-Xmx96m"),
+            "admin-ui", List.of("-XX:+UseSerialGC", "-Xmx96m"));
+
+    /** An option that chooses the garbage collector; the JVM refuses two of them. */
+    private static final String GC_OPTION = "-XX:\\+Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC";
+
     public static final int DEFAULT_PG_PORT = 15432;
     public static final int DEFAULT_S3_PORT = 19000;
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
@@ -179,7 +212,7 @@ public final class LocalPlatform {
             Path log = logDir.resolve(spec.name() + ".log");
             out.println("Starting " + spec.name() + " on HTTP port " + port + " (log: " + log + ")");
             ServiceProcess process = ServiceProcess.start(spec.name(), jarOf(spec), port, childEnv(spec, port),
-                    jvmArgs(), log, echo);
+                    jvmArgs(spec.name(), setting("MAIL_JAVA_OPTS", "")), log, echo);
             synchronized (this) {
                 if (stopped) {
                     process.stop(Duration.ZERO);
@@ -355,12 +388,19 @@ public final class LocalPlatform {
         child.put("MAIL_S3_ACCESS_KEY", s3AccessKey);
         child.put("MAIL_S3_SECRET_KEY", s3SecretKey);
         child.put("MAIL_STORE_HOST", "127.0.0.1");
+        // glibc gives each thread that mallocs its own arena (up to 8 per core); for a JVM, whose heap is not
+        // malloc'ed, two arenas hold the native allocations (compilers, NIO, TLS) in less memory.
+        child.putIfAbsent("MALLOC_ARENA_MAX", "2");
         child.put(STORE_GRPC.envVar(), Integer.toString(ports.get(STORE_GRPC.envVar())));
         child.put("QUARKUS_HTTP_PORT", Integer.toString(port));
         // A developer's machine: nothing is reachable from outside unless asked for. The store's setting is
         // MAIL_STORE_BIND (both its ports); a QUARKUS_HTTP_HOST put here would override a MAIL_STORE_BIND given.
         if (spec.name().equals("store-service")) {
             child.putIfAbsent("MAIL_STORE_BIND", "127.0.0.1");
+            // Each PostgreSQL backend holds 3-15 MiB of caches once used: at rest, close the pool's connections
+            // after a minute idle (not five, and none kept open), at the price of a new connection after a pause.
+            child.putIfAbsent("QUARKUS_DATASOURCE_JDBC_IDLE_REMOVAL_INTERVAL", "1M");
+            child.putIfAbsent("QUARKUS_DATASOURCE_JDBC_MIN_SIZE", "0");
         } else {
             child.putIfAbsent("QUARKUS_HTTP_HOST", "127.0.0.1");
         }
@@ -377,9 +417,25 @@ public final class LocalPlatform {
         return child;
     }
 
-    private List<String> jvmArgs() {
-        String opts = setting("MAIL_JAVA_OPTS", "").trim();
-        return opts.isEmpty() ? List.of() : List.of(opts.split("\\s+"));
+    /**
+     * The JVM options of one service: {@link #DEFAULT_JVM_OPTIONS}, its own from {@link #DEFAULT_SERVICE_JVM_OPTIONS},
+     * then {@code MAIL_JAVA_OPTS}, whose options come last and so win (HotSpot takes the last of a repeated option).
+     * A garbage collector chosen in {@code MAIL_JAVA_OPTS} replaces ours, since two are refused.
+     */
+    static List<String> jvmArgs(String service, String javaOpts) {
+        List<String> extra = javaOpts == null || javaOpts.isBlank() ? List.of()
+                : List.of(javaOpts.trim().split("\\s+"));
+        boolean ownGc = extra.stream().anyMatch(o -> o.matches(GC_OPTION));
+        List<String> args = new ArrayList<>();
+        List<String> ours = new ArrayList<>(DEFAULT_JVM_OPTIONS);
+        ours.addAll(DEFAULT_SERVICE_JVM_OPTIONS.getOrDefault(service, List.of()));
+        for (String o : ours) {
+            if (!(ownGc && o.matches(GC_OPTION))) {
+                args.add(o);
+            }
+        }
+        args.addAll(extra);
+        return args;
     }
 
     /** Prints where everything can be reached. */
@@ -620,7 +676,8 @@ public final class LocalPlatform {
                   MAIL_LMTP_PORT           LMTP port, for the MTA (loopback only) [2424]
                   MAIL_SEED_ACCOUNTS       file of address:password lines; the store creates missing accounts
                   MAIL_READY_TIMEOUT       seconds each service gets to become ready [120]
-                  MAIL_JAVA_OPTS           extra JVM options for every service, e.g. -Xmx512m
+                  MAIL_JAVA_OPTS           extra JVM options for every service, after the defaults (heap, collector;
+                                           see local-platform/README.md), which they override, e.g. -Xmx512m
                   MAIL_LOG_ECHO            1 to also print each service's log, prefixed [off]
                   MAIL_PLATFORM_EXIT_AFTER_READY  1 acts like check
                   MAIL_PLATFORM_HOME       repository root holding the service modules [found from the jar]

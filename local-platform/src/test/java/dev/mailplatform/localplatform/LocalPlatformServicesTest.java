@@ -12,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -87,6 +88,28 @@ class LocalPlatformServicesTest {
         assertTrue(imap.contains("env MAIL_STORE_TLS_CERTIFICATE=" + internal.resolve("imap-service.pem")), imap);
         assertTrue(imap.contains("env MAIL_STORE_TLS_PRIVATE_KEY=" + internal.resolve("imap-service.key")), imap);
         assertFalse(imap.contains("env QUARKUS_HTTP_PORT=0"), imap);
+        // Memory defaults (docs/benchmarks.md, "Memory at rest"), MAIL_JAVA_OPTS after them.
+        assertTrue(store.contains(" -Xms16m "), store);
+        assertTrue(store.contains("-XX:+UseG1GC -XX:G1PeriodicGCInterval=15000 -Xmx256m -XX:TieredStopAtLevel=1"),
+                store);
+        assertTrue(imap.contains("-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1"), imap);
+        assertTrue(store.contains("env QUARKUS_DATASOURCE_JDBC_MIN_SIZE=0"), store);
+        assertFalse(imap.contains("env QUARKUS_DATASOURCE_JDBC_MIN_SIZE"), imap);
+        assertTrue(imap.contains("env MALLOC_ARENA_MAX=2"), imap);
+    }
+
+    @Test
+    void memoryDefaultsComeFirstAndAGarbageCollectorGivenReplacesOurs() {
+        assertEquals(List.of("-Xms16m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+                "-XX:TrimNativeHeapInterval=10000", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
+                "-XX:+UseSerialGC", "-Xmx128m"), LocalPlatform.jvmArgs("pop3-service", ""));
+        List<String> g1 = LocalPlatform.jvmArgs("pop3-service", " -XX:+UseG1GC  -Xmx1g ");
+        assertFalse(g1.contains("-XX:+UseSerialGC"), g1.toString());
+        assertEquals(List.of("-XX:+UseG1GC", "-Xmx1g"), g1.subList(g1.size() - 2, g1.size()));
+        assertTrue(LocalPlatform.jvmArgs("store-service", null).contains("-XX:+UseG1GC"));
+        for (LocalPlatform.ServiceSpec s : LocalPlatform.SERVICES) {
+            assertTrue(LocalPlatform.jvmArgs(s.name(), "").stream().anyMatch(o -> o.startsWith("-Xmx")), s.name());
+        }
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.mailplatform.localplatform;
 
 import com.sun.net.httpserver.HttpServer;
+import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -19,11 +20,12 @@ public final class ServiceStub {
         String mode = System.getenv().getOrDefault("STUB_MODE", "ok");
         Map<String, String> mail = new TreeMap<>();
         System.getenv().forEach((k, v) -> {
-            if (k.startsWith("MAIL_") || k.startsWith("QUARKUS_")) {
+            if (k.startsWith("MAIL_") || k.startsWith("QUARKUS_") || k.startsWith("MALLOC_")) {
                 mail.put(k, v);
             }
         });
         mail.forEach((k, v) -> System.out.println("env " + k + "=" + v));
+        System.out.println("jvm " + String.join(" ", ManagementFactory.getRuntimeMXBean().getInputArguments()));
         if (mode.equals("die")) {
             System.out.println("stub failing on purpose");
             System.exit(3);
