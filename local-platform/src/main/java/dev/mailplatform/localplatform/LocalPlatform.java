@@ -59,6 +59,8 @@ public final class LocalPlatform {
      * when more than 40 % of it is free after a collection.
      */
     public static final List<String> DEFAULT_JVM_OPTIONS = List.of(
+            // TrimNativeHeapInterval came with 17.0.9: an older JDK 17 runs without it rather than not at all.
+            "-XX:+IgnoreUnrecognizedVMOptions",
             "-Xms16m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
             // Give freed malloc memory (the compilers' arenas above all) back to the system every 10 s.
             "-XX:TrimNativeHeapInterval=10000",

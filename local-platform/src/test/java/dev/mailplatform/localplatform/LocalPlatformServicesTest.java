@@ -100,7 +100,7 @@ class LocalPlatformServicesTest {
 
     @Test
     void memoryDefaultsComeFirstAndAGarbageCollectorGivenReplacesOurs() {
-        assertEquals(List.of("-Xms16m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
+        assertEquals(List.of("-XX:+IgnoreUnrecognizedVMOptions", "-Xms16m", "-XX:MinHeapFreeRatio=20", "-XX:MaxHeapFreeRatio=40",
                 "-XX:TrimNativeHeapInterval=10000", "-XX:+UnlockDiagnosticVMOptions", "-XX:ArchiveRelocationMode=0",
                 "-XX:+UseSerialGC", "-Xmx128m"), LocalPlatform.jvmArgs("pop3-service", ""));
         List<String> g1 = LocalPlatform.jvmArgs("pop3-service", " -XX:+UseG1GC  -Xmx1g ");
