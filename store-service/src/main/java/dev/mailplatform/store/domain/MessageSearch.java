@@ -38,7 +38,8 @@ public class MessageSearch {
         long[][] acc = {new long[1024]};
         int[] n = {0};
         long[] maxModseq = {0};
-        db.list(sql, rs -> {
+        // Planned for this call's values: a generic plan cannot know how selective a substring or a flag test is.
+        db.listPlannedPerCall(sql, rs -> {
             if (n[0] == acc[0].length) {
                 acc[0] = Arrays.copyOf(acc[0], acc[0].length * 2);
             }

@@ -13,6 +13,7 @@ import dev.mailplatform.store.domain.CopyMove;
 import dev.mailplatform.store.domain.Expunges;
 import dev.mailplatform.store.domain.FlagUpdates;
 import dev.mailplatform.store.domain.MessageAppends;
+import dev.mailplatform.store.domain.MessageFlags;
 import dev.mailplatform.store.domain.MailboxStore;
 import dev.mailplatform.store.domain.MessageReads;
 import dev.mailplatform.store.domain.MessageSearch;
@@ -391,11 +392,19 @@ public class MessageGrpc implements MessageService {
     @Override
     public Multi<GetChangesResponse> getChanges(GetChangesRequest r) {
         Readiness ready = Readiness.current();
-        record Head(MailboxStore.Row mb, MessageReads.RecentClaim recent) {
+        record Head(MailboxStore.Row mb, MessageReads.RecentClaim recent, List<MessageFlags> changed,
+                List<Long> vanished) {
         }
         return Offload.call(() -> {
             MailboxStore.Row mb = reads.mailbox(RequestProtos.mailbox(r.getMailbox()));
-            return new Head(mb, r.getClaimRecent() ? reads.claimRecent(mb.id()) : null);
+            MessageReads.RecentClaim recent = r.getClaimRecent() ? reads.claimRecent(mb.id()) : null;
+            // The first page of each list, read in the same trip to the worker pool: a session's sync usually finds
+            // a few rows, and then the whole answer is one response, not a head and a page or two, each read on a
+            // trip of its own and written as a message of its own.
+            List<MessageFlags> changed = reads.changedPage(mb.id(), r.getSinceModseq(), mb.highestModseq(), 0, batch);
+            List<Long> vanished = !r.getIncludeVanished() ? List.of()
+                    : reads.vanishedPage(mb.id(), r.getSinceModseq(), mb.highestModseq(), 0, batch);
+            return new Head(mb, recent, changed, vanished);
         }).onItem().transformToMulti(h -> {
             MailboxStore.Row mb = h.mb();
             GetChangesResponse.Builder first = GetChangesResponse.newBuilder().setHighestModseq(mb.highestModseq())
@@ -403,6 +412,14 @@ public class MessageGrpc implements MessageService {
             if (h.recent() != null && !h.recent().isEmpty()) {
                 first.setRecentFromUid((int) h.recent().from()).setRecentThroughUid((int) h.recent().through());
             }
+            if (h.changed().size() < batch && h.vanished().size() < batch) {
+                // Both lists are complete (a short page is the last one): head and lists in one response.
+                first.addAllChanged(MessageProtos.states(h.changed()));
+                h.vanished().forEach(u -> first.addVanished(u.intValue()));
+                return Multi.createFrom().item(first.build());
+            }
+            // A long list: stream it page by page as the transport takes them, from the start again (the pages are
+            // bounded by the head's modseq, so they read the same snapshot).
             GetChangesResponse head = first.build();
             Multi<GetChangesResponse> changed = Offload.uidPages(ready,
                     (after, n) -> MessageProtos.states(reads.changedPage(mb.id(), r.getSinceModseq(), mb.highestModseq(),
