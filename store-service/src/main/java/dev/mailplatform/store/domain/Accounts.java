@@ -23,8 +23,9 @@ public class Accounts {
     static final int MAX_PASSWORD = 1024;
     private static final String SUBSCRIBE = "INSERT INTO subscription (account_id, name) VALUES (?, ?) "
             + "ON CONFLICT DO NOTHING";
-    private static final String TOUCH_BLOBS = "UPDATE blob SET last_used = now() WHERE hash IN (SELECT m.blob_hash "
-            + "FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.account_id = ?)";
+    private static final String RELEASE_BLOBS = "INSERT INTO blob_release (hash) SELECT DISTINCT m.blob_hash "
+            + "FROM message m JOIN mailbox b ON b.id = m.mailbox_id WHERE b.account_id = ? ORDER BY 1 "
+            + "ON CONFLICT (hash) DO UPDATE SET released_at = EXCLUDED.released_at";
 
     private final PasswordHasher hasher;
     private final MailboxStore mailboxes;
@@ -177,7 +178,7 @@ public class Accounts {
     @Transactional
     public void deleteAccount(long id) {
         AccountEntity a = account(id);
-        db.update(TOUCH_BLOBS, id);
+        db.update(RELEASE_BLOBS, id);
         a.delete();
     }
 

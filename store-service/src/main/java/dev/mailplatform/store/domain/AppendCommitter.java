@@ -71,8 +71,8 @@ final class AppendCommitter {
      * <p>A blob row already stored (the same message delivered again) is locked, not updated ({@code kept}): an
      * update, even of one column, would write a new version of the row and, since no HOT update fits a full page, a
      * new entry in each of its indexes, the two trigram indexes' thousands included, all inside this serial
-     * statement. Nothing needs its {@code last_used}: the message inserted here references it, and the collector
-     * takes only unreferenced rows.
+     * statement. Nothing about the blob needs recording: the message inserted here references it, and the collector
+     * takes only unreferenced blobs.
      */
     private static String sql(String lockWait) {
         return "WITH inp AS (SELECT * FROM unnest(?::text[], ?::bigint[], ?::bigint[], ?::bytea[], "

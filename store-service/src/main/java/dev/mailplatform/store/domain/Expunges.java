@@ -14,7 +14,9 @@ public class Expunges {
     private static final String RECORD_EXPUNGED = "INSERT INTO expunged (mailbox_id, uid, modseq) "
             + "SELECT ?, u, ? FROM unnest(?::bigint[]) u "
             + "ON CONFLICT (mailbox_id, uid) DO UPDATE SET modseq = EXCLUDED.modseq";
-    private static final String TOUCH_BLOBS = "UPDATE blob SET last_used = now() WHERE hash = ANY(?)";
+    /** Sorted hashes: two expunges releasing the same blobs take their rows' locks in one order. */
+    private static final String RELEASE_BLOBS = "INSERT INTO blob_release (hash) SELECT h FROM unnest(?::text[]) h ORDER BY h "
+            + "ON CONFLICT (hash) DO UPDATE SET released_at = EXCLUDED.released_at";
     private static final String UPDATE_MAILBOX = "UPDATE mailbox SET highest_modseq = ?, messages = messages - ?, "
             + "unseen = unseen - ?, size = size - ? WHERE id = ?";
 
@@ -65,7 +67,7 @@ public class Expunges {
         long[] uids = gone.stream().mapToLong(Gone::uid).toArray();
         db.update(RECORD_EXPUNGED, mb.id(), modseq, gone.stream().map(Gone::uid).toArray(Long[]::new));
         String[] hashes = gone.stream().map(Gone::hash).distinct().toArray(String[]::new);
-        db.update(TOUCH_BLOBS, (Object) hashes);
+        db.update(RELEASE_BLOBS, (Object) hashes);
         long bytes = gone.stream().mapToLong(Gone::size).sum();
         int unseen = (int) gone.stream().filter(g -> (g.flags() & Flags.SEEN) == 0).count();
         db.update(UPDATE_MAILBOX, modseq, gone.size(), unseen, bytes, mb.id());

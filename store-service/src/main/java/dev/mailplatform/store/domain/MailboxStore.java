@@ -167,8 +167,8 @@ public class MailboxStore {
             throw StoreException.precondition("mailbox " + n + " has children; delete them first");
         }
         Quotas.Usage before = quotas.lock(accountId);
-        db.update("UPDATE blob SET last_used = now() WHERE hash IN (SELECT blob_hash FROM message WHERE mailbox_id = ?)",
-                r.id());
+        db.update("INSERT INTO blob_release (hash) SELECT DISTINCT blob_hash FROM message WHERE mailbox_id = ? ORDER BY 1 "
+                + "ON CONFLICT (hash) DO UPDATE SET released_at = EXCLUDED.released_at", r.id());
         // The mailbox's counters include its quota warnings, which the quota never counted.
         long[] exempt = db.one("SELECT COALESCE(SUM(size), 0), count(*) FROM message WHERE mailbox_id = ? "
                 + "AND quota_exempt", rs -> new long[] {rs.getLong(1), rs.getLong(2)}, r.id()).orElseThrow();

@@ -16,7 +16,9 @@ import org.jboss.logging.Logger;
 
 /**
  * Deletes blobs nobody references any more, and S3 objects that never got a row (an append that failed after its
- * upload). Only blobs unused for the grace period are touched.
+ * upload). A blob becomes a candidate when its messages go (a row in {@code blob_release}, written with the deletion),
+ * and only one released for the grace period is touched: a session that has not yet heard of the expunge may still be
+ * reading it.
  *
  * <p>An unreferenced blob goes in two transactions, so that no interleaving with an append of the same bytes can
  * delete an object a message references:
@@ -74,19 +76,24 @@ public class BlobCollector {
         double graceSeconds = grace.toMillis() / 1000.0;
         int total = 0;
         while (true) {
+            // Only released blobs are looked at (blob_release: their last message went), not every blob stored.
             List<String> candidates = QuarkusTransaction.requiringNew().call(() -> db.list(
-                    "SELECT hash FROM blob b WHERE size >= 0 AND last_used <= now() - make_interval(secs => ?) "
-                            + "AND NOT EXISTS (SELECT 1 FROM message m WHERE m.blob_hash = b.hash) LIMIT ?",
+                    "SELECT hash FROM blob_release WHERE released_at <= now() - make_interval(secs => ?) "
+                            + "ORDER BY released_at LIMIT ?",
                     rs -> rs.getString(1), graceSeconds, BATCH));
             int n = 0;
+            int settled = 0;
             for (String hash : candidates) {
-                if (QuarkusTransaction.requiringNew().call(() -> tombstoneUnreferenced(hash, graceSeconds))
-                        && QuarkusTransaction.requiringNew().call(() -> deleteTombstoned(hash))) {
+                Step step = QuarkusTransaction.requiringNew().call(() -> tombstoneUnreferenced(hash, graceSeconds));
+                if (step != Step.SKIPPED) {
+                    settled++;
+                }
+                if (step == Step.TOMBSTONED && QuarkusTransaction.requiringNew().call(() -> deleteTombstoned(hash))) {
                     n++;
                 }
             }
             total += n;
-            if (candidates.size() < BATCH || n == 0) {
+            if (candidates.size() < BATCH || settled == 0) {
                 break;
             }
         }
@@ -98,24 +105,53 @@ public class BlobCollector {
         return total;
     }
 
+    /** What step 1 did with a released blob. */
+    private enum Step {
+        /** Tombstoned: step 2 deletes it. */
+        TOMBSTONED,
+        /** Its release was settled without deleting anything: referenced again, or already gone. */
+        KEPT,
+        /** Left for a later pass: locked by someone else, or released again within the grace period. */
+        SKIPPED
+    }
+
     /** Step 1: the blob, if still unreferenced under its lock, becomes a tombstone. */
-    private boolean tombstoneUnreferenced(String hash, double graceSeconds) {
-        boolean locked = db.one("SELECT hash FROM blob WHERE hash = ? AND size >= 0 "
-                + "AND last_used <= now() - make_interval(secs => ?) FOR UPDATE SKIP LOCKED",
-                rs -> 1, hash, graceSeconds).isPresent();
+    private Step tombstoneUnreferenced(String hash, double graceSeconds) {
+        boolean locked = db.one("SELECT hash FROM blob WHERE hash = ? AND size >= 0 FOR UPDATE SKIP LOCKED",
+                rs -> 1, hash).isPresent();
         if (!locked) {
-            return false;
+            boolean live = db.one("SELECT 1 FROM blob WHERE hash = ? AND size >= 0", rs -> 1, hash).isPresent();
+            if (live) {
+                return Step.SKIPPED; // locked by an append or another collector
+            }
+            // Gone or a tombstone already: the orphan sweep and the tombstone's owner take it from here.
+            forget(hash, graceSeconds);
+            return Step.KEPT;
         }
         pauses.accept("locked", hash);
-        // A new statement sees every reference committed before the lock; none can commit while we hold it (an
-        // append's insert locks the row FOR KEY SHARE, through its foreign key and its own CTE).
-        boolean referenced = db.one("SELECT EXISTS (SELECT 1 FROM message WHERE blob_hash = ?)",
-                rs -> rs.getBoolean(1), hash).orElse(true);
-        if (referenced) {
-            return false;
+        // A new statement sees every reference and release committed before the lock; no reference can commit while
+        // we hold it (an append's insert locks the row FOR KEY SHARE, through its foreign key and its own CTE). A
+        // release is committed with its message's deletion, so a message expunged since the candidate was listed
+        // shows here as a release within the grace period.
+        boolean inUse = db.one("SELECT EXISTS (SELECT 1 FROM message WHERE blob_hash = ?) OR NOT EXISTS "
+                + "(SELECT 1 FROM blob_release WHERE hash = ? AND released_at <= now() - make_interval(secs => ?))",
+                rs -> rs.getBoolean(1), hash, hash, graceSeconds).orElse(true);
+        if (inUse) {
+            // Referenced again: nothing to collect until it is released again. Released again: wait for that grace.
+            return forget(hash, graceSeconds) ? Step.KEPT : Step.SKIPPED;
         }
         db.update("UPDATE blob SET size = -1, created_at = now() WHERE hash = ?", hash);
-        return true;
+        db.update("DELETE FROM blob_release WHERE hash = ?", hash);
+        return Step.TOMBSTONED;
+    }
+
+    /**
+     * Drops a release older than the grace period; one renewed since (released again by a later expunge) stays, so
+     * the blob is looked at again after that expunge's grace period. True when it was dropped.
+     */
+    private boolean forget(String hash, double graceSeconds) {
+        return db.update("DELETE FROM blob_release WHERE hash = ? AND released_at <= now() - make_interval(secs => ?)",
+                hash, graceSeconds) > 0;
     }
 
     /** Step 2: under the tombstone's lock, the object goes, then the tombstone. */
