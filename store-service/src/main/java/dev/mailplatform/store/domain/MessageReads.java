@@ -1,6 +1,5 @@
 package dev.mailplatform.store.domain;
 
-import io.quarkus.narayana.jta.QuarkusTransaction;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.transaction.Transactional;
 import java.util.ArrayList;
@@ -74,9 +73,8 @@ public class MessageReads {
     /**
      * Claims for the calling session every message above the mailbox's claimed mark (one statement, under the
      * row's lock: two sessions never claim the same message). With nothing to claim it locks and writes nothing, as
-     * for most syncs.
+     * for most syncs. One statement: it needs no transaction of its own (a sync runs it in autocommit).
      */
-    @Transactional
     public RecentClaim claimRecent(long mailboxId) {
         return db.one(CLAIM_RECENT, rs -> new RecentClaim(rs.getLong(1) + 1, rs.getLong(2)), mailboxId)
                 .orElse(new RecentClaim(1, 0));
@@ -89,8 +87,9 @@ public class MessageReads {
 
     // ---- fetch metadata ----
 
+    /** One autocommit read: a JTA transaction around a single SELECT only adds a COMMIT and Narayana's work. */
     public long mailboxId(MailboxRef ref) {
-        return QuarkusTransaction.joiningExisting().call(() -> mailboxes.find(ref, false).id());
+        return mailboxes.find(ref, false).id();
     }
 
     /**
@@ -159,12 +158,11 @@ public class MessageReads {
         return db.list(VANISHED_PAGE, rs -> rs.getLong(1), mailboxId, sinceModseq, throughModseq, afterUid, limit);
     }
 
-    @Transactional
     public void requireAccount(long accountId) {
         mailboxes.requireAccount(accountId);
     }
 
-    @Transactional
+    /** One autocommit read (the head of a sync). */
     public MailboxStore.Row mailbox(MailboxRef ref) {
         return mailboxes.find(ref, false);
     }

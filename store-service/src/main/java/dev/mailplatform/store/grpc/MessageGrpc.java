@@ -37,6 +37,7 @@ import dev.mailplatform.store.v1.FetchMetadataRequest;
 import dev.mailplatform.store.v1.FetchMetadataResponse;
 import dev.mailplatform.store.v1.GetChangesRequest;
 import dev.mailplatform.store.v1.GetChangesResponse;
+import dev.mailplatform.store.v1.MessageMetadata;
 import dev.mailplatform.store.v1.MessageService;
 import dev.mailplatform.store.v1.MessageStateBatch;
 import dev.mailplatform.store.v1.SearchRequest;
@@ -121,13 +122,15 @@ public class MessageGrpc implements MessageService {
         boolean heavy = r.getEnvelope() || r.getBodyStructure() || r.getHeaderFieldsCount() > 0;
         int size = heavy ? Math.max(1, batch / 10) : batch;
         Readiness ready = Readiness.current();
-        record Query(long mailboxId, MetadataQuery items) {
+        record Query(long mailboxId, MetadataQuery items, List<MessageMetadata> first) {
         }
         return Offload.call(() -> {
             MetadataQuery items = RequestProtos.metadata(r);
             UidSets.validate(items.uids());
-            return new Query(reads.mailboxId(RequestProtos.mailbox(r.getMailbox())), items);
-        }).onItem().transformToMulti(q -> Offload.uidPages(ready,
+            long mailboxId = reads.mailboxId(RequestProtos.mailbox(r.getMailbox()));
+            // The first page in the same trip to the worker pool: most FETCHes name a few messages.
+            return new Query(mailboxId, items, MessageProtos.metadata(reads.metadataPage(mailboxId, items, 0, size)));
+        }).onItem().transformToMulti(q -> Offload.uidPagesAfter(ready, q.first(),
                 (after, n) -> MessageProtos.metadata(reads.metadataPage(q.mailboxId(), q.items(), after, n)),
                 m -> Offload.uid(m.getUid()), size)).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());
     }

@@ -64,13 +64,36 @@ final class Offload {
     }
 
     /**
+     * {@link #uidPages}, with the first page already read (in the call's first trip to the worker pool, with what
+     * it looked up): a short one is the whole answer, and costs no second trip to the pool.
+     */
+    static <T> Multi<List<T>> uidPagesAfter(Readiness ready, List<T> first, UidPage<T> page,
+            java.util.function.ToLongFunction<T> uidOf, int pageSize) {
+        if (first.isEmpty()) {
+            return Multi.createFrom().empty();
+        }
+        Multi<List<T>> head = Multi.createFrom().item(first);
+        if (first.size() < pageSize) {
+            return head;
+        }
+        long after = uidOf.applyAsLong(first.get(first.size() - 1));
+        return Multi.createBy().concatenating().streams(head, uidPagesFrom(ready, after, page, uidOf, pageSize));
+    }
+
+    /**
      * Keyset paging by UID: each page starts after the last UID of the one before, and a short page is the last
      * (no query is made to find out that the next one is empty).
      */
     static <T> Multi<List<T>> uidPages(Readiness ready, UidPage<T> page, java.util.function.ToLongFunction<T> uidOf,
             int pageSize) {
+        return uidPagesFrom(ready, 0, page, uidOf, pageSize);
+    }
+
+    /** {@link #uidPages} from the UIDs above {@code startAfter}. */
+    static <T> Multi<List<T>> uidPagesFrom(Readiness ready, long startAfter, UidPage<T> page,
+            java.util.function.ToLongFunction<T> uidOf, int pageSize) {
         final class Cursor {
-            long after;
+            long after = startAfter;
             boolean done;
         }
         return pages(ready, Cursor::new, c -> {
