@@ -125,11 +125,11 @@ public abstract class StoreContract {
         return uids(1, -1);
     }
 
-    AppendResponse append(Account a, String mailbox, byte[] message) {
+    protected AppendResponse append(Account a, String mailbox, byte[] message) {
         return append(a, mailbox, message, 0, List.of());
     }
 
-    AppendResponse append(Account a, String mailbox, byte[] message, int systemFlags, List<String> keywords) {
+    protected AppendResponse append(Account a, String mailbox, byte[] message, int systemFlags, List<String> keywords) {
         return append(AppendHeader.newBuilder().setMailbox(ref(a, mailbox))
                 .setFlags(Flags.newBuilder().setSystem(systemFlags).addAllKeywords(keywords))
                 .setDeclaredSize(message.length).build(), message, 16 * 1024);
