@@ -208,6 +208,8 @@ public final class AppendHandler implements StreamingHandler {
                         "APPEND");
             } else {
                 if (session.selected() != null && session.selected().name().equals(mailbox)) {
+                    // Not applied from the reply like STORE's: the new message is \Recent for the session that first
+                    // tells of it (RFC 3501 §2.3.2), and only GetChanges claims it, so its EXISTS comes from the sync.
                     session.selected().markDirty();
                 }
                 reply = Reply.ok("APPENDUID " + Integer.toUnsignedLong(response.getUidvalidity()) + " "

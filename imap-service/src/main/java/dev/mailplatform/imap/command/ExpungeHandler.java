@@ -30,9 +30,12 @@ public final class ExpungeHandler implements CommandHandler<ExpungeCommand> {
                 ExpungeResponse.getDefaultInstance()).emitOn(session.executor())
                 .map(r -> {
                     session.mailbox().expunged(r.getExpungedUidsList());
+                    // The view moves to the expunge's modseq only when nothing else happened before it; else the
+                    // sync before the tagged reply brings the rest, so the code below never runs ahead of the client.
+                    session.mailbox().ownChange(s, r.hasPreviousHighestModseq(), r.getPreviousHighestModseq(),
+                            r.getHighestModseq());
                     if (session.mailbox().qresync() && r.getHighestModseq() > 0) {
                         // Where the client's cache now stands (as Dovecot says it; RFC 7162 §3.2.10 VANISHED).
-                        s.highestModseq(r.getHighestModseq());
                         return Reply.ok("HIGHESTMODSEQ " + r.getHighestModseq(), "EXPUNGE completed");
                     }
                     return Reply.ok("EXPUNGE completed");

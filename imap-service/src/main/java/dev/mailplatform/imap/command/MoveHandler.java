@@ -41,6 +41,12 @@ public final class MoveHandler implements CommandHandler<MoveCommand> {
                             moved.add(m.getSourceUid());
                         }
                         session.mailbox().expunged(moved);
+                        if (request.getDestination().equals(s.name())) {
+                            s.markDirty(); // the copies are new messages of this view: the sync brings them
+                        } else {
+                            session.mailbox().ownChange(s, r.hasSourcePreviousHighestModseq(),
+                                    r.getSourcePreviousHighestModseq(), r.getSourceHighestModseq());
+                        }
                     }
                     return Reply.ok("MOVE completed");
                 })

@@ -88,6 +88,9 @@ public final class StoreHandler implements CommandHandler<StoreCommand> {
                     if (w.size() > 0) {
                         session.send(w);
                     }
+                    // The FETCHes above are the whole change: no GetChanges when nothing else happened before it.
+                    session.mailbox().ownChange(s, r.hasPreviousHighestModseq(), r.getPreviousHighestModseq(),
+                            r.getHighestModseq());
                     List<Long> failed = new ArrayList<>();
                     for (int uid : r.getFailedUidsList()) {
                         int seq = s.seqOf(uid);

@@ -102,13 +102,38 @@ public final class MailboxSync {
             return;
         }
         if (e.getMailboxId() == 0 || e.getMailboxId() == s.mailboxId()) {
-            if (e.getMailboxId() == 0 || e.getHighestModseq() == 0 || e.getHighestModseq() > s.highestModseq()) {
+            if (e.getMailboxId() == 0 || e.getHighestModseq() == 0) {
                 s.markDirty();
+            } else {
+                // Stale while above the view's modseq; this session's own change is settled by its reply instead.
+                s.changedTo(e.getHighestModseq());
             }
             if (idling) {
                 sync().subscribe().with(x -> { }, t -> { });
             }
         }
+    }
+
+    /**
+     * This session's own change to {@code s} (STORE, EXPUNGE, MOVE out of it) went through, and its handler already
+     * applied it to the view and wrote its untagged responses. The store read {@code previous} as the mailbox's
+     * highest modseq under the row lock the change took, and left it at {@code after}; modseqs are allocated under
+     * that lock, so when {@code previous} is this view's, no one else changed the mailbox in between, and the view
+     * moves to {@code after} without a GetChanges. The Watch event of the change names {@code after}, and whether it
+     * came before this reply or comes after it, it then leaves the view clean; a newer event keeps it stale. Else (or
+     * when an older store sent no {@code previous}) the view is marked stale and the next sync pulls what it missed.
+     * Returns whether the view moved.
+     */
+    public boolean ownChange(SelectedMailbox s, boolean hasPrevious, long previous, long after) {
+        if (selected != s || session.closed()) {
+            return false;
+        }
+        if (!hasPrevious || syncing) {
+            // A sync in flight may answer with this change, or not: it is left to the next one.
+            s.markDirty();
+            return false;
+        }
+        return s.ownChange(previous, after);
     }
 
     /**
@@ -203,9 +228,13 @@ public final class MailboxSync {
         }
         syncing = true;
         s.clearDirty();
+        long eventsBefore = s.eventModseq();
         boolean[] failed = {false};
         return changesSince(s, s.highestModseq(), !s.readOnly())
-                .onItem().invoke(responses -> apply(s, responses))
+                .onItem().invoke(responses -> {
+                    apply(s, responses);
+                    s.eventsCovered(eventsBefore);
+                })
                 .onFailure().invoke(t -> {
                     failed[0] = true;
                     s.markDirty();

@@ -27,8 +27,14 @@ public final class SelectedMailbox {
     private int[] uids = new int[16];
     private int count;
     private long highestModseq;
-    /** Set when the store may hold changes this view has not shown yet. */
+    /** Set when the store may hold changes this view has not shown yet, whatever the Watch events say. */
     private boolean dirty;
+    /**
+     * The highest modseq a Watch event named for this mailbox: while it is above the view's, the store holds changes
+     * the view has not shown. Kept apart from {@link #dirty} so that an event of this session's own change, which
+     * may come before or after the change's reply, is settled by the reply ({@link MailboxSync#ownChange}).
+     */
+    private long eventModseq;
     /** Flag states this session already told the client about (its own STORE), so a sync does not repeat them. */
     private final Map<Integer, Long> reported = new HashMap<>();
     /**
@@ -193,11 +199,49 @@ public final class SelectedMailbox {
     }
 
     public boolean dirty() {
-        return dirty;
+        return dirty || eventModseq > highestModseq;
     }
 
     public void markDirty() {
         dirty = true;
+    }
+
+    /**
+     * This session's own change, already applied to this view, took the mailbox from {@code previous} to
+     * {@code after} ({@link MailboxSync#ownChange}): when {@code previous} is this view's modseq the view moves to
+     * {@code after}, and stays stale only for an event newer than that or a reason of its own. Else it is marked
+     * stale. Returns whether it moved.
+     */
+    boolean ownChange(long previous, long after) {
+        // One change takes one modseq (none when it changed nothing): a MOVE into this mailbox takes two, and its
+        // copies are not in the view.
+        if (previous != highestModseq || after < previous || after - previous > 1) {
+            dirty = true;
+            return false;
+        }
+        highestModseq = after;
+        // Every state the client was told of is at or below the view's modseq now: no sync will bring it back.
+        reported.clear();
+        return true;
+    }
+
+    /** A Watch event: the mailbox's highest modseq is {@code modseq} now. */
+    void changedTo(long modseq) {
+        eventModseq = Math.max(eventModseq, modseq);
+    }
+
+    long eventModseq() {
+        return eventModseq;
+    }
+
+    /**
+     * A sync that began when the events stood at {@code eventsBefore} succeeded: it read the store after those events
+     * were sent, so it covered them (even were the view's modseq below one of them, which would else sync forever).
+     */
+    void eventsCovered(long eventsBefore) {
+        if (eventModseq <= eventsBefore) {
+            eventModseq = 0;
+        }
     }
 
     public void clearDirty() {

@@ -62,7 +62,7 @@ public class CopyMove {
                 + pred + " ORDER BY uid", rs -> new Src(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getBoolean(4)),
                 Db.args(p));
         if (rows.isEmpty()) {
-            return new Copied(d.uidvalidity(), s.highestModseq(), new long[0], d.uidnext());
+            return new Copied(d.uidvalidity(), s.highestModseq(), new long[0], d.uidnext(), s.highestModseq());
         }
         long bytes = rows.stream().mapToLong(Src::size).sum();
         // A copy is the user's own message, counted like any other; a moved quota warning stays exempt, so what a
@@ -111,6 +111,7 @@ public class CopyMove {
             sourceHighestModseq = expunges.expungeWhere(source, epred, ep, false).highestModseq();
         }
         long[] copied = rows.stream().mapToLong(Src::uid).toArray();
-        return new Copied(d.uidvalidity(), sourceHighestModseq, copied, firstUid);
+        // s was read under the source's lock, before the copy (into the same mailbox) or the move's expunge.
+        return new Copied(d.uidvalidity(), sourceHighestModseq, copied, firstUid, s.highestModseq());
     }
 }

@@ -1,5 +1,8 @@
 package dev.mailplatform.store.domain;
 
-/** What an expunge removed (UIDs ascending) and the mailbox's highest modseq after it. */
-public record Expunged(long[] uids, long highestModseq) {
+/**
+ * What an expunge removed (UIDs ascending), the mailbox's highest modseq after it, and the one it had just before
+ * it, under its row lock.
+ */
+public record Expunged(long[] uids, long highestModseq, long previousModseq) {
 }

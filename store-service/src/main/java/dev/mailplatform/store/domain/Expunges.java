@@ -45,7 +45,8 @@ public class Expunges {
 
     /**
      * Deletes the matching messages of a locked mailbox (only \Deleted ones when requireDeleted), records them as
-     * expunged with one new modseq, and releases their quota. Blobs are left to the collector.
+     * expunged with one new modseq, and releases their quota. Blobs are left to the collector. {@code mb} must be
+     * read under that lock: its highest modseq is the result's previous one.
      */
     Expunged expungeWhere(MailboxStore.Row mb, String predicate, List<Object> predParams,
             boolean requireDeleted) {
@@ -60,7 +61,7 @@ public class Expunges {
                 rs -> new Gone(rs.getLong(1), rs.getLong(2), rs.getInt(3), rs.getString(4), rs.getBoolean(5)),
                 Db.args(p));
         if (gone.isEmpty()) {
-            return new Expunged(new long[0], mb.highestModseq());
+            return new Expunged(new long[0], mb.highestModseq(), mb.highestModseq());
         }
         long modseq = mb.highestModseq() + 1;
         gone.sort((a, b) -> Long.compare(a.uid(), b.uid()));
@@ -79,6 +80,6 @@ public class Expunges {
         warnings.afterRelease(mb.accountId(), before.plus(-chargedBytes, -charged));
         changes.publish(mb.accountId(), mb.id(), mb.name(), ChangeKind.MESSAGES_EXPUNGED, modseq, mb.uidnext(),
                 mb.messages() - gone.size());
-        return new Expunged(uids, modseq);
+        return new Expunged(uids, modseq, mb.highestModseq());
     }
 }

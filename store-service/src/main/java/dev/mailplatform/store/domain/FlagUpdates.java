@@ -46,7 +46,10 @@ public class FlagUpdates {
         return applyFlags(mb, uids, mode, system, keywords, unchangedSince);
     }
 
-    /** Changes flags of the matching messages; the mailbox row must be locked. One new modseq per call. */
+    /**
+     * Changes flags of the matching messages; the mailbox row must be locked, and {@code mb} read under that lock
+     * (its highest modseq is the result's previous one). One new modseq per call.
+     */
     FlagsStored applyFlags(MailboxStore.Row mb, UidSet uids, FlagsMode mode, int system, String[] keywords,
             long unchangedSince) {
         long modseq = mb.highestModseq() + 1;
@@ -117,6 +120,6 @@ public class FlagUpdates {
             changes.publish(mb.accountId(), mb.id(), mb.name(), ChangeKind.FLAGS_CHANGED, modseq, mb.uidnext(),
                     mb.messages());
         }
-        return new FlagsStored(updated, failed, highest);
+        return new FlagsStored(updated, failed, highest, mb.highestModseq());
     }
 }

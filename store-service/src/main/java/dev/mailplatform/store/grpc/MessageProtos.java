@@ -30,7 +30,8 @@ final class MessageProtos {
 
     static AppendResponse appended(Appended a) {
         return AppendResponse.newBuilder().setUidvalidity((int) a.uidvalidity()).setUid((int) a.uid())
-                .setModseq(a.modseq()).setSize(a.size()).setEmailId(a.emailId()).build();
+                .setModseq(a.modseq()).setSize(a.size()).setEmailId(a.emailId())
+                .setPreviousHighestModseq(a.previousModseq()).build();
     }
 
     static MessageState state(MessageFlags f) {
@@ -48,14 +49,16 @@ final class MessageProtos {
     }
 
     static StoreFlagsResponse flagsStored(FlagsStored s) {
-        StoreFlagsResponse.Builder b = StoreFlagsResponse.newBuilder().setHighestModseq(s.highestModseq());
+        StoreFlagsResponse.Builder b = StoreFlagsResponse.newBuilder().setHighestModseq(s.highestModseq())
+                .setPreviousHighestModseq(s.previousModseq());
         s.failedUids().forEach(u -> b.addFailedUids(u.intValue()));
         s.updated().forEach(f -> b.addUpdated(state(f)));
         return b.build();
     }
 
     static ExpungeResponse expunged(Expunged e) {
-        ExpungeResponse.Builder b = ExpungeResponse.newBuilder().setHighestModseq(e.highestModseq());
+        ExpungeResponse.Builder b = ExpungeResponse.newBuilder().setHighestModseq(e.highestModseq())
+                .setPreviousHighestModseq(e.previousModseq());
         for (long uid : e.uids()) {
             b.addExpungedUids((int) uid);
         }
@@ -64,7 +67,8 @@ final class MessageProtos {
 
     static CopyResponse copied(Copied c) {
         CopyResponse.Builder b = CopyResponse.newBuilder().setDestinationUidvalidity((int) c.destinationUidvalidity())
-                .setSourceHighestModseq(c.sourceHighestModseq());
+                .setSourceHighestModseq(c.sourceHighestModseq())
+                .setSourcePreviousHighestModseq(c.sourcePreviousModseq());
         long[] uids = c.sourceUids();
         for (int i = 0; i < uids.length; i++) {
             b.addMappings(UidMapping.newBuilder().setSourceUid((int) uids[i])

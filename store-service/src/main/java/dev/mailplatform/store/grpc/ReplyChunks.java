@@ -34,6 +34,9 @@ final class ReplyChunks {
             }
             if (i == n - 1) {
                 b.setHighestModseq(whole.getHighestModseq());
+                if (whole.hasPreviousHighestModseq()) {
+                    b.setPreviousHighestModseq(whole.getPreviousHighestModseq());
+                }
             }
             out.add(b.build());
         }
@@ -48,6 +51,9 @@ final class ReplyChunks {
             if (i == runs.size() - 1) {
                 b.setDestinationUidvalidity(whole.getDestinationUidvalidity())
                         .setSourceHighestModseq(whole.getSourceHighestModseq());
+                if (whole.hasSourcePreviousHighestModseq()) {
+                    b.setSourcePreviousHighestModseq(whole.getSourcePreviousHighestModseq());
+                }
             }
             out.add(b.build());
         }
@@ -61,6 +67,9 @@ final class ReplyChunks {
             ExpungeResponse.Builder b = ExpungeResponse.newBuilder().addAllExpungedUids(runs.get(i));
             if (i == runs.size() - 1) {
                 b.setHighestModseq(whole.getHighestModseq());
+                if (whole.hasPreviousHighestModseq()) {
+                    b.setPreviousHighestModseq(whole.getPreviousHighestModseq());
+                }
             }
             out.add(b.build());
         }
