@@ -6,7 +6,11 @@ import io.quarkus.grpc.api.ServerBuilderCustomizer;
 import io.quarkus.grpc.runtime.config.GrpcServerConfiguration;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.ClientAuth;
+import io.netty.handler.ssl.OpenSsl;
+import io.vertx.core.net.JdkSSLEngineOptions;
+import io.vertx.core.net.OpenSSLEngineOptions;
 import io.vertx.core.net.PemTrustOptions;
+import io.vertx.core.net.SSLEngineOptions;
 import io.vertx.grpc.VertxServerBuilder;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -22,6 +26,9 @@ import org.jboss.logging.Logger;
  *
  * <p>application.properties hands the store's certificate and {@code client-auth=REQUIRED} to Quarkus; its separate
  * gRPC server reads a trust store only as JKS or PKCS12 with a password, so the PEM CA is added here.
+ *
+ * <p>TLS runs on OpenSSL (BoringSSL from netty-tcnative) where its native library loads, else on the JDK's engine:
+ * the JDK's SSLEngine and AES-GCM were a large share of the store's CPU on the internal link.
  */
 @ApplicationScoped
 public class GrpcServerTls implements ServerBuilderCustomizer<VertxServerBuilder> {
@@ -66,7 +73,23 @@ public class GrpcServerTls implements ServerBuilderCustomizer<VertxServerBuilder
         } catch (IOException e) {
             throw new StoreTransport.Refused("mail.store.tls.ca: cannot read " + ca + ": " + e.getMessage());
         }
-        builder.useSsl(options -> options.setPemTrustOptions(new PemTrustOptions().addCertValue(pem)));
-        LOG.infof("gRPC API on %s: mutual TLS, callers need a certificate issued by %s", grpc.host(), ca);
+        SSLEngineOptions engine = engine();
+        builder.useSsl(options -> options.setPemTrustOptions(new PemTrustOptions().addCertValue(pem))
+                .setSslEngineOptions(engine.copy()));
+        LOG.infof("gRPC API on %s: mutual TLS (%s), callers need a certificate issued by %s", grpc.host(),
+                engineName(engine), ca);
+    }
+
+    /** OpenSSL when netty-tcnative's native library loads on this platform (linux-x86_64 is bundled), else the JDK. */
+    static SSLEngineOptions engine() {
+        return OpenSSLEngineOptions.isAvailable() ? new OpenSSLEngineOptions() : new JdkSSLEngineOptions();
+    }
+
+    static String engineName(SSLEngineOptions engine) {
+        if (engine instanceof OpenSSLEngineOptions) {
+            return "TLS engine OpenSSL, " + OpenSsl.versionString();
+        }
+        Throwable why = OpenSsl.unavailabilityCause();
+        return "TLS engine JDK, OpenSSL unavailable: " + (why == null ? "not on the class path" : why.getMessage());
     }
 }
