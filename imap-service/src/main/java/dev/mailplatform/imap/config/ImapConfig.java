@@ -91,6 +91,14 @@ public interface ImapConfig {
     @WithDefault("15s")
     Duration shutdownDrainTimeout();
 
+    /**
+     * How long an account's store Watch stream stays open after its last session here ends, for a client that
+     * comes back (clients that connect per check, several connections in turn): each new stream is a store call and
+     * a registration there. 0 closes it with the last session.
+     */
+    @WithDefault("30s")
+    Duration watchLinger();
+
     /** Deadline of a unary store call (SELECT's, LOGIN's ...): past it the command gets "try later". */
     @WithDefault("30s")
     Duration storeCallTimeout();

@@ -1,5 +1,6 @@
 package dev.mailplatform.imap.store;
 
+import dev.mailplatform.imap.config.ImapConfig;
 import dev.mailplatform.store.v1.ChangeEvent;
 import dev.mailplatform.store.v1.ChangeKind;
 import dev.mailplatform.store.v1.WatchRequest;
@@ -19,7 +20,9 @@ import org.jboss.logging.Logger;
 
 /**
  * One Watch stream per account on this instance, shared by every session of that account: an idle session costs a
- * listener entry, not a stream. A broken stream is reopened with backoff; its listeners then get a synthetic
+ * listener entry, not a stream. After the account's last session here ends, the stream stays open for
+ * {@code mail.imap.watch-linger} (events then go nowhere: a new session syncs from the store at SELECT), so a client
+ * that reconnects soon costs no new stream; then it closes. A broken stream is reopened with backoff; its listeners then get a synthetic
  * event with mailbox id 0 ("anything may have changed"), so each re-pulls its changes.
  *
  * <p>The stream is opened on the plain async stub, not the Mutiny one: cancelling a subscription to the Mutiny
@@ -47,6 +50,8 @@ public class AccountWatchers {
         private boolean closed;
         private volatile boolean hadStream;
         private int failures;
+        /** The pending linger close (a Vert.x timer id), -1 when none; read and written in the map's compute. */
+        long lingerTimer = -1;
 
         Watch(long accountId) {
             this.accountId = accountId;
@@ -139,6 +144,9 @@ public class AccountWatchers {
     @Inject
     MeterRegistry meters;
 
+    @Inject
+    ImapConfig config;
+
     private final Map<Long, Watch> watches = new ConcurrentHashMap<>();
 
     @PostConstruct
@@ -149,11 +157,14 @@ public class AccountWatchers {
     /** Calls {@code listener} (on a gRPC thread) for every change event of the account. */
     public Registration register(long accountId, Consumer<ChangeEvent> listener) {
         Watch[] opened = new Watch[1];
-        Watch w = watches.compute(accountId, (id, existing) -> {
+        watches.compute(accountId, (id, existing) -> {
             Watch watch = existing != null ? existing : new Watch(id);
             watch.listeners.add(listener);
             if (existing == null) {
                 opened[0] = watch;
+            } else if (watch.lingerTimer >= 0) {
+                vertx.cancelTimer(watch.lingerTimer); // a session came back while the stream lingered
+                watch.lingerTimer = -1;
             }
             return watch;
         });
@@ -162,9 +173,22 @@ public class AccountWatchers {
         }
         return () -> watches.computeIfPresent(accountId, (id, watch) -> {
             watch.listeners.remove(listener);
-            if (watch.listeners.isEmpty()) {
+            if (!watch.listeners.isEmpty()) {
+                return watch;
+            }
+            long linger = config.watchLinger().toMillis();
+            if (linger <= 0) {
                 watch.close();
                 return null;
+            }
+            if (watch.lingerTimer < 0) {
+                watch.lingerTimer = vertx.setTimer(linger, timer -> watches.computeIfPresent(accountId, (i, w) -> {
+                    if (w.lingerTimer != timer || !w.listeners.isEmpty()) {
+                        return w;
+                    }
+                    w.close();
+                    return null;
+                }));
             }
             return watch;
         });

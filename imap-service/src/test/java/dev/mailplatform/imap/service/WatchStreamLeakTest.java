@@ -82,6 +82,29 @@ class WatchStreamLeakTest extends ImapTestBase {
         }
     }
 
+    /**
+     * Issue 21: an account's stream outlives its last session by mail.imap.watch-linger (3 s in tests), so a client
+     * that comes back at once costs no new Watch call; after the linger it closes all the same.
+     */
+    @Test
+    void aStreamLingersForAClientThatComesBackThenCloses() throws Exception {
+        Account a = newAccount();
+        try (ImapClient c = login(a)) {
+            c.ok("SELECT INBOX");
+            assertEquals(1, awaitStreamsMatchSessions());
+            c.ok("LOGOUT");
+        }
+        double calls = storeMetric("grpc_server_requests_received_messages_total", "method=\"Watch\"");
+        try (ImapClient again = login(a)) {
+            again.ok("SELECT INBOX");
+            assertEquals(1, watchers.openStreams(), "the lingering stream serves the new session");
+            again.ok("LOGOUT");
+        }
+        assertEquals(calls, storeMetric("grpc_server_requests_received_messages_total", "method=\"Watch\""),
+                "no new Watch call for the session that came back");
+        assertEquals(0, awaitStreamsMatchSessions(), "the store's Watch streams once the linger has passed");
+    }
+
     /** A client that drops while its LOGIN is being checked leaves nothing registered behind it. */
     @Test
     void aConnectionDroppedDuringLoginLeavesNoStream() throws Exception {
@@ -130,6 +153,18 @@ class WatchStreamLeakTest extends ImapTestBase {
         // Events are batched (10 ms) and merged; give the last batch time to arrive.
         Thread.sleep(500);
         return (storeMetric("mail_store_change_delivered_total") - start) / 10.0;
+    }
+
+    /** The store meter with this name whose labels contain {@code label}. */
+    private double storeMetric(String name, String label) throws Exception {
+        String text = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + storeHttpPort
+                + "/q/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        Matcher m = Pattern.compile("(?m)^" + name + "\\{[^}]*" + Pattern.quote(label) + "[^}]*\\} ([0-9.eE+-]+)$")
+                .matcher(text);
+        if (!m.find()) {
+            throw new AssertionError("no " + name + "{" + label + "} in the store's metrics");
+        }
+        return Double.parseDouble(m.group(1));
     }
 
     private long storeMetric(String name) throws Exception {
