@@ -32,6 +32,28 @@ public enum StoreFailure {
     private static final Metadata.Key<String> QUOTA_RESOURCE = Metadata.Key.of("x-quota-resource",
             Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> LIMIT_NAME = Metadata.Key.of("x-limit", Metadata.ASCII_STRING_MARSHALLER);
+    private static final Metadata.Key<String> MISSING = Metadata.Key.of("x-missing", Metadata.ASCII_STRING_MARSHALLER);
+
+    /**
+     * Whether {@code t} says the message itself is gone (NOT_FOUND with the store's {@code x-missing: message}), as
+     * opposed to a missing part of a message that exists, or a missing mailbox or account.
+     */
+    public static boolean missingMessage(Throwable t) {
+        for (Throwable c = t; c != null; c = c.getCause()) {
+            if (c instanceof StatusRuntimeException e) {
+                return e.getStatus().getCode() == Status.Code.NOT_FOUND && e.getTrailers() != null
+                        && "message".equals(e.getTrailers().get(MISSING));
+            }
+            if (c instanceof StatusException e) {
+                return e.getStatus().getCode() == Status.Code.NOT_FOUND && e.getTrailers() != null
+                        && "message".equals(e.getTrailers().get(MISSING));
+            }
+            if (c.getCause() == c) {
+                break;
+            }
+        }
+        return false;
+    }
 
     /** The failure behind {@code t}; anything that is not a gRPC status is a bug. */
     public static StoreFailure of(Throwable t) {

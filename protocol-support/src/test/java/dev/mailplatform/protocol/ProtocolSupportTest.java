@@ -93,6 +93,18 @@ class ProtocolSupportTest {
     }
 
     @Test
+    void aGoneMessageIsToldFromAMissingPartByItsTrailer() {
+        Metadata gone = new Metadata();
+        gone.put(Metadata.Key.of("x-missing", Metadata.ASCII_STRING_MARSHALLER), "message");
+        assertTrue(StoreFailure.missingMessage(new RuntimeException(Status.NOT_FOUND.asRuntimeException(gone))));
+        assertTrue(StoreFailure.missingMessage(Status.NOT_FOUND.asException(gone)));
+        assertFalse(StoreFailure.missingMessage(Status.NOT_FOUND.asRuntimeException()), "a missing part");
+        assertFalse(StoreFailure.missingMessage(Status.INVALID_ARGUMENT.asRuntimeException(gone)));
+        assertFalse(StoreFailure.missingMessage(new NullPointerException()));
+        assertEquals(StoreFailure.NONEXISTENT, StoreFailure.of(Status.NOT_FOUND.asRuntimeException(gone)));
+    }
+
+    @Test
     void tlsMaterialLoadsAKeystoreOrPemAndRefusesHalfConfigurations(@TempDir Path dir) throws Exception {
         Path p12 = SelfSignedKeystore.ensure(dir.resolve("tls/server.p12"), "changeit");
         long made = Files.getLastModifiedTime(p12).toMillis();

@@ -11,6 +11,7 @@ import dev.mailplatform.imap.session.Reply;
 import dev.mailplatform.imap.session.SelectedMailbox;
 import dev.mailplatform.store.api.Chunks;
 import dev.mailplatform.store.v1.FetchMetadataRequest;
+import dev.mailplatform.store.v1.MessageMetadata;
 import dev.mailplatform.store.v1.Flags;
 import dev.mailplatform.store.v1.FlagsMode;
 import dev.mailplatform.store.v1.MessageState;
@@ -142,8 +143,35 @@ public final class FetchHandler implements CommandHandler<FetchCommand> {
             // session meanwhile (not yet announced), say so (RFC 2180 §4.1.2; RFC 5530 EXPUNGEISSUE).
             // CHANGEDSINCE leaves out the unchanged messages, so there the count proves nothing.
             int expected = command.uid() || changedSince ? -1 : s.countIn(uids);
-            return new FetchRun(session, s, plan, changed, request.build(), expected).run();
+            List<MessageMetadata> known = !changedSince && changed.isEmpty() ? fromView(s, uids, plan) : null;
+            return new FetchRun(session, s, plan, changed, request.build(), expected, known).run();
         });
+    }
+
+    /** Content-only FETCHes of at most this many messages take their UIDs from the view. */
+    static final int FROM_VIEW_MAX = 64;
+
+    /**
+     * The messages of a FETCH that asks only for content (sections, RFC822*) and perhaps UID, of a few messages:
+     * their UIDs are the view's, so FetchMetadata would only confirm them, at the price of a store call before the
+     * content's. The store's FetchContent says when a message has gone meanwhile ({@link FetchRun}). Null otherwise.
+     */
+    static List<MessageMetadata> fromView(SelectedMailbox s, UidSet uids, Plan plan) {
+        boolean content = false;
+        for (Item i : plan.items()) {
+            if (i instanceof Meta m ? m.kind() != MetaKind.UID : ((Content) i).fromMetadata()) {
+                return null;
+            }
+            content |= i instanceof Content;
+        }
+        if (!content || s.countIn(uids) > FROM_VIEW_MAX) {
+            return null;
+        }
+        List<MessageMetadata> known = new ArrayList<>();
+        for (int seq : s.seqsIn(uids)) {
+            known.add(MessageMetadata.newBuilder().setUid(s.uidAt(seq)).build());
+        }
+        return known;
     }
 
     /**

@@ -40,6 +40,8 @@ final class FetchRun {
     private final Plan plan;
     private final Map<Integer, MessageState> seenChanged;
     private final FetchMetadataRequest request;
+    /** The messages taken from the view (content-only FETCH, {@link FetchHandler#fromView}); null: FetchMetadata. */
+    private final List<MessageMetadata> known;
     /** Messages the client named (by sequence number), or -1 when any may be missing (UID FETCH). */
     private final int expected;
     private int written;
@@ -52,8 +54,9 @@ final class FetchRun {
     private boolean finished;
 
     FetchRun(ImapSession session, SelectedMailbox mailbox, Plan plan, Map<Integer, MessageState> seenChanged,
-            FetchMetadataRequest request, int expected) {
+            FetchMetadataRequest request, int expected, List<MessageMetadata> known) {
         this.session = session;
+        this.known = known;
         this.mailbox = mailbox;
         this.plan = plan;
         this.seenChanged = seenChanged;
@@ -64,6 +67,12 @@ final class FetchRun {
     Uni<Reply> run() {
         return Uni.createFrom().emitter(emitter -> {
             done = emitter;
+            if (known != null) {
+                queue.addAll(known);
+                upstreamDone = true;
+                drain();
+                return;
+            }
             subscription = new PulledStream<>(session.executor(), r -> {
                 requested = false;
                 queue.addAll(r.getMessagesList());
@@ -95,7 +104,9 @@ final class FetchRun {
         }
         if (session.closed()) {
             finished = true;
-            subscription.cancel();
+            if (subscription != null) {
+                subscription.cancel();
+            }
             done.complete(Reply.no(null, "Connection closed"));
             return;
         }
@@ -144,6 +155,12 @@ final class FetchRun {
         writeItems(m, 0, w, true, next);
     }
 
+    /** A message taken from the view turned out to be gone: nothing of it was written; say EXPUNGEISSUE at the end. */
+    private void skipGone(Runnable next) {
+        written--;
+        next.run();
+    }
+
     /** Writes items from {@code index} on; a content item is streamed, then the rest continues. */
     private void writeItems(MessageMetadata m, int index, ResponseWriter w, boolean first, Runnable next) {
         for (int i = index; i < plan.items().size(); i++) {
@@ -160,9 +177,16 @@ final class FetchRun {
             } else {
                 Content c = (Content) item;
                 w.raw(c.name()).sp();
-                session.send(w);
                 int after = i + 1;
-                streamContent(m.getUid(), c, () -> writeItems(m, after, new ResponseWriter(), false, next));
+                Runnable rest = () -> writeItems(m, after, new ResponseWriter(), false, next);
+                if (known != null && !contentBefore(i)) {
+                    // Taken from the view: the message may have gone since. Its line waits for the first chunk,
+                    // so that a message the store no longer has leaves nothing behind, as FetchMetadata would.
+                    streamContent(m.getUid(), c, w, rest, () -> skipGone(next));
+                } else {
+                    session.send(w);
+                    streamContent(m.getUid(), c, null, rest, null);
+                }
                 return;
             }
         }
@@ -174,6 +198,16 @@ final class FetchRun {
         }
         session.send(w.close().crlf());
         next.run();
+    }
+
+    /** Whether a content item read from the store comes before item {@code index} in this FETCH. */
+    private boolean contentBefore(int index) {
+        for (int i = 0; i < index; i++) {
+            if (plan.items().get(i) instanceof Content c && !c.fromMetadata()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** BODY[...]<offset.length> applied to bytes already at hand. */
@@ -213,9 +247,21 @@ final class FetchRun {
     /**
      * Streams one section as a literal. Its length is known from the first response (the section's size), so the
      * literal header goes out before any content. A part that does not exist is NIL.
+     *
+     * @param pending the message's FETCH line so far, not yet sent (null: sent already); it goes out with the first
+     *     answer, unless the store says the message is gone, and then {@code gone} runs instead of {@code next}
      */
-    private void streamContent(int uid, Content c, Runnable next) {
+    private void streamContent(int uid, Content c, ResponseWriter pending, Runnable next, Runnable gone) {
+        ResponseWriter[] unsent = {pending};
+        Runnable flush = () -> {
+            if (unsent[0] != null) {
+                session.send(unsent[0]);
+                unsent[0] = null;
+            }
+        };
         if (c.length() == 0) {
+            // Nothing to read, so nothing tells whether the message is still there: the view says it is.
+            flush.run();
             session.send(new ResponseWriter().raw("{0}\r\n"));
             next.run();
             return;
@@ -233,6 +279,7 @@ final class FetchRun {
                 long size = chunk.getSectionSize();
                 long available = Math.max(0, size - c.offset());
                 expected[0] = c.length() < 0 ? size : Math.min(c.length(), available);
+                flush.run();
                 session.send(new ResponseWriter().literalHeader(expected[0]));
             }
             int room = (int) Math.min(chunk.getData().size(), expected[0] - written[0]);
@@ -251,6 +298,7 @@ final class FetchRun {
         }, () -> {
             if (expected[0] < 0) {
                 expected[0] = 0;
+                flush.run();
                 session.send(new ResponseWriter().literalHeader(0));
             }
             if (written[0] < expected[0]) {
@@ -262,6 +310,11 @@ final class FetchRun {
             next.run();
         }, t -> {
             if (expected[0] < 0) {
+                if (unsent[0] != null && StoreFailure.missingMessage(t)) {
+                    gone.run(); // expunged by another session since the view's last sync: not a line of it
+                    return;
+                }
+                flush.run();
                 StoreFailure f = StoreFailure.of(t);
                 if (f == StoreFailure.NONEXISTENT || f == StoreFailure.INVALID) {
                     session.send(new ResponseWriter().nil());

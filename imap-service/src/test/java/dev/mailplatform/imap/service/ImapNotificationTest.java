@@ -96,6 +96,49 @@ class ImapNotificationTest extends ImapTestBase {
         }
     }
 
+    /**
+     * Issue 21: a FETCH of body sections of a few messages takes the UIDs from the session's view, without a
+     * FetchMetadata call. A message another session expunged meanwhile still leaves no line behind (NO
+     * [EXPUNGEISSUE], as with the metadata path), and a missing part of a message that exists is still NIL.
+     */
+    @Test
+    void aContentOnlyFetchAsksNoMetadataAndStillSkipsAMessageExpungedMeanwhile() throws Exception {
+        Account a = newAccount();
+        try (ImapClient viewer = login(a); ImapClient other = login(a)) {
+            append(other, "INBOX", MESSAGE);
+            append(other, "INBOX", MESSAGE);
+            viewer.ok("SELECT INBOX");
+            other.ok("SELECT INBOX");
+            int metadataCalls = StoreCallCounter.of(a.getId(), "FetchMetadata");
+            List<String> both = viewer.command("FETCH 1:2 (UID BODY.PEEK[])");
+            // A literal comes back inside its line.
+            assertTrue(both.stream().anyMatch(l -> l.startsWith("* 1 FETCH (UID 1 BODY[] {" + MESSAGE.length() + "}")),
+                    both.toString());
+            assertTrue(both.stream().anyMatch(l -> l.startsWith("* 2 FETCH (UID 2 BODY[] {")), both.toString());
+            assertTrue(both.get(both.size() - 1).contains("OK"), both.toString());
+            List<String> part = viewer.command("FETCH 2 BODY.PEEK[5]");
+            assertTrue(part.contains("* 2 FETCH (BODY[5] NIL)"), part.toString());
+            assertEquals(metadataCalls, StoreCallCounter.of(a.getId(), "FetchMetadata"), "no FetchMetadata call");
+
+            // As in the test above: the viewer has had the expunge's event, not yet told its client.
+            try (ImapClient bystander = login(a)) {
+                bystander.ok("SELECT INBOX");
+                String idle = bystander.nextTag();
+                bystander.write(idle + " IDLE\r\n");
+                assertTrue(bystander.readLine().startsWith("+ "));
+                other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
+                other.ok("EXPUNGE");
+                await(bystander, "\\* 1 EXPUNGE", 10_000);
+            }
+            List<String> fetch = viewer.command("FETCH 1:2 BODY.PEEK[TEXT]");
+            assertTrue(fetch.stream().noneMatch(l -> l.startsWith("* 1 ")), fetch.toString());
+            assertTrue(fetch.stream().anyMatch(l -> l.startsWith("* 2 FETCH (BODY[TEXT] {")), fetch.toString());
+            assertTrue(fetch.get(fetch.size() - 1).contains("NO [EXPUNGEISSUE]"), fetch.toString());
+            List<String> noop = viewer.command("NOOP");
+            assertTrue(noop.contains("* 1 EXPUNGE"), noop.toString());
+        }
+    }
+
     @Test
     void aClientThatDisconnectsMidLiteralLeavesNothingStored() throws Exception {
         Account a = newAccount();

@@ -29,7 +29,7 @@ class OwnChangeSyncTest extends ImapTestBase {
 
     /** GetChanges calls this front end made so far for the account's mailboxes. */
     private static int getChanges(Account a) {
-        return GetChangesCounter.of(a.getId());
+        return StoreCallCounter.of(a.getId(), "GetChanges");
     }
 
     /** gRPC calls this front end completed so far, per method (every session's). */

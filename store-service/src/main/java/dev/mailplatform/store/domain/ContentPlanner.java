@@ -90,7 +90,7 @@ public class ContentPlanner {
             // Setting a flag needs the mailbox row locked first (its modseq).
             mb = mailboxes.find(req.mailbox(), true);
             m = db.one(PLAN_IN_MAILBOX, msg, mb.id(), uid)
-                    .orElseThrow(() -> StoreException.notFound("no message with UID " + uid));
+                    .orElseThrow(() -> StoreException.noMessage(uid));
         } else {
             // A pure read (POP3 RETR/TOP, BODY.PEEK): mailbox and message in one round trip.
             long expected = req.mailbox().expectedUidvalidity();
@@ -99,7 +99,7 @@ public class ContentPlanner {
             if (m == null || (expected != 0 && m.uidvalidity() != expected)) {
                 // The same errors as the two-step read: no account or mailbox, a changed UIDVALIDITY, then no message.
                 mailboxes.find(req.mailbox(), false);
-                throw StoreException.notFound("no message with UID " + uid);
+                throw StoreException.noMessage(uid);
             }
         }
         MessageFlags newState = null;

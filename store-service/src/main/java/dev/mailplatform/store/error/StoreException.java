@@ -22,6 +22,12 @@ public final class StoreException extends RuntimeException {
     /** The trailer that marks a RESOURCE_EXHAUSTED as a server limit, not a quota or a size: its value names it. */
     public static final String LIMIT_TRAILER = "x-limit";
 
+    /**
+     * The trailer of a NOT_FOUND that says what is missing, where the caller must tell them apart: "message" (a UID
+     * no longer there) against a missing part of a message that is (no trailer).
+     */
+    public static final String MISSING_TRAILER = "x-missing";
+
     private final Kind kind;
     private final Map<String, String> details;
 
@@ -50,6 +56,11 @@ public final class StoreException extends RuntimeException {
 
     public static StoreException notFound(String message) {
         return new StoreException(Kind.NOT_FOUND, message);
+    }
+
+    /** No message with this UID in the mailbox (which exists): {@link #MISSING_TRAILER} "message". */
+    public static StoreException noMessage(long uid) {
+        return new StoreException(Kind.NOT_FOUND, "no message with UID " + uid, Map.of(MISSING_TRAILER, "message"));
     }
 
     public static StoreException exists(String message) {

@@ -214,6 +214,19 @@ class MessageContractTest extends StoreContract {
 
         assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 3), 0, 0));
         assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "INBOX", uid + 7, part(SectionKind.SECTION_FULL), 0, 0));
+        // A gone message is told from a missing part (IMAP's FETCH from the view leaves the first out, NILs the other).
+        io.grpc.Metadata.Key<String> missing = io.grpc.Metadata.Key.of("x-missing",
+                io.grpc.Metadata.ASCII_STRING_MARSHALLER);
+        for (boolean setSeen : new boolean[] {false, true}) {
+            io.grpc.StatusRuntimeException gone = (io.grpc.StatusRuntimeException) unwrap(org.junit.jupiter.api.Assertions.assertThrows(
+                    RuntimeException.class, () -> drain(messages.fetchContent(FetchContentRequest.newBuilder()
+                            .setMailbox(ref(a, "INBOX")).setUid(uid + 7).setSection(part(SectionKind.SECTION_FULL))
+                            .setSetSeen(setSeen).build()))));
+            assertEquals("message", gone.getTrailers().get(missing));
+        }
+        io.grpc.StatusRuntimeException noPart = (io.grpc.StatusRuntimeException) unwrap(org.junit.jupiter.api.Assertions.assertThrows(
+                RuntimeException.class, () -> fetch(a, "INBOX", uid, part(SectionKind.SECTION_PART, 3), 0, 0)));
+        assertEquals(null, noPart.getTrailers().get(missing));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> fetch(a, "INBOX", 0, part(SectionKind.SECTION_FULL), 0, 0));
         assertStatus(Status.Code.NOT_FOUND, () -> fetch(a, "Nope", uid, part(SectionKind.SECTION_FULL), 0, 0));
         assertStatus(Status.Code.INVALID_ARGUMENT, () -> fetch(a, "INBOX", uid, part(SectionKind.SECTION_TEXT, 1), 0, 0));

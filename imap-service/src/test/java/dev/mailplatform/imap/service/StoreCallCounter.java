@@ -1,5 +1,6 @@
 package dev.mailplatform.imap.service;
 
+import dev.mailplatform.store.v1.FetchMetadataRequest;
 import dev.mailplatform.store.v1.GetChangesRequest;
 import io.grpc.CallOptions;
 import io.grpc.Channel;
@@ -13,31 +14,32 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Counts the front end's GetChanges calls per account, so a test sees its own sessions' calls only. */
+/** Counts the front end's GetChanges and FetchMetadata calls per account, so a test sees its own sessions' calls. */
 @ApplicationScoped
 @GlobalInterceptor
-public class GetChangesCounter implements ClientInterceptor {
+public class StoreCallCounter implements ClientInterceptor {
 
-    private static final Map<Long, AtomicInteger> CALLS = new ConcurrentHashMap<>();
+    private static final Map<String, AtomicInteger> CALLS = new ConcurrentHashMap<>();
 
-    /** GetChanges calls made so far for mailboxes of this account. */
-    static int of(long accountId) {
-        AtomicInteger n = CALLS.get(accountId);
+    /** Calls of this method ("GetChanges", "FetchMetadata") made so far for mailboxes of this account. */
+    static int of(long accountId, String method) {
+        AtomicInteger n = CALLS.get(accountId + "/" + method);
         return n == null ? 0 : n.get();
     }
 
     @Override
     public <Q, R> ClientCall<Q, R> interceptCall(MethodDescriptor<Q, R> method, CallOptions options, Channel next) {
         ClientCall<Q, R> call = next.newCall(method, options);
-        if (!"GetChanges".equals(method.getBareMethodName())) {
+        String name = method.getBareMethodName();
+        if (!"GetChanges".equals(name) && !"FetchMetadata".equals(name)) {
             return call;
         }
         return new ForwardingClientCall.SimpleForwardingClientCall<>(call) {
             @Override
             public void sendMessage(Q message) {
-                if (message instanceof GetChangesRequest r) {
-                    CALLS.computeIfAbsent(r.getMailbox().getAccountId(), k -> new AtomicInteger()).incrementAndGet();
-                }
+                long account = message instanceof GetChangesRequest r ? r.getMailbox().getAccountId()
+                        : message instanceof FetchMetadataRequest r ? r.getMailbox().getAccountId() : -1;
+                CALLS.computeIfAbsent(account + "/" + name, k -> new AtomicInteger()).incrementAndGet();
                 super.sendMessage(message);
             }
         };
