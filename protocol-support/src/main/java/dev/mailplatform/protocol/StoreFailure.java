@@ -34,44 +34,42 @@ public enum StoreFailure {
     private static final Metadata.Key<String> LIMIT_NAME = Metadata.Key.of("x-limit", Metadata.ASCII_STRING_MARSHALLER);
     private static final Metadata.Key<String> MISSING = Metadata.Key.of("x-missing", Metadata.ASCII_STRING_MARSHALLER);
 
+    /** The first gRPC status on {@code t}'s cause chain, with its trailers (possibly null); null when there is none. */
+    private record Found(Status status, Metadata trailers) {
+        static Found on(Throwable t) {
+            for (Throwable c = t; c != null; c = c.getCause()) {
+                if (c instanceof StatusRuntimeException e) {
+                    return new Found(e.getStatus(), e.getTrailers());
+                }
+                if (c instanceof StatusException e) {
+                    return new Found(e.getStatus(), e.getTrailers());
+                }
+                if (c.getCause() == c) {
+                    break;
+                }
+            }
+            return null;
+        }
+    }
+
     /**
      * Whether {@code t} says the message itself is gone (NOT_FOUND with the store's {@code x-missing: message}), as
      * opposed to a missing part of a message that exists, or a missing mailbox or account.
      */
     public static boolean missingMessage(Throwable t) {
-        for (Throwable c = t; c != null; c = c.getCause()) {
-            if (c instanceof StatusRuntimeException e) {
-                return e.getStatus().getCode() == Status.Code.NOT_FOUND && e.getTrailers() != null
-                        && "message".equals(e.getTrailers().get(MISSING));
-            }
-            if (c instanceof StatusException e) {
-                return e.getStatus().getCode() == Status.Code.NOT_FOUND && e.getTrailers() != null
-                        && "message".equals(e.getTrailers().get(MISSING));
-            }
-            if (c.getCause() == c) {
-                break;
-            }
-        }
-        return false;
+        Found f = Found.on(t);
+        return f != null && f.status().getCode() == Status.Code.NOT_FOUND && f.trailers() != null
+                && "message".equals(f.trailers().get(MISSING));
     }
 
     /** The failure behind {@code t}; anything that is not a gRPC status is a bug. */
     public static StoreFailure of(Throwable t) {
-        Status status = null;
-        Metadata trailers = null;
-        for (Throwable c = t; c != null && status == null; c = c.getCause()) {
-            if (c instanceof StatusRuntimeException e) {
-                status = e.getStatus();
-                trailers = e.getTrailers();
-            } else if (c instanceof StatusException e) {
-                status = e.getStatus();
-                trailers = e.getTrailers();
-            }
-        }
-        if (status == null) {
+        Found found = Found.on(t);
+        if (found == null) {
             return SERVER_BUG;
         }
-        return switch (status.getCode()) {
+        Metadata trailers = found.trailers();
+        return switch (found.status().getCode()) {
             case NOT_FOUND -> NONEXISTENT;
             case ALREADY_EXISTS -> ALREADY_EXISTS;
             case INVALID_ARGUMENT, OUT_OF_RANGE -> INVALID;

@@ -73,18 +73,7 @@ class ImapNotificationTest extends ImapTestBase {
             append(other, "INBOX", MESSAGE);
             viewer.ok("SELECT INBOX");
             other.ok("SELECT INBOX");
-            // The viewer must know of the expunge before its FETCH, or the test proves nothing. Its Watch listener
-            // is registered before the bystander's on the account's one shared stream and called first, so once the
-            // bystander's IDLE shows the EXPUNGE (after a GetChanges round trip), the viewer has had the event too.
-            try (ImapClient bystander = login(a)) {
-                bystander.ok("SELECT INBOX");
-                String idle = bystander.nextTag();
-                bystander.write(idle + " IDLE\r\n");
-                assertTrue(bystander.readLine().startsWith("+ "));
-                other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
-                other.ok("EXPUNGE");
-                await(bystander, "\\* 1 EXPUNGE", 10_000);
-            }
+            expungeFirstUntilTheViewerHasHeard(a, other);
             List<String> fetch = viewer.command("FETCH 1:2 FLAGS");
             assertTrue(fetch.stream().noneMatch(l -> l.matches("\\* \\d+ EXPUNGE")), fetch.toString());
             // The expunged message's data cannot be sent: NO (RFC 2180 §4.1.2), the other message's data is.
@@ -120,22 +109,30 @@ class ImapNotificationTest extends ImapTestBase {
             assertTrue(part.contains("* 2 FETCH (BODY[5] NIL)"), part.toString());
             assertEquals(metadataCalls, StoreCallCounter.of(a.getId(), "FetchMetadata"), "no FetchMetadata call");
 
-            // As in the test above: the viewer has had the expunge's event, not yet told its client.
-            try (ImapClient bystander = login(a)) {
-                bystander.ok("SELECT INBOX");
-                String idle = bystander.nextTag();
-                bystander.write(idle + " IDLE\r\n");
-                assertTrue(bystander.readLine().startsWith("+ "));
-                other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
-                other.ok("EXPUNGE");
-                await(bystander, "\\* 1 EXPUNGE", 10_000);
-            }
+            expungeFirstUntilTheViewerHasHeard(a, other);
             List<String> fetch = viewer.command("FETCH 1:2 BODY.PEEK[TEXT]");
             assertTrue(fetch.stream().noneMatch(l -> l.startsWith("* 1 ")), fetch.toString());
             assertTrue(fetch.stream().anyMatch(l -> l.startsWith("* 2 FETCH (BODY[TEXT] {")), fetch.toString());
             assertTrue(fetch.get(fetch.size() - 1).contains("NO [EXPUNGEISSUE]"), fetch.toString());
             List<String> noop = viewer.command("NOOP");
             assertTrue(noop.contains("* 1 EXPUNGE"), noop.toString());
+        }
+    }
+
+    /**
+     * {@code other} expunges message 1; returns once the viewer has had the event, not yet told its client. The
+     * viewer's Watch listener is registered before the bystander's on the account's one shared stream and called
+     * first, so once the bystander's IDLE shows the EXPUNGE (after a GetChanges round trip), the viewer has had it.
+     */
+    private void expungeFirstUntilTheViewerHasHeard(Account a, ImapClient other) throws Exception {
+        try (ImapClient bystander = login(a)) {
+            bystander.ok("SELECT INBOX");
+            String idle = bystander.nextTag();
+            bystander.write(idle + " IDLE\r\n");
+            assertTrue(bystander.readLine().startsWith("+ "));
+            other.ok("STORE 1 +FLAGS.SILENT (\\Deleted)");
+            other.ok("EXPUNGE");
+            await(bystander, "\\* 1 EXPUNGE", 10_000);
         }
     }
 
