@@ -31,7 +31,7 @@ cleanup() {
     kill -TERM "$launcher"
     for _ in $(seq 1 120); do kill -0 "$launcher" 2>/dev/null || break; sleep 0.5; done
   fi
-  rm -rf "$scratch/data"
+  rm -rf "$scratch/data" "$scratch/prep"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
@@ -45,6 +45,15 @@ if [ "$idle" != 0 ]; then
 fi
 # The launcher's own JVM options (it also serves the embedded S3): mailctl's default, read from there.
 launcher_opts=${MAIL_LAUNCHER_JAVA_OPTS-$(sed -n 's/^launcher_java_opts="\(.*\)"$/\1/p' mailctl)}
+# Every start after a build's first maps the services' class-data archive (local-platform/README.md); a start that
+# finds none records one instead. So first a throwaway start (`check`) in its own data directory makes sure there is one.
+# shellcheck disable=SC2086
+env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" MAIL_DATA_DIR="$scratch/prep" MAIL_PLATFORM_HOME="$(pwd)" \
+  MAIL_PG_PORT=0 MAIL_S3_PORT=0 MAIL_STORE_PORT=0 MAIL_STORE_HTTP_PORT=0 MAIL_IMAP_HTTP_PORT=0 MAIL_POP3_HTTP_PORT=0 \
+  MAIL_CONSOLE_PORT=0 MAIL_IMAP_PORT=0 MAIL_IMAPS_PORT=0 MAIL_POP3_PORT=0 MAIL_POP3S_PORT=0 MAIL_LMTP_PORT=0 \
+  MAIL_LMTP_HTTP_PORT=0 java $launcher_opts -jar local-platform/target/local-platform.jar check > "$out/prepare.log" 2>&1 \
+  || { tail -30 "$out/prepare.log" >&2; exit 1; }
+rm -rf "$scratch/prep"
 # shellcheck disable=SC2086
 env MALLOC_ARENA_MAX="${MALLOC_ARENA_MAX:-2}" MAIL_DATA_DIR="$scratch/data" MAIL_SEED_ACCOUNTS="$scratch/seed.txt" MAIL_PLATFORM_HOME="$(pwd)" \
   MAIL_PG_PORT=0 MAIL_S3_PORT=0 MAIL_STORE_PORT=0 MAIL_STORE_HTTP_PORT=0 MAIL_IMAP_HTTP_PORT=0 \

@@ -36,13 +36,15 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
     private final Path dataDir;
     private final boolean throwaway;
     private final Path logFile;
+    private final int maxConnections;
     private final int port;
     private final Duration startupTime;
     private EmbeddedPostgres postgres;
     private boolean closed;
 
     private EmbeddedPostgresServer(EmbeddedPostgres postgres, Path dataDir, boolean throwaway, Path logFile,
-            Duration startupTime) {
+            int maxConnections, Duration startupTime) {
+        this.maxConnections = maxConnections;
         this.postgres = postgres;
         this.dataDir = dataDir;
         this.throwaway = throwaway;
@@ -66,6 +68,18 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
      */
     public static EmbeddedPostgresServer start(Path dataDirOrNull, int portOr0, Path logFileOrNull)
             throws IOException {
+        return start(dataDirOrNull, portOr0, logFileOrNull, 0);
+    }
+
+    /**
+     * The same, with PostgreSQL's {@code max_connections}.
+     *
+     * @param maxConnectionsOr0 the most client connections, or 0 for zonky's 300 (room for test suites that start
+     *     several stores). Each slot's lock and predicate-lock tables sit in shared memory written at start:
+     *     300 slots cost about 6 MiB more than 100, at rest too.
+     */
+    public static EmbeddedPostgresServer start(Path dataDirOrNull, int portOr0, Path logFileOrNull,
+            int maxConnectionsOr0) throws IOException {
         // zonky unpacks its binaries under java.io.tmpdir; surefire points that at target/tmp, which may not exist yet.
         Path tmp = Files.createDirectories(Path.of(System.getProperty("java.io.tmpdir")));
         long t0 = System.nanoTime();
@@ -76,19 +90,19 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
         Files.createDirectories(dataDir.getParent());
         EmbeddedPostgres postgres;
         try {
-            postgres = launch(dataDir, throwaway, portOr0, logFileOrNull);
+            postgres = launch(dataDir, throwaway, portOr0, logFileOrNull, maxConnectionsOr0);
         } catch (IOException | RuntimeException e) {
             if (throwaway) {
                 deleteTree(dataDir);
             }
             throw e;
         }
-        return new EmbeddedPostgresServer(postgres, dataDir, throwaway, logFileOrNull,
+        return new EmbeddedPostgresServer(postgres, dataDir, throwaway, logFileOrNull, maxConnectionsOr0,
                 Duration.ofNanos(System.nanoTime() - t0));
     }
 
-    private static EmbeddedPostgres launch(Path dataDir, boolean throwaway, int port, Path logFile)
-            throws IOException {
+    private static EmbeddedPostgres launch(Path dataDir, boolean throwaway, int port, Path logFile,
+            int maxConnections) throws IOException {
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setPort(port)
                 .setPGStartupWait(STARTUP_WAIT)
@@ -97,6 +111,9 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
                 .setServerConfig("listen_addresses", "127.0.0.1")
                 .setDataDirectory(dataDir)
                 .setCleanDataDirectory(false);
+        if (maxConnections > 0) {
+            builder.setServerConfig("max_connections", Integer.toString(maxConnections));
+        }
         if (throwaway) {
             // Nothing to protect from a machine crash; a clean stop() still writes everything out.
             builder.setServerConfig("fsync", "off");
@@ -188,7 +205,7 @@ public final class EmbeddedPostgresServer implements AutoCloseable {
             throw new IllegalStateException("closed");
         }
         if (postgres == null) {
-            postgres = launch(dataDir, throwaway, port, logFile);
+            postgres = launch(dataDir, throwaway, port, logFile, maxConnections);
         }
     }
 

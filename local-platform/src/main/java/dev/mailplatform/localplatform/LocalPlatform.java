@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -73,11 +74,13 @@ public final class LocalPlatform {
      * ends keep a few MiB of live objects, and the serial collector, which has no threads or remembered sets of its
      * own, holds them in the least memory. The store (Argon2id's 19 MiB per login, the blob cache) runs G1 with a
      * periodic collection when idle: G1 then returns the garbage's memory at rest, which the serial collector does only
-     * after a full collection. The largest heaps leave room for load (imap-service: 10,000 IDLE connections); they
-     * are not committed unless used.
+     * after a full collection; with tighter free ratios (10-20 %) it keeps 15 MiB less at rest (G1 applies them only
+     * after a full or a concurrent cycle, so under load its heap still grows by GC time). The largest heaps leave
+     * room for load (imap-service: 10,000 IDLE connections); they are not committed unless used.
      */
     public static final Map<String, List<String>> DEFAULT_SERVICE_JVM_OPTIONS = Map.of(
-            "store-service", List.of("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=15000", "-Xmx256m"),
+            "store-service", List.of("-XX:+UseG1GC", "-XX:G1PeriodicGCInterval=15000", "-Xmx256m",
+                    "-XX:MinHeapFreeRatio=10", "-XX:MaxHeapFreeRatio=20"),
             "imap-service", List.of("-XX:+UseSerialGC", "-Xmx256m"),
             "pop3-service", List.of("-XX:+UseSerialGC", "-Xmx128m"),
             "lmtp-service", List.of("-XX:+UseSerialGC", "-Xmx96m"),
@@ -87,6 +90,11 @@ public final class LocalPlatform {
     private static final String GC_OPTION = "-XX:\\+Use(Serial|Parallel|G1|Z|Shenandoah|Epsilon)GC";
 
     public static final int DEFAULT_PG_PORT = 15432;
+    /**
+     * PostgreSQL's own default, not zonky's 300: the store needs its pool (32) and one LISTEN connection, and every
+     * slot costs shared memory at rest (docs/benchmarks.md, "Memory at rest").
+     */
+    public static final int DEFAULT_PG_MAX_CONNECTIONS = 100;
     public static final int DEFAULT_S3_PORT = 19000;
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -123,6 +131,8 @@ public final class LocalPlatform {
     private volatile boolean stopping;
     private boolean stopped;
     private long startNanos;
+    /** The services' shared class-data archive at this start; null before {@link #start}. */
+    private ClassDataArchive classData;
 
     /**
      * @param env the environment to read settings from; it is also what the services inherit
@@ -157,6 +167,7 @@ public final class LocalPlatform {
         try {
             platform.start();
             platform.printEndpoints();
+            platform.writeClassDataArchive();
             if (check) {
                 platform.out.println("Check mode: everything answered, stopping.");
                 platform.stop();
@@ -195,6 +206,15 @@ public final class LocalPlatform {
 
         Files.createDirectories(logDir);
         out.println("Data directory: " + dataDir);
+        classData = ClassDataArchive.open(root.resolve("target/cds"),
+                present.stream().map(s -> jarOf(s).getParent()).toList(), env.get("MAIL_CLASS_DATA_ARCHIVE"));
+        if (!present.isEmpty()) {
+            out.println(switch (classData.state()) {
+                case READY -> "Class-data archive: " + classData.archive();
+                case RECORDING -> "Class-data archive: none for this build yet; recording the services' classes for it";
+                case OFF -> "Class-data archive: off";
+            });
+        }
         ensureTlsCertificate();
         ensureStoreTlsCertificates();
         startDatabase();
@@ -214,7 +234,7 @@ public final class LocalPlatform {
             Path log = logDir.resolve(spec.name() + ".log");
             out.println("Starting " + spec.name() + " on HTTP port " + port + " (log: " + log + ")");
             ServiceProcess process = ServiceProcess.start(spec.name(), jarOf(spec), port, childEnv(spec, port),
-                    jvmArgs(spec.name(), setting("MAIL_JAVA_OPTS", "")), log, echo);
+                    jvmArgs(spec.name(), classData.jvmOptions(spec.name()), setting("MAIL_JAVA_OPTS", "")), log, echo);
             synchronized (this) {
                 if (stopped) {
                     process.stop(Duration.ZERO);
@@ -274,7 +294,8 @@ public final class LocalPlatform {
         Path pgData = dataDir.resolve("postgres");
         int port = port("MAIL_PG_PORT", DEFAULT_PG_PORT);
         out.println("Starting PostgreSQL (data: " + pgData + ")");
-        EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData, port, logDir.resolve("postgres.log"));
+        EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData, port, logDir.resolve("postgres.log"),
+                number("MAIL_PG_MAX_CONNECTIONS", DEFAULT_PG_MAX_CONNECTIONS, 10, 10_000));
         synchronized (this) {
             // A shutdown hook that ran meanwhile did not see this server; it must not outlive the JVM.
             if (stopped) {
@@ -425,10 +446,15 @@ public final class LocalPlatform {
      * A garbage collector chosen in {@code MAIL_JAVA_OPTS} replaces ours, since two are refused.
      */
     static List<String> jvmArgs(String service, String javaOpts) {
+        return jvmArgs(service, List.of(), javaOpts);
+    }
+
+    /** The same, after the class-data archive's options ({@link ClassDataArchive#jvmOptions}). */
+    static List<String> jvmArgs(String service, List<String> archiveOptions, String javaOpts) {
         List<String> extra = javaOpts == null || javaOpts.isBlank() ? List.of()
                 : List.of(javaOpts.trim().split("\\s+"));
         boolean ownGc = extra.stream().anyMatch(o -> o.matches(GC_OPTION));
-        List<String> args = new ArrayList<>();
+        List<String> args = new ArrayList<>(archiveOptions);
         List<String> ours = new ArrayList<>(DEFAULT_JVM_OPTIONS);
         ours.addAll(DEFAULT_SERVICE_JVM_OPTIONS.getOrDefault(service, List.of()));
         for (String o : ours) {
@@ -438,6 +464,23 @@ public final class LocalPlatform {
         }
         args.addAll(extra);
         return args;
+    }
+
+    /**
+     * On a start that recorded the services' classes: the class-data archive the next start maps (a few seconds,
+     * once per build). Nothing otherwise.
+     */
+    public void writeClassDataArchive() {
+        List<String> names;
+        synchronized (this) {
+            names = new ArrayList<>(running.keySet().stream().map(ServiceProcess::name).toList());
+        }
+        // The front ends first, the store (most classes of its own) last: of the classes as many services load,
+        // the front ends' then come first in the archive.
+        Collections.reverse(names);
+        if (classData != null && !stopping) {
+            classData.write(names, out);
+        }
     }
 
     /** Prints where everything can be reached. */
@@ -649,6 +692,7 @@ public final class LocalPlatform {
                 Environment (defaults in brackets):
                   MAIL_DATA_DIR            data, logs and the embedded servers' files [./data]
                   MAIL_PG_PORT             embedded PostgreSQL port on 127.0.0.1 [15432]
+                  MAIL_PG_MAX_CONNECTIONS  embedded PostgreSQL's max_connections [100]
                   MAIL_DB_URL              use this PostgreSQL instead of the embedded one (JDBC URL)
                   MAIL_DB_USER             its user
                   MAIL_DB_PASSWORD         its password
@@ -680,6 +724,8 @@ public final class LocalPlatform {
                   MAIL_READY_TIMEOUT       seconds each service gets to become ready [120]
                   MAIL_JAVA_OPTS           extra JVM options for every service, after the defaults (heap, collector;
                                            see local-platform/README.md), which they override, e.g. -Xmx512m
+                  MAIL_CLASS_DATA_ARCHIVE  auto: the services share one class-data archive of this build, recorded at
+                                           its first start in <repo>/target/cds and mapped by later starts; off [auto]
                   MAIL_LOG_ECHO            1 to also print each service's log, prefixed [off]
                   MAIL_PLATFORM_EXIT_AFTER_READY  1 acts like check
                   MAIL_PLATFORM_HOME       repository root holding the service modules [found from the jar]

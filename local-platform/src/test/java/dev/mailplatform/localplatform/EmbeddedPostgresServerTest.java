@@ -37,6 +37,25 @@ class EmbeddedPostgresServerTest {
     }
 
     @Test
+    void maxConnectionsIsZonkysUnlessGivenAndSurvivesARestart() throws Exception {
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(null, 0)) {
+            try (Connection c = connect(pg); Statement st = c.createStatement()) {
+                assertEquals("300", queryString(st, "show max_connections"));
+            }
+        }
+        try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(null, 0, null, 100)) {
+            try (Connection c = connect(pg); Statement st = c.createStatement()) {
+                assertEquals("100", queryString(st, "show max_connections"));
+            }
+            pg.stop();
+            pg.restart();
+            try (Connection c = connect(pg); Statement st = c.createStatement()) {
+                assertEquals("100", queryString(st, "show max_connections"));
+            }
+        }
+    }
+
+    @Test
     void dataSurvivesARestartInTheSameDirectory() throws Exception {
         Path dir = tmp.resolve("pg");
         try (EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(dir, 0)) {

@@ -52,6 +52,7 @@ class LocalPlatformServicesTest {
             assertEquals(2, platform.services().size());
             assertEquals("store-service", platform.services().get(0).name());
             assertEquals(storeHttpPort, platform.services().get(0).port(), "readiness is probed over HTTP");
+            platform.writeClassDataArchive();
         } finally {
             platform.stop();
         }
@@ -59,6 +60,12 @@ class LocalPlatformServicesTest {
         assertTrue(out.contains("store-service  http://127.0.0.1:" + storeHttpPort + "   gRPC 127.0.0.1:" + storePort),
                 out);
         assertTrue(out.contains("IMAP 127.0.0.1:" + imapPort), out);
+        // The first start of a build records the services' classes; the archive is there for the next one.
+        assertTrue(out.contains("Class-data archive: none for this build yet"), out);
+        assertTrue(out.contains("Class-data archive for the next start: "), out);
+        assertEquals(ClassDataArchive.State.READY, ClassDataArchive.open(root.resolve("target/cds"),
+                List.of(root.resolve("store-service/target/quarkus-app"), root.resolve("imap-service/target/quarkus-app")),
+                null).state());
         assertTrue(out.indexOf("Stopping imap-service") < out.indexOf("Stopping store-service"), out);
         assertTrue(out.indexOf("Stopping store-service") < out.indexOf("Stopping PostgreSQL"), out);
 
@@ -90,12 +97,14 @@ class LocalPlatformServicesTest {
         assertFalse(imap.contains("env QUARKUS_HTTP_PORT=0"), imap);
         // Memory defaults (docs/benchmarks.md, "Memory at rest"), MAIL_JAVA_OPTS after them.
         assertTrue(store.contains(" -Xms16m "), store);
-        assertTrue(store.contains("-XX:+UseG1GC -XX:G1PeriodicGCInterval=15000 -Xmx256m -XX:TieredStopAtLevel=1"),
+        assertTrue(store.contains("-XX:+UseG1GC -XX:G1PeriodicGCInterval=15000 -Xmx256m -XX:MinHeapFreeRatio=10"
+                + " -XX:MaxHeapFreeRatio=20 -XX:TieredStopAtLevel=1"),
                 store);
         assertTrue(imap.contains("-XX:+UseSerialGC -Xmx256m -XX:TieredStopAtLevel=1"), imap);
         assertTrue(store.contains("env QUARKUS_DATASOURCE_JDBC_MIN_SIZE=0"), store);
         assertFalse(imap.contains("env QUARKUS_DATASOURCE_JDBC_MIN_SIZE"), imap);
         assertTrue(imap.contains("env MALLOC_ARENA_MAX=2"), imap);
+        assertTrue(imap.contains("-Xlog:class+load=debug:file="), imap);
     }
 
     @Test

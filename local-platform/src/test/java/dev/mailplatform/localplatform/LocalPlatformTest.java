@@ -38,6 +38,10 @@ class LocalPlatformTest {
             try (Connection c = DriverManager.getConnection(first.dbUrl(), "postgres", "postgres");
                     Statement st = c.createStatement()) {
                 st.execute("create table marker (id int)");
+                try (java.sql.ResultSet rs = st.executeQuery("show max_connections")) {
+                    assertTrue(rs.next());
+                    assertEquals("100", rs.getString(1), "PostgreSQL's default, not zonky's 300");
+                }
             }
         } finally {
             first.stop();
