@@ -42,7 +42,10 @@ public final class ClassDataArchive {
 
     /** What the services' JVMs get at this start. */
     public enum State {
-        /** {@code MAIL_CLASS_DATA_ARCHIVE=off}, or no place to keep the archive. */
+        /**
+         * {@code MAIL_CLASS_DATA_ARCHIVE=off}, no service, no place to keep the archive, or the last dump for this
+         * build and JDK failed (so that every start does not record and fail again).
+         */
         OFF,
         /** The archive matches this build and JDK: every service maps it. */
         READY,
@@ -52,6 +55,8 @@ public final class ClassDataArchive {
 
     static final String ARCHIVE = "services.jsa";
     static final String FINGERPRINT = "services.fingerprint";
+    /** Written instead of the fingerprint when the dump failed. */
+    static final String FAILED = "failed ";
 
     private static final Pattern DEBUG = Pattern.compile(
             "klass: (0x[0-9a-f]+)(?: super: (0x[0-9a-f]+))?(?: interfaces:((?: 0x[0-9a-f]+)+))? loader: \\[(.*)");
@@ -63,10 +68,18 @@ public final class ClassDataArchive {
     /** The launcher's own id in the log names, so that two launchers sharing a build do not mix their logs. */
     private final String recordingId = Long.toString(ProcessHandle.current().pid());
 
+    /** Why it is off, for the start's output; null otherwise. */
+    private final String off;
+
     private ClassDataArchive(Path dir, String fingerprint, State state) {
+        this(dir, fingerprint, state, null);
+    }
+
+    private ClassDataArchive(Path dir, String fingerprint, State state, String off) {
         this.dir = dir;
         this.fingerprint = fingerprint;
         this.state = state;
+        this.off = off;
     }
 
     /**
@@ -76,8 +89,8 @@ public final class ClassDataArchive {
      */
     public static ClassDataArchive open(Path dir, List<Path> serviceDirs, String setting) throws IOException {
         String mode = setting == null || setting.isBlank() ? "auto" : setting.trim().toLowerCase(Locale.ROOT);
-        if (mode.equals("off")) {
-            return new ClassDataArchive(dir, "", State.OFF);
+        if (mode.equals("off") || serviceDirs.isEmpty()) {
+            return new ClassDataArchive(dir, "", State.OFF, "off");
         }
         if (!mode.equals("auto")) {
             throw new IllegalArgumentException("MAIL_CLASS_DATA_ARCHIVE must be auto or off, not " + setting);
@@ -85,22 +98,34 @@ public final class ClassDataArchive {
         String fingerprint = fingerprint(serviceDirs);
         Path archive = dir.resolve(ARCHIVE);
         Path stamp = dir.resolve(FINGERPRINT);
-        boolean current = Files.isRegularFile(archive) && Files.isRegularFile(stamp)
-                && Files.readString(stamp, StandardCharsets.UTF_8).equals(fingerprint);
-        if (current) {
+        String recorded = Files.isRegularFile(stamp) ? Files.readString(stamp, StandardCharsets.UTF_8) : "";
+        if (recorded.equals(FAILED + fingerprint)) {
+            return new ClassDataArchive(dir, fingerprint, State.OFF,
+                    "off: its dump failed for this build (" + dir.resolve("dump.log") + ")");
+        }
+        if (recorded.equals(fingerprint) && Files.isRegularFile(archive)) {
             return new ClassDataArchive(dir, fingerprint, State.READY);
         }
         try {
             Files.createDirectories(dir);
         } catch (IOException e) {
-            return new ClassDataArchive(dir, fingerprint, State.OFF);
+            return new ClassDataArchive(dir, fingerprint, State.OFF, "off: cannot create " + dir);
         }
         return Files.isWritable(dir) ? new ClassDataArchive(dir, fingerprint, State.RECORDING)
-                : new ClassDataArchive(dir, fingerprint, State.OFF);
+                : new ClassDataArchive(dir, fingerprint, State.OFF, "off: cannot write " + dir);
     }
 
     public State state() {
         return state;
+    }
+
+    /** One line for the start's output. */
+    public String describe() {
+        return switch (state) {
+            case READY -> archive().toString();
+            case RECORDING -> "none for this build yet; recording the services' classes for it";
+            case OFF -> off;
+        };
     }
 
     public Path archive() {
@@ -124,7 +149,8 @@ public final class ClassDataArchive {
     /**
      * After every service is ready on a recording start: writes the class list from their logs, dumps the archive
      * (a few seconds of one core) and records the fingerprint, so that the next start maps it. Says what it did on
-     * {@code out}; a failure only means the next start records again.
+     * {@code out}. A failure turns the archive off for this build and JDK (the services run as without it), and
+     * says why in {@code target/cds/dump.log}.
      */
     public void write(List<String> services, PrintStream out) {
         if (state != State.RECORDING) {
@@ -153,7 +179,12 @@ public final class ClassDataArchive {
             out.printf(Locale.ROOT, "Class-data archive for the next start: %d classes, %d MiB, in %.1f s (%s)%n",
                     lines.size(), Files.size(archive()) >> 20, (System.nanoTime() - t0) / 1e9, archive());
         } catch (IOException e) {
-            out.println("Class-data archive not written: " + e.getMessage() + "; the next start records again");
+            out.println("Class-data archive not written: " + e.getMessage() + "; off for this build");
+            try {
+                Files.writeString(dir.resolve(FINGERPRINT), FAILED + fingerprint, StandardCharsets.UTF_8);
+            } catch (IOException again) {
+                // then the next start records and tries again
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } finally {

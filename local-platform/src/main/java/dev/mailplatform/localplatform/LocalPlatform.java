@@ -95,6 +95,8 @@ public final class LocalPlatform {
      * slot costs shared memory at rest (docs/benchmarks.md, "Memory at rest").
      */
     public static final int DEFAULT_PG_MAX_CONNECTIONS = 100;
+    /** The store's pool (32 at most), its LISTEN connection, and a few for psql and the migrations. */
+    public static final int MIN_PG_MAX_CONNECTIONS = 40;
     public static final int DEFAULT_S3_PORT = 19000;
     public static final Duration DEFAULT_READY_TIMEOUT = Duration.ofSeconds(120);
 
@@ -209,11 +211,7 @@ public final class LocalPlatform {
         classData = ClassDataArchive.open(root.resolve("target/cds"),
                 present.stream().map(s -> jarOf(s).getParent()).toList(), env.get("MAIL_CLASS_DATA_ARCHIVE"));
         if (!present.isEmpty()) {
-            out.println(switch (classData.state()) {
-                case READY -> "Class-data archive: " + classData.archive();
-                case RECORDING -> "Class-data archive: none for this build yet; recording the services' classes for it";
-                case OFF -> "Class-data archive: off";
-            });
+            out.println("Class-data archive: " + classData.describe());
         }
         ensureTlsCertificate();
         ensureStoreTlsCertificates();
@@ -295,7 +293,7 @@ public final class LocalPlatform {
         int port = port("MAIL_PG_PORT", DEFAULT_PG_PORT);
         out.println("Starting PostgreSQL (data: " + pgData + ")");
         EmbeddedPostgresServer pg = EmbeddedPostgresServer.start(pgData, port, logDir.resolve("postgres.log"),
-                number("MAIL_PG_MAX_CONNECTIONS", DEFAULT_PG_MAX_CONNECTIONS, 10, 10_000));
+                number("MAIL_PG_MAX_CONNECTIONS", DEFAULT_PG_MAX_CONNECTIONS, MIN_PG_MAX_CONNECTIONS, 10_000));
         synchronized (this) {
             // A shutdown hook that ran meanwhile did not see this server; it must not outlive the JVM.
             if (stopped) {
@@ -692,7 +690,7 @@ public final class LocalPlatform {
                 Environment (defaults in brackets):
                   MAIL_DATA_DIR            data, logs and the embedded servers' files [./data]
                   MAIL_PG_PORT             embedded PostgreSQL port on 127.0.0.1 [15432]
-                  MAIL_PG_MAX_CONNECTIONS  embedded PostgreSQL's max_connections [100]
+                  MAIL_PG_MAX_CONNECTIONS  embedded PostgreSQL's max_connections, 40 to 10000 [100]
                   MAIL_DB_URL              use this PostgreSQL instead of the embedded one (JDBC URL)
                   MAIL_DB_USER             its user
                   MAIL_DB_PASSWORD         its password

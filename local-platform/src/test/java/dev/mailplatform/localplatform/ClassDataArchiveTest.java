@@ -65,6 +65,31 @@ class ClassDataArchiveTest {
     }
 
     @Test
+    void aFailedDumpTurnsTheArchiveOffForThatBuildOnly() throws Exception {
+        Path app = tmp.resolve("probe/target/quarkus-app");
+        Path jar = probeJar(app.resolve("lib/main/probe-1.0.jar"));
+        Path dir = tmp.resolve("cds");
+        ClassDataArchive first = ClassDataArchive.open(dir, List.of(app), null);
+        run(first.jvmOptions("probe"), jar);
+        // A directory where the dump would write its archive: it cannot, and fails.
+        Files.createDirectories(dir.resolve("services-" + ProcessHandle.current().pid() + ".jsa.partial/x"));
+        ByteArrayOutputStream console = new ByteArrayOutputStream();
+        first.write(List.of("probe"), new PrintStream(console, true, StandardCharsets.UTF_8));
+        String said = console.toString(StandardCharsets.UTF_8);
+        assertTrue(said.startsWith("Class-data archive not written: java -Xshare:dump exited with "), said);
+        assertFalse(Files.exists(dir.resolve(ClassDataArchive.ARCHIVE)), said);
+
+        ClassDataArchive again = ClassDataArchive.open(dir, List.of(app), null);
+        assertEquals(ClassDataArchive.State.OFF, again.state(), "no recording at every start");
+        assertTrue(again.describe().contains("dump failed"), again.describe());
+        assertEquals(List.of(), again.jvmOptions("probe"));
+        Files.setLastModifiedTime(jar, FileTime.fromMillis(Files.getLastModifiedTime(jar).toMillis() + 60_000));
+        assertEquals(ClassDataArchive.State.RECORDING, ClassDataArchive.open(dir, List.of(app), null).state(),
+                "another build is recorded again");
+        assertEquals("off", ClassDataArchive.open(dir, List.of(), null).describe(), "no service, nothing to share");
+    }
+
+    @Test
     void theListHasTheJdksClassesAndLibraryClassesWithTheirSuperTypesOnly() throws Exception {
         Path log = tmp.resolve("svc.classload.log");
         String runner = "loader: [loader data: 0x00007f5a14273090 for instance a "

@@ -130,4 +130,20 @@ class LocalPlatformTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, platform::start);
         assertTrue(e.getMessage().contains("MAIL_PG_PORT"), e.getMessage());
     }
+
+    @Test
+    void maxConnectionsBelowWhatTheStoreNeedsIsRefused() {
+        for (String bad : new String[] {"39", "10001", "many"}) {
+            LocalPlatform platform = new LocalPlatform(Map.of("MAIL_DATA_DIR", tmp.toString(), "MAIL_PG_PORT", "0",
+                    "MAIL_S3_PORT", "0", "MAIL_PG_MAX_CONNECTIONS", bad), tmp,
+                    new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
+            try {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, platform::start);
+                assertEquals("MAIL_PG_MAX_CONNECTIONS must be a number from 40 to 10000, not '" + bad + "'",
+                        e.getMessage());
+            } finally {
+                platform.stop();
+            }
+        }
+    }
 }
