@@ -34,6 +34,7 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
         }
         // A failed SELECT leaves no mailbox selected (RFC 3501 §6.3.1).
         session.select(null);
+        session.mailbox().beginSelect();
         if (command.condstore()) {
             session.mailbox().enableCondstore(); // SELECT (CONDSTORE), RFC 7162 §3.1.8
         }
@@ -67,6 +68,7 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
                     MailboxUpdates.highestModseq(w, h.getHighestModseq());
                     session.send(w);
                     session.select(s);
+                    session.mailbox().endSelect(s);
                     Reply ok = Reply.ok(readOnly ? "READ-ONLY" : "READ-WRITE",
                             (readOnly ? "EXAMINE" : "SELECT") + " completed");
                     if (qresync == null || Integer.toUnsignedLong(h.getUidvalidity()) != qresync.uidvalidity()) {
@@ -121,8 +123,11 @@ public final class SelectHandler implements CommandHandler<SelectCommand> {
                 // SELECT's claim, or for EXAMINE the messages no session claimed yet (shown, not claimed).
                 mailbox.addRecent(Integer.toUnsignedLong(header.getRecentFromUid()),
                         Integer.toUnsignedLong(header.getUidnext()) - 1);
-                // The batches are read outside one transaction: changes since the header come from GetChanges.
-                mailbox.markDirty();
+                // Unless the store read header and batches as one state, changes since the header come from
+                // GetChanges.
+                if (!header.getComplete()) {
+                    mailbox.markDirty();
+                }
                 return;
             }
             for (MessageState m : r.getBatch().getMessagesList()) {

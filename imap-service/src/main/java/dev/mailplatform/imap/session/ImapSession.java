@@ -207,6 +207,12 @@ public final class ImapSession implements Drain.Session {
         return ++authFailures;
     }
 
+    /** Whether this session's account Watch stream is confirmed open ({@link AccountWatchers.Registration#ready}). */
+    boolean watchReady() {
+        AccountWatchers.Registration w = watch;
+        return w != null && w.ready();
+    }
+
     public void select(SelectedMailbox selected) {
         mailbox.select(selected);
         state = selected == null ? SessionState.AUTHENTICATED : SessionState.SELECTED;

@@ -26,6 +26,7 @@ public final class MailboxSync {
     private final ImapSession session;
     private SelectedMailbox selected;
     private boolean syncing;
+    private final SelectHold selectHold = new SelectHold();
     private final List<Runnable> afterSync = new ArrayList<>();
     /** Set while IDLE waits: changes are then written as they come. */
     private boolean idling;
@@ -44,6 +45,16 @@ public final class MailboxSync {
 
     void select(SelectedMailbox mailbox) {
         selected = mailbox;
+    }
+
+    /** A SELECT or EXAMINE is about to read the store's snapshot, with no view selected ({@link SelectHold}). */
+    public void beginSelect() {
+        selectHold.begin(session.watchReady());
+    }
+
+    /** Its view is in place: the events that came meanwhile apply to it, and it syncs if it may have missed one. */
+    public void endSelect(SelectedMailbox s) {
+        selectHold.end(s);
     }
 
     /** Whether CONDSTORE is enabled in this session (ENABLE, or any CONDSTORE enabling command, RFC 7162 §3.1). */
@@ -98,16 +109,13 @@ public final class MailboxSync {
     /** A change in the account, on the session's event loop: marks the view stale, and shows it at once in IDLE. */
     void onChange(ChangeEvent e) {
         SelectedMailbox s = selected;
+        if (s == null) {
+            selectHold.hold(e); // a SELECT in flight, if any, applies it to its view
+        }
         if (session.closed() || s == null) {
             return;
         }
-        if (e.getMailboxId() == 0 || e.getMailboxId() == s.mailboxId()) {
-            if (e.getMailboxId() == 0 || e.getHighestModseq() == 0) {
-                s.markDirty();
-            } else {
-                // Stale while above the view's modseq; this session's own change is settled by its reply instead.
-                s.changedTo(e.getHighestModseq());
-            }
+        if (SelectHold.apply(s, e)) {
             if (idling) {
                 sync().subscribe().with(x -> { }, t -> { });
             }

@@ -37,6 +37,13 @@ public class AccountWatchers {
 
     /** A registration; closing it removes the listener and, with the last one, the stream. */
     public interface Registration extends AutoCloseable {
+        /**
+         * Whether the account's stream is open and the store has confirmed it (WATCH_READY): every change committed
+         * from now on comes as an event, until the stream breaks (its reopening then says "anything may have
+         * changed").
+         */
+        boolean ready();
+
         @Override
         void close();
     }
@@ -49,6 +56,8 @@ public class AccountWatchers {
         private Stream current;
         private boolean closed;
         private volatile boolean hadStream;
+        /** The current stream has said WATCH_READY and has not ended since. */
+        volatile boolean ready;
         private int failures;
         /** The pending linger close (a Vert.x timer id), -1 when none; read and written in the map's compute. */
         long lingerTimer = -1;
@@ -93,6 +102,7 @@ public class AccountWatchers {
                 synchronized (this) {
                     failures = 0;
                 }
+                ready = true;
                 if (hadStream) {
                     // Events may have been missed while the stream was down.
                     broadcast(ChangeEvent.newBuilder().setAccountId(accountId).setMailboxId(0)
@@ -119,6 +129,7 @@ public class AccountWatchers {
                 return;
             }
             current = null;
+            ready = false;
             long delay = Math.min(30_000, 250L << Math.min(failures++, 7));
             LOG.debugf("watch of account %d ended (%s); reopening in %d ms", Long.valueOf(accountId),
                     String.valueOf(t), Long.valueOf(delay));
@@ -171,7 +182,23 @@ public class AccountWatchers {
         if (opened[0] != null) {
             opened[0].open();
         }
-        return () -> watches.computeIfPresent(accountId, (id, watch) -> {
+        Watch mine = opened[0] != null ? opened[0] : watches.get(accountId);
+        return new Registration() {
+            @Override
+            public boolean ready() {
+                // The registration's own Watch: after its last session left and its linger ended, another is made.
+                return mine != null && mine.ready && watches.get(accountId) == mine;
+            }
+
+            @Override
+            public void close() {
+                unregister(accountId, listener);
+            }
+        };
+    }
+
+    private void unregister(long accountId, Consumer<ChangeEvent> listener) {
+        watches.computeIfPresent(accountId, (id, watch) -> {
             watch.listeners.remove(listener);
             if (!watch.listeners.isEmpty()) {
                 return watch;

@@ -80,6 +80,11 @@ public class MessageReads {
                 .orElse(new RecentClaim(1, 0));
     }
 
+    /** The mailbox's highest modseq now (-1 when it is gone). One autocommit read. */
+    public long highestModseq(long mailboxId) {
+        return db.one("SELECT highest_modseq FROM mailbox WHERE id = ?", rs -> rs.getLong(1), mailboxId).orElse(-1L);
+    }
+
     /** One page of the snapshot: UIDs above afterUid and below beforeUid, ascending. No transaction needed. */
     public List<MessageFlags> statePage(long mailboxId, long afterUid, long beforeUid, int limit) {
         return db.list(STATE_PAGE, MessageRows::state, mailboxId, afterUid, beforeUid, limit);

@@ -18,6 +18,7 @@ import dev.mailplatform.store.domain.MailboxStore;
 import dev.mailplatform.store.domain.MessageReads;
 import dev.mailplatform.store.domain.MessageSearch;
 import dev.mailplatform.store.domain.MetadataQuery;
+import dev.mailplatform.store.domain.SelectedMailbox;
 import dev.mailplatform.store.domain.PrefixedContent;
 import dev.mailplatform.store.domain.Spool;
 import dev.mailplatform.store.domain.UidSets;
@@ -39,9 +40,11 @@ import dev.mailplatform.store.v1.GetChangesRequest;
 import dev.mailplatform.store.v1.GetChangesResponse;
 import dev.mailplatform.store.v1.MessageMetadata;
 import dev.mailplatform.store.v1.MessageService;
+import dev.mailplatform.store.v1.MessageState;
 import dev.mailplatform.store.v1.MessageStateBatch;
 import dev.mailplatform.store.v1.SearchRequest;
 import dev.mailplatform.store.v1.SearchResponse;
+import dev.mailplatform.store.v1.SelectHeader;
 import dev.mailplatform.store.v1.SelectRequest;
 import dev.mailplatform.store.v1.SelectResponse;
 import dev.mailplatform.store.v1.StoreFlagsRequest;
@@ -102,18 +105,29 @@ public class MessageGrpc implements MessageService {
         this.contentBytes = registry.counter("mail.store.content.bytes");
     }
 
+    /**
+     * The header, then the first batch read in the same trip to the worker pool. When that batch is the whole mailbox
+     * and the mailbox's modseq is still the header's after it (every change to a mailbox moves its modseq, and
+     * appends are above the header's UIDNEXT), header and batch are one state: the header says {@code complete}, and
+     * the front end needs no GetChanges for them.
+     */
     @Override
     public Multi<SelectResponse> select(SelectRequest r) {
         Readiness ready = Readiness.current();
-        return Offload.call(() -> MessageProtos.selected(reads.selectHeader(RequestProtos.mailbox(r.getMailbox()),
-                r.getClaimRecent())))
-                .onItem().transformToMulti(h -> {
-            long before = Integer.toUnsignedLong(h.getUidnext());
-            Multi<SelectResponse> rest = Offload.uidPages(ready,
-                    (after, n) -> MessageProtos.states(reads.statePage(h.getMailboxId(), after, before, n)),
+        record First(SelectHeader header, List<MessageState> page) {
+        }
+        return Offload.call(() -> {
+            SelectedMailbox m = reads.selectHeader(RequestProtos.mailbox(r.getMailbox()), r.getClaimRecent());
+            List<MessageState> page = MessageProtos.states(reads.statePage(m.mailboxId(), 0, m.uidnext(), batch));
+            boolean complete = page.size() < batch && reads.highestModseq(m.mailboxId()) == m.highestModseq();
+            return new First(MessageProtos.selected(m, complete), page);
+        }).onItem().transformToMulti(f -> {
+            long before = Integer.toUnsignedLong(f.header().getUidnext());
+            Multi<SelectResponse> rest = Offload.uidPagesAfter(ready, f.page(),
+                    (after, n) -> MessageProtos.states(reads.statePage(f.header().getMailboxId(), after, before, n)),
                     s -> Offload.uid(s.getUid()), batch).map(p -> SelectResponse.newBuilder().setBatch(MessageStateBatch.newBuilder().addAllMessages(p)).build());
             return Multi.createBy().concatenating()
-                    .streams(Multi.createFrom().item(SelectResponse.newBuilder().setHeader(h).build()), rest);
+                    .streams(Multi.createFrom().item(SelectResponse.newBuilder().setHeader(f.header()).build()), rest);
         });
     }
 

@@ -77,8 +77,8 @@ final class MessageProtos {
         return b.build();
     }
 
-    static SelectHeader selected(SelectedMailbox m) {
-        return SelectHeader.newBuilder().setMailboxId(m.mailboxId()).setName(m.name()).setUidvalidity((int) m.uidvalidity())
+    static SelectHeader selected(SelectedMailbox m, boolean complete) {
+        return SelectHeader.newBuilder().setComplete(complete).setMailboxId(m.mailboxId()).setName(m.name()).setUidvalidity((int) m.uidvalidity())
                 .setUidnext((int) m.uidnext()).setHighestModseq(m.highestModseq()).setMessages(m.messages())
                 .setUnseen(m.unseen()).addAllKeywords(m.keywords()).setSpecialUse(m.specialUse())
                 .setRecentFromUid((int) m.recentFromUid()).build();

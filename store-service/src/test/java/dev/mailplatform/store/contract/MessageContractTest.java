@@ -82,6 +82,12 @@ class MessageContractTest extends StoreContract {
             assertTrue(states.get(i).getModseq() > 0);
         }
         assertEquals(List.of("$Forwarded"), states.get(3).getKeywordsList());
+        assertTrue(header.getComplete(), "one batch, read while the mailbox stayed at the header's modseq");
+        assertEquals(2, resp.size(), "the header, then the one batch");
+
+        SelectResponse empty = drain(messages.select(SelectRequest.newBuilder().setMailbox(ref(a, "Trash"))
+                .build())).get(0);
+        assertTrue(empty.getHeader().getComplete(), "an empty mailbox is complete too");
     }
 
     @Test
