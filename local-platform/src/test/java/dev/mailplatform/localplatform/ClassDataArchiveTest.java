@@ -27,20 +27,33 @@ class ClassDataArchiveTest {
 
     @TempDir
     Path tmp;
+    private Path app;
+    private Path jar;
+    private Path dir;
 
-    @Test
-    void aCustomLoadersLibraryClassIsRecordedThenMappedFromTheArchive() throws Exception {
-        Path app = tmp.resolve("probe/target/quarkus-app");
-        Path jar = probeJar(app.resolve("lib/main/probe-1.0.jar"));
-        Path dir = tmp.resolve("cds");
-
+    /** A first start of a build with one library jar: its recording of the probe's run, not yet written. */
+    private ClassDataArchive recorded() throws Exception {
+        app = tmp.resolve("probe/target/quarkus-app");
+        jar = probeJar(app.resolve("lib/main/probe-1.0.jar"));
+        dir = tmp.resolve("cds");
         ClassDataArchive first = ClassDataArchive.open(dir, List.of(app), null);
         assertEquals(ClassDataArchive.State.RECORDING, first.state());
         String out = run(first.jvmOptions("probe"), jar);
         assertTrue(out.contains("probe loaded by URLClassLoader"), out);
+        return first;
+    }
+
+    /** What {@link ClassDataArchive#write} says. */
+    private static String write(ClassDataArchive archive) {
         ByteArrayOutputStream console = new ByteArrayOutputStream();
-        first.write(List.of("probe"), new PrintStream(console, true, StandardCharsets.UTF_8));
-        String said = console.toString(StandardCharsets.UTF_8);
+        archive.write(List.of("probe"), new PrintStream(console, true, StandardCharsets.UTF_8));
+        return console.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void aCustomLoadersLibraryClassIsRecordedThenMappedFromTheArchive() throws Exception {
+        ClassDataArchive first = recorded();
+        String said = write(first);
         assertTrue(said.startsWith("Class-data archive for the next start: "), said);
         assertTrue(Files.isRegularFile(dir.resolve(ClassDataArchive.ARCHIVE)), said);
         assertFalse(Files.exists(first.log("probe")), "the recording is deleted once read");
@@ -66,16 +79,10 @@ class ClassDataArchiveTest {
 
     @Test
     void aFailedDumpTurnsTheArchiveOffForThatBuildOnly() throws Exception {
-        Path app = tmp.resolve("probe/target/quarkus-app");
-        Path jar = probeJar(app.resolve("lib/main/probe-1.0.jar"));
-        Path dir = tmp.resolve("cds");
-        ClassDataArchive first = ClassDataArchive.open(dir, List.of(app), null);
-        run(first.jvmOptions("probe"), jar);
+        ClassDataArchive first = recorded();
         // A directory where the dump would write its archive: it cannot, and fails.
         Files.createDirectories(dir.resolve("services-" + ProcessHandle.current().pid() + ".jsa.partial/x"));
-        ByteArrayOutputStream console = new ByteArrayOutputStream();
-        first.write(List.of("probe"), new PrintStream(console, true, StandardCharsets.UTF_8));
-        String said = console.toString(StandardCharsets.UTF_8);
+        String said = write(first);
         assertTrue(said.startsWith("Class-data archive not written: java -Xshare:dump exited with "), said);
         assertFalse(Files.exists(dir.resolve(ClassDataArchive.ARCHIVE)), said);
 
