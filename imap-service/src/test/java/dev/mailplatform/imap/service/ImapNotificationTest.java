@@ -65,14 +65,19 @@ class ImapNotificationTest extends ImapTestBase {
         }
     }
 
+    /** {@code other} appends two messages to INBOX, then both sessions select it. */
+    private static void twoMessagesSelectedByBoth(ImapClient viewer, ImapClient other) throws Exception {
+        append(other, "INBOX", MESSAGE);
+        append(other, "INBOX", MESSAGE);
+        viewer.ok("SELECT INBOX");
+        other.ok("SELECT INBOX");
+    }
+
     @Test
     void noExpungeIsSentDuringFetchBySequenceNumberButNoopShowsIt() throws Exception {
         Account a = newAccount();
         try (ImapClient viewer = login(a); ImapClient other = login(a)) {
-            append(other, "INBOX", MESSAGE);
-            append(other, "INBOX", MESSAGE);
-            viewer.ok("SELECT INBOX");
-            other.ok("SELECT INBOX");
+            twoMessagesSelectedByBoth(viewer, other);
             expungeFirstUntilTheViewerHasHeard(a, other);
             List<String> fetch = viewer.command("FETCH 1:2 FLAGS");
             assertTrue(fetch.stream().noneMatch(l -> l.matches("\\* \\d+ EXPUNGE")), fetch.toString());
@@ -94,10 +99,7 @@ class ImapNotificationTest extends ImapTestBase {
     void aContentOnlyFetchAsksNoMetadataAndStillSkipsAMessageExpungedMeanwhile() throws Exception {
         Account a = newAccount();
         try (ImapClient viewer = login(a); ImapClient other = login(a)) {
-            append(other, "INBOX", MESSAGE);
-            append(other, "INBOX", MESSAGE);
-            viewer.ok("SELECT INBOX");
-            other.ok("SELECT INBOX");
+            twoMessagesSelectedByBoth(viewer, other);
             int metadataCalls = StoreCallCounter.of(a.getId(), "FetchMetadata");
             List<String> both = viewer.command("FETCH 1:2 (UID BODY.PEEK[])");
             // A literal comes back inside its line.
