@@ -149,4 +149,77 @@ class PreviousModseqContractTest extends StoreContract {
         }
         assertEquals(start + writers * rounds, highest(a, "INBOX"));
     }
+    /**
+     * A plain STORE is one statement that locks the mailbox row and moves its unseen count: with \Seen toggled by
+     * eight writers while others append, the count still equals the unseen messages, and every STORE that changed
+     * something took a modseq above every one committed before it.
+     */
+    @Test
+    void concurrentSeenTogglesAndAppendsKeepTheUnseenCount() throws Exception {
+        Account a = newAccount();
+        for (int i = 0; i < 8; i++) {
+            append(a, "INBOX", TestMessages.simple("u" + i, "x"));
+        }
+        int writers = 8;
+        int rounds = 6;
+        ExecutorService pool = Executors.newFixedThreadPool(writers + 2);
+        try {
+            List<Future<?>> futures = new ArrayList<>();
+            for (int w = 0; w < writers; w++) {
+                int uid = w + 1;
+                futures.add(pool.submit(() -> {
+                    for (int r = 0; r < rounds; r++) {
+                        StoreFlagsResponse resp = storeFlags(StoreFlagsRequest.newBuilder()
+                                .setMailbox(ref(a, "INBOX")).setUids(uids(uid, uid))
+                                .setFlags(Flags.newBuilder().setSystem(1))
+                                .setMode(r % 2 == 0 ? FlagsMode.FLAGS_ADD : FlagsMode.FLAGS_REMOVE).build());
+                        assertEquals(1, resp.getUpdatedCount());
+                        assertEquals(resp.getPreviousHighestModseq() + 1, resp.getHighestModseq());
+                        assertEquals(resp.getHighestModseq(), resp.getUpdated(0).getModseq());
+                    }
+                    // And leave it seen when the writer's number is even.
+                    if (uid % 2 == 0) {
+                        storeFlags(StoreFlagsRequest.newBuilder().setMailbox(ref(a, "INBOX"))
+                                .setUids(uids(uid, uid)).setFlags(Flags.newBuilder().setSystem(1))
+                                .setMode(FlagsMode.FLAGS_ADD).build());
+                    }
+                    return null;
+                }));
+            }
+            for (int w = 0; w < 2; w++) {
+                futures.add(pool.submit(() -> {
+                    for (int r = 0; r < 5; r++) {
+                        append(a, "INBOX", TestMessages.simple("n" + r, "x"));
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : futures) {
+                f.get(120, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        // 18 messages, 4 of them seen.
+        assertEquals(14, mailboxes.getStatus(GetStatusRequest.newBuilder().setMailbox(ref(a, "INBOX")).build())
+                .getUnseen());
+        try (java.sql.Connection c = java.sql.DriverManager.getConnection(
+                dev.mailplatform.testkit.StoreInfraResource.jdbcUrl(),
+                dev.mailplatform.testkit.StoreInfraResource.dbUser(),
+                dev.mailplatform.testkit.StoreInfraResource.dbPassword());
+                java.sql.PreparedStatement ps = c.prepareStatement("SELECT mb.unseen, mb.highest_modseq, "
+                        + "(SELECT count(*) FROM message m WHERE m.mailbox_id = mb.id AND m.system_flags & 1 = 0), "
+                        + "(SELECT max(modseq) FROM message m WHERE m.mailbox_id = mb.id), "
+                        + "(SELECT count(DISTINCT modseq) = count(*) FROM message m WHERE m.mailbox_id = mb.id) "
+                        + "FROM mailbox mb WHERE mb.account_id = ? AND mb.name = 'INBOX'")) {
+            ps.setLong(1, a.getId());
+            try (java.sql.ResultSet rs = ps.executeQuery()) {
+                assertTrue(rs.next());
+                assertEquals(14, rs.getLong(1), "the mailbox's unseen count");
+                assertEquals(14, rs.getLong(3), "unseen messages");
+                assertEquals(rs.getLong(2), rs.getLong(4), "the highest modseq is the last message change");
+                assertTrue(rs.getBoolean(5), "no two changes share a modseq");
+            }
+        }
+    }
 }
