@@ -1,7 +1,7 @@
 package dev.mailplatform.store.domain;
 
+import dev.mailplatform.store.error.StoreException;
 import jakarta.enterprise.context.ApplicationScoped;
-import jakarta.transaction.Transactional;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -12,8 +12,6 @@ import java.util.Set;
 @ApplicationScoped
 public class MessageReads {
 
-    private static final String SELECT_KEYWORDS = "SELECT DISTINCT unnest(keywords) k FROM message "
-            + "WHERE mailbox_id = ? AND keywords <> '{}' ORDER BY k LIMIT 200";
     private static final String STATE_PAGE = "SELECT uid, system_flags, " + MessageRows.KEYWORDS + ", modseq "
             + "FROM message WHERE mailbox_id = ? AND uid > ? AND uid < ? ORDER BY uid LIMIT ?";
     private static final String CHANGED_PAGE = "SELECT uid, system_flags, " + MessageRows.KEYWORDS + ", modseq "
@@ -31,7 +29,18 @@ public class MessageReads {
             + "FROM (SELECT id, recent_uid FROM mailbox WHERE id = ? AND recent_uid < uidnext - 1 FOR UPDATE) old "
             + "WHERE m.id = old.id "
             + "RETURNING old.recent_uid, m.recent_uid";
-    private static final String UNCLAIMED = "SELECT recent_uid FROM mailbox WHERE id = ?";
+    /** The claim, returning what the row held under its lock. */
+    private static final String CLAIM_RECENT_HEAD = "UPDATE mailbox m SET recent_uid = GREATEST(m.recent_uid, "
+            + "m.uidnext - 1) FROM (SELECT id, recent_uid FROM mailbox WHERE id = ? AND recent_uid < uidnext - 1 "
+            + "FOR UPDATE) old WHERE m.id = old.id "
+            + "RETURNING old.recent_uid, m.recent_uid, m.uidnext, m.highest_modseq, m.messages, m.unseen, m.size";
+    private static final String SELECT_HEAD = "SELECT " + MailboxStore.columns("mb") + ", mb.recent_uid, "
+            + "ARRAY(SELECT DISTINCT unnest(keywords) k FROM message WHERE mailbox_id = mb.id AND keywords <> '{}' "
+            + "ORDER BY k LIMIT 200) AS mailbox_keywords FROM mailbox mb WHERE mb.account_id = ? AND mb.name = ?";
+    private static final String STATE_PAGE_AND_MODSEQ = "SELECT mb.highest_modseq AS mailbox_modseq, m.uid, "
+            + "m.system_flags, m.keywords, m.modseq FROM mailbox mb LEFT JOIN LATERAL (SELECT uid, system_flags, "
+            + MessageRows.KEYWORDS + ", modseq FROM message WHERE mailbox_id = mb.id AND uid > ? AND uid < ? "
+            + "ORDER BY uid LIMIT ?) m ON TRUE WHERE mb.id = ? ORDER BY m.uid";
 
     private final Db db;
     private final MailboxStore mailboxes;
@@ -44,23 +53,72 @@ public class MessageReads {
     // ---- select ----
 
     /**
-     * The head of a SELECT ({@code claimRecent}) or EXAMINE. SELECT claims the messages no session has seen yet
-     * (RFC 3501 \Recent); the claim locks the mailbox row, so the counters read after it are the ones it saw.
+     * The head of a SELECT ({@code claimRecent}) or EXAMINE: the row, the keywords in use and the claimed mark in one
+     * statement. SELECT then claims the messages no session has seen yet (RFC 3501 \Recent), when the head shows
+     * any: the claim locks the mailbox row and returns the counters it saw under that lock. No transaction: the
+     * first page ({@link #statePageAndModseq}) tells by the mailbox's modseq whether anything moved meanwhile.
      */
-    @Transactional
     public SelectedMailbox selectHeader(MailboxRef ref, boolean claimRecent) {
-        MailboxStore.Row r = mailboxes.find(ref, false);
-        long recentFrom;
-        if (claimRecent) {
-            RecentClaim claim = claimRecent(r.id());
-            r = mailboxes.find(ref, false);
-            recentFrom = claim.isEmpty() ? r.uidnext() : claim.from();
-        } else {
-            recentFrom = db.one(UNCLAIMED, rs -> rs.getLong(1), r.id()).orElse(0L) + 1;
+        record Head(MailboxStore.Row row, List<String> keywords, long recentUid) {
         }
-        List<String> keywords = db.list(SELECT_KEYWORDS, rs -> rs.getString(1), r.id());
+        Head h = db.one(SELECT_HEAD, rs -> {
+            List<String> kw = new ArrayList<>();
+            java.sql.Array a = rs.getArray("mailbox_keywords");
+            if (a != null) {
+                for (Object k : (Object[]) a.getArray()) {
+                    kw.add((String) k);
+                }
+            }
+            return new Head(MailboxStore.row(rs), kw, rs.getLong("recent_uid"));
+        }, ref.accountId(), MailboxName.normalize(ref.mailbox())).orElse(null);
+        if (h == null) {
+            mailboxes.find(ref, false); // throws: no such mailbox, or no such account
+            // Created since the head's read: this SELECT came first.
+            throw StoreException.notFound("no mailbox " + MailboxName.normalize(ref.mailbox()));
+        }
+        MailboxStore.Row r = MailboxStore.requireUidvalidity(h.row(), ref.expectedUidvalidity());
+        long recentFrom;
+        if (!claimRecent) {
+            recentFrom = h.recentUid() + 1;
+        } else if (h.recentUid() >= r.uidnext() - 1) {
+            // Nothing to claim: a message appended since is above this view's UIDNEXT, for its first sync to claim.
+            recentFrom = r.uidnext();
+        } else {
+            ClaimedHead c = db.one(CLAIM_RECENT_HEAD, rs -> new ClaimedHead(rs.getLong(1) + 1, rs.getLong(3),
+                    rs.getLong(4), rs.getInt(5), rs.getInt(6), rs.getLong(7)), r.id()).orElse(null);
+            if (c == null) {
+                // Another session claimed them first.
+                recentFrom = r.uidnext();
+            } else {
+                recentFrom = c.from();
+                r = new MailboxStore.Row(r.id(), r.accountId(), r.name(), r.uidvalidity(), c.uidnext(),
+                        c.highestModseq(), c.messages(), c.unseen(), c.size(), r.specialUse());
+            }
+        }
         return new SelectedMailbox(r.id(), r.name(), r.uidvalidity(), r.uidnext(), r.highestModseq(), r.messages(),
-                r.unseen(), keywords, r.specialUse(), recentFrom);
+                r.unseen(), h.keywords(), r.specialUse(), recentFrom);
+    }
+
+    private record ClaimedHead(long from, long uidnext, long highestModseq, int messages, int unseen, long size) {
+    }
+
+    /** A page of the snapshot and the mailbox's modseq, read by one statement (so in one snapshot). */
+    public record StatePage(List<MessageFlags> page, long highestModseq) {
+    }
+
+    /**
+     * {@link #statePage} and the mailbox's highest modseq in one statement: when that modseq is the header's, the
+     * page is the mailbox as the header saw it. -1 when the mailbox is gone.
+     */
+    public StatePage statePageAndModseq(long mailboxId, long afterUid, long beforeUid, int limit) {
+        long[] modseq = {-1};
+        List<MessageFlags> page = db.list(STATE_PAGE_AND_MODSEQ, rs -> {
+            modseq[0] = rs.getLong("mailbox_modseq");
+            rs.getLong("uid");
+            return rs.wasNull() ? null : MessageRows.state(rs);
+        }, afterUid, beforeUid, limit, mailboxId);
+        page.removeIf(java.util.Objects::isNull);
+        return new StatePage(page, modseq[0]);
     }
 
     /** UIDs {@code from..through} claimed as \Recent; none when {@code from > through}. */
@@ -80,11 +138,6 @@ public class MessageReads {
                 .orElse(new RecentClaim(1, 0));
     }
 
-    /** The mailbox's highest modseq now (-1 when it is gone). One autocommit read. */
-    public long highestModseq(long mailboxId) {
-        return db.one("SELECT highest_modseq FROM mailbox WHERE id = ?", rs -> rs.getLong(1), mailboxId).orElse(-1L);
-    }
-
     /** One page of the snapshot: UIDs above afterUid and below beforeUid, ascending. No transaction needed. */
     public List<MessageFlags> statePage(long mailboxId, long afterUid, long beforeUid, int limit) {
         return db.list(STATE_PAGE, MessageRows::state, mailboxId, afterUid, beforeUid, limit);
@@ -92,22 +145,52 @@ public class MessageReads {
 
     // ---- fetch metadata ----
 
-    /** One autocommit read: a JTA transaction around a single SELECT only adds a COMMIT and Narayana's work. */
-    public long mailboxId(MailboxRef ref) {
-        return mailboxes.find(ref, false).id();
-    }
-
     /**
      * One page of FETCH items. The envelope and the body structure are passed on as stored (blob.envelope,
      * blob.body_structure: serialized by mime/MimeIndexer), for the edge to embed in its reply.
      */
     public List<MessageInfo> metadataPage(long mailboxId, MetadataQuery req, long afterUid, int limit) {
+        return metadataPage(null, mailboxId, req, afterUid, limit);
+    }
+
+    /** The first page of a FETCH and its mailbox's id. */
+    public record FirstMetadataPage(long mailboxId, List<MessageInfo> page) {
+    }
+
+    /**
+     * The first page with the mailbox looked up by name in the same statement: one round trip for most FETCHes.
+     * Only an empty page costs the lookup on its own, which tells a mailbox that is gone (or whose UIDVALIDITY the
+     * client no longer has) from one without the messages asked for.
+     */
+    public FirstMetadataPage firstMetadataPage(MailboxRef ref, MetadataQuery req, int limit) {
+        long[] id = {0};
+        List<MessageInfo> page = metadataPage(ref, 0, req, 0, limit, id);
+        return new FirstMetadataPage(page.isEmpty() ? mailboxes.find(ref, false).id() : id[0], page);
+    }
+
+    private List<MessageInfo> metadataPage(MailboxRef ref, long mailboxId, MetadataQuery req, long afterUid,
+            int limit) {
+        return metadataPage(ref, mailboxId, req, afterUid, limit, new long[1]);
+    }
+
+    private List<MessageInfo> metadataPage(MailboxRef ref, long mailboxId, MetadataQuery req, long afterUid,
+            int limit, long[] idOut) {
         boolean blob = req.needsBlob();
         List<Object> params = new ArrayList<>();
         // Conditional: the blob join only when a blob column is asked for, and the UID set and CHANGEDSINCE filters.
-        StringBuilder sql = new StringBuilder(METADATA_COLUMNS).append(blob ? METADATA_FROM_BLOB : METADATA_FROM);
-        sql.append(" WHERE m.mailbox_id = ? AND m.uid > ? AND ");
-        params.add(mailboxId);
+        StringBuilder sql = new StringBuilder(METADATA_COLUMNS).append(", m.mailbox_id")
+                .append(blob ? METADATA_FROM_BLOB : METADATA_FROM);
+        if (ref == null) {
+            sql.append(" WHERE m.mailbox_id = ? AND m.uid > ? AND ");
+            params.add(mailboxId);
+        } else {
+            sql.append(" WHERE m.mailbox_id = (SELECT id FROM mailbox WHERE account_id = ? AND name = ? "
+                    + "AND (? = 0 OR uidvalidity = ?)) AND m.uid > ? AND ");
+            params.add(ref.accountId());
+            params.add(MailboxName.normalize(ref.mailbox()));
+            params.add(ref.expectedUidvalidity());
+            params.add(ref.expectedUidvalidity());
+        }
         params.add(afterUid);
         sql.append(UidSets.predicate("m.uid", req.uids(), params));
         if (req.changedSince() > 0) {
@@ -137,6 +220,7 @@ public class MessageReads {
                             rs.getBytes("header_raw")), fields, req.headerFieldsNot());
                 }
             }
+            idOut[0] = rs.getLong("mailbox_id");
             return new MessageInfo(rs.getLong("uid"), req.flags() ? rs.getInt("system_flags") : 0, keywords,
                     req.modseq() ? rs.getLong("modseq") : 0,
                     req.internalDate() ? Db.instant(rs, "internal_date") : null, req.size() ? rs.getLong("size") : 0,

@@ -118,8 +118,9 @@ public class MessageGrpc implements MessageService {
         }
         return Offload.call(() -> {
             SelectedMailbox m = reads.selectHeader(RequestProtos.mailbox(r.getMailbox()), r.getClaimRecent());
-            List<MessageState> page = MessageProtos.states(reads.statePage(m.mailboxId(), 0, m.uidnext(), batch));
-            boolean complete = page.size() < batch && reads.highestModseq(m.mailboxId()) == m.highestModseq();
+            MessageReads.StatePage first = reads.statePageAndModseq(m.mailboxId(), 0, m.uidnext(), batch);
+            List<MessageState> page = MessageProtos.states(first.page());
+            boolean complete = page.size() < batch && first.highestModseq() == m.highestModseq();
             return new First(MessageProtos.selected(m, complete), page);
         }).onItem().transformToMulti(f -> {
             long before = Integer.toUnsignedLong(f.header().getUidnext());
@@ -141,9 +142,11 @@ public class MessageGrpc implements MessageService {
         return Offload.call(() -> {
             MetadataQuery items = RequestProtos.metadata(r);
             UidSets.validate(items.uids());
-            long mailboxId = reads.mailboxId(RequestProtos.mailbox(r.getMailbox()));
-            // The first page in the same trip to the worker pool: most FETCHes name a few messages.
-            return new Query(mailboxId, items, MessageProtos.metadata(reads.metadataPage(mailboxId, items, 0, size)));
+            // The first page in the same trip to the worker pool and statement as the mailbox's lookup: most
+            // FETCHes name a few messages.
+            MessageReads.FirstMetadataPage first = reads.firstMetadataPage(RequestProtos.mailbox(r.getMailbox()),
+                    items, size);
+            return new Query(first.mailboxId(), items, MessageProtos.metadata(first.page()));
         }).onItem().transformToMulti(q -> Offload.uidPagesAfter(ready, q.first(),
                 (after, n) -> MessageProtos.metadata(reads.metadataPage(q.mailboxId(), q.items(), after, n)),
                 m -> Offload.uid(m.getUid()), size)).map(p -> FetchMetadataResponse.newBuilder().addAllMessages(p).build());

@@ -90,6 +90,48 @@ class MessageContractTest extends StoreContract {
         assertTrue(empty.getHeader().getComplete(), "an empty mailbox is complete too");
     }
 
+    /**
+     * SELECT reads its head, and FETCH its first page, with the mailbox's lookup in the same statement: an empty
+     * answer still tells a mailbox that is gone, or whose UIDVALIDITY the client no longer has, from one without the
+     * messages asked for. And SELECT claims \Recent only where the head shows unclaimed messages; EXAMINE claims none.
+     */
+    @Test
+    void selectAndFetchTellAMissingMailboxFromAnEmptyAnswer() {
+        Account a = newAccount();
+        append(a, "INBOX", TestMessages.simple("r1", "x"), 0, List.of("$Label1"));
+        append(a, "INBOX", TestMessages.simple("r2", "x"));
+        SelectRequest examine = SelectRequest.newBuilder().setMailbox(ref(a, "INBOX")).build();
+        SelectRequest select = examine.toBuilder().setClaimRecent(true).build();
+        var peek = drain(messages.select(examine)).get(0).getHeader();
+        assertEquals(1, peek.getRecentFromUid(), "EXAMINE: both are unclaimed");
+        var first = drain(messages.select(select)).get(0).getHeader();
+        assertEquals(1, first.getRecentFromUid(), "this SELECT claims both");
+        assertEquals(3, first.getUidnext());
+        assertEquals(List.of("$Label1"), first.getKeywordsList());
+        var second = drain(messages.select(select)).get(0).getHeader();
+        assertEquals(3, second.getRecentFromUid(), "nothing left to claim");
+        assertEquals(3, drain(messages.select(examine)).get(0).getHeader().getRecentFromUid());
+        int uidvalidity = first.getUidvalidity();
+
+        var stale = ref(a, "INBOX").toBuilder().setExpectedUidvalidity(uidvalidity + 1).build();
+        var current = ref(a, "INBOX").toBuilder().setExpectedUidvalidity(uidvalidity).build();
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> drain(messages.fetchMetadata(
+                FetchMetadataRequest.newBuilder().setMailbox(stale).setUids(all()).setFlags(true).build())));
+        assertStatus(Status.Code.FAILED_PRECONDITION, () -> drain(messages.select(
+                SelectRequest.newBuilder().setMailbox(stale).build())));
+        assertStatus(Status.Code.NOT_FOUND, () -> drain(messages.fetchMetadata(
+                FetchMetadataRequest.newBuilder().setMailbox(ref(a, "Nowhere")).setUids(all()).setFlags(true).build())));
+        assertStatus(Status.Code.NOT_FOUND, () -> drain(messages.select(
+                SelectRequest.newBuilder().setMailbox(ref(a, "Nowhere")).build())));
+        assertEquals(0, drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder().setMailbox(current)
+                .setUids(uids(7, 9)).setFlags(true).build())).stream().mapToInt(r -> r.getMessagesCount()).sum());
+        List<MessageMetadata> both = new ArrayList<>();
+        drain(messages.fetchMetadata(FetchMetadataRequest.newBuilder().setMailbox(current).setUids(all())
+                .setFlags(true).build())).forEach(r -> both.addAll(r.getMessagesList()));
+        assertEquals(List.of(1, 2), both.stream().map(MessageMetadata::getUid).toList());
+        assertEquals(List.of("$Label1"), both.get(0).getKeywordsList());
+    }
+
     @Test
     void fetchMetadataFromTheIndex() {
         Account a = newAccount();
