@@ -97,13 +97,29 @@ public class MailboxStore {
         }
     }
 
-    /** Reads only, each in autocommit: LIST needs no snapshot across them. */
+    /** The account's mailboxes (kind 1), its subscriptions (2) and the account itself (3): one round trip. */
+    private static final String LIST = "SELECT 1 AS kind, " + COLUMNS + " FROM mailbox WHERE account_id = ? "
+            + "UNION ALL SELECT 2, NULL, NULL, name, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM subscription "
+            + "WHERE account_id = ? "
+            + "UNION ALL SELECT 3, id, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL FROM account WHERE id = ? "
+            + "ORDER BY 1, 4";
+
+    /** One statement, so one snapshot: the account, its mailboxes and its subscriptions as they were together. */
     public List<MailboxSummary> list(long accountId) {
-        requireAccount(accountId);
-        List<Row> rows = db.list("SELECT " + COLUMNS + " FROM mailbox WHERE account_id = ? ORDER BY name",
-                MailboxStore::row, accountId);
-        Set<String> subscribed = new HashSet<>(db.list("SELECT name FROM subscription WHERE account_id = ?",
-                rs -> rs.getString(1), accountId));
+        List<Row> rows = new ArrayList<>();
+        Set<String> subscribed = new HashSet<>();
+        boolean[] account = {false};
+        db.list(LIST, rs -> {
+            switch (rs.getInt("kind")) {
+                case 1 -> rows.add(row(rs));
+                case 2 -> subscribed.add(rs.getString("name"));
+                default -> account[0] = true;
+            }
+            return null;
+        }, accountId, accountId, accountId);
+        if (!account[0]) {
+            throw StoreException.notFound("no account " + accountId);
+        }
         Set<String> names = new HashSet<>();
         rows.forEach(r -> names.add(r.name()));
         TreeMap<String, MailboxSummary> out = new TreeMap<>();

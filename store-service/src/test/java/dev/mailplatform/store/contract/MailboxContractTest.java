@@ -57,6 +57,28 @@ class MailboxContractTest extends StoreContract {
         assertTrue(list(a).containsKey("Entwürfe/日本"));
     }
 
+    /** LIST is one statement: the account, its mailboxes and its subscriptions read together. */
+    @Test
+    void listShowsSubscriptionsWithoutTheirMailboxAndRefusesAMissingAccount() {
+        Account a = newAccount();
+        create(a, "Kept");
+        create(a, "Gone");
+        create(a, "Plain");
+        mailboxes.subscribe(SubscriptionRequest.newBuilder().setAccountId(a.getId()).setName("Kept").build());
+        mailboxes.subscribe(SubscriptionRequest.newBuilder().setAccountId(a.getId()).setName("Gone").build());
+        mailboxes.deleteMailbox(DeleteMailboxRequest.newBuilder().setAccountId(a.getId()).setName("Gone").build());
+        Map<String, MailboxInfo> m = list(a);
+        assertTrue(m.get("Kept").getSubscribed());
+        assertFalse(m.get("Kept").getNonexistent());
+        assertTrue(m.get("Gone").getSubscribed(), "a subscription outlives its mailbox (RFC 3501 6.3.6)");
+        assertTrue(m.get("Gone").getNonexistent());
+        assertFalse(m.get("Plain").getSubscribed());
+        assertFalse(m.get("Plain").getNonexistent());
+        assertTrue(m.get("Plain").getUidvalidity() > 0);
+        assertStatus(Status.Code.NOT_FOUND, () -> mailboxes.listMailboxes(ListMailboxesRequest.newBuilder()
+                .setAccountId(-7).build()));
+    }
+
     @Test
     void badNamesAreRefused() {
         Account a = newAccount();
