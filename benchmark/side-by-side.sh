@@ -7,13 +7,13 @@
 #   benchmark/side-by-side.sh
 #
 # Settings (environment): BENCH_USERS (100), BENCH_CLIENTS (10), BENCH_SECONDS (30, each measured phase),
-# BENCH_WARMUP_SECONDS (30), BENCH_MESSAGES (40 per user), BENCH_IDLE (200 IDLE connections), BENCH_ONLY
+# BENCH_WARMUP_SECONDS (120), BENCH_MESSAGES (40 per user), BENCH_IDLE (200 IDLE connections), BENCH_ONLY
 # (ours|dovecot to run one side), BENCH_OUT (result directory, default a fresh one under /tmp).
 # Ports: ours 43143 (IMAP) and 43110 (POP3), Dovecot 44143 and 44110.
 set -euo pipefail
 cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.."
 users=${BENCH_USERS:-100} clients=${BENCH_CLIENTS:-10} seconds=${BENCH_SECONDS:-30}
-warmup=${BENCH_WARMUP_SECONDS:-30} messages=${BENCH_MESSAGES:-40} idle=${BENCH_IDLE:-200} only=${BENCH_ONLY:-}
+warmup=${BENCH_WARMUP_SECONDS:-120} messages=${BENCH_MESSAGES:-40} idle=${BENCH_IDLE:-200} only=${BENCH_ONLY:-}
 jar=$(ls benchmark/target/benchmark-*.jar 2>/dev/null | head -1)
 for f in "$jar" local-platform/target/local-platform.jar store-service/target/quarkus-app/quarkus-run.jar \
     imap-service/target/quarkus-app/quarkus-run.jar pop3-service/target/quarkus-app/quarkus-run.jar; do

@@ -125,8 +125,10 @@ public final class MailBench {
             r.setProperty("pss.start.kib", Long.toString(tree.pssKib()));
         }
         long cpu0 = tree.cpuNanos();
+        long jit0 = tree.jitCpuNanos();
         long wall = w.run();
         long cpu = tree.cpuNanos() - cpu0;
+        jit(r, t, tree.jitCpuNanos() - jit0);
         w.verify();
         fill(r, t, label, w.stats, wall, cpu, w.checks.get(), w.consistencyErrors.get(), w.stats.totalCount());
         if (t.idleConnections() > 0 && !tree.isEmpty()) {
@@ -176,12 +178,21 @@ public final class MailBench {
             r.setProperty("pss.start.kib", Long.toString(tree.pssKib()));
         }
         long cpu0 = tree.cpuNanos();
+        long jit0 = tree.jitCpuNanos();
         long wall = w.run();
         long cpu = tree.cpuNanos() - cpu0;
+        jit(r, t, tree.jitCpuNanos() - jit0);
         fill(r, t, label, w.stats, wall, cpu, w.checks.get(), w.consistencyErrors.get(),
                 w.stats.of("RETR").count());
         r.setProperty("retr.mib", fmt(w.retrBytes.get() / 1048576.0));
         return report(o, r, w.problems);
+    }
+
+    /** The part of the phase's server CPU that JIT compiler threads took: a warm JVM's is near nothing. */
+    private static void jit(Properties r, Target t, long jitNanos) {
+        if (!t.pids().isEmpty()) {
+            r.setProperty("jit.cpu.seconds", fmt(jitNanos / 1e9));
+        }
     }
 
     private static void fill(Properties r, Target t, String label, Stats stats, long wallNanos, long cpuNanos,
@@ -229,6 +240,8 @@ public final class MailBench {
         if (r.getProperty("cpu.seconds") != null) {
             sb.append(String.format(Locale.ROOT, "server CPU: %s s; %s per server CPU-second: %s%n",
                     r.getProperty("cpu.seconds"), imap ? "commands" : "RETR", r.getProperty("per.cpu.second")));
+            sb.append(String.format(Locale.ROOT, "of which JIT compiler threads: %s s%n",
+                    r.getProperty("jit.cpu.seconds", "-")));
         }
         if (r.getProperty("pss.start.kib") != null) {
             sb.append(String.format(Locale.ROOT, "server PSS at the start: %s KiB%n", r.getProperty("pss.start.kib")));
@@ -299,6 +312,7 @@ public final class MailBench {
             boolean imap = "imap".equals(l.getProperty("kind"));
             row(sb, phase, (imap ? "commands" : "RETR") + " per server CPU-second", l, r, "per.cpu.second");
             row(sb, phase, "server CPU seconds", l, r, "cpu.seconds");
+            row(sb, phase, "of which JIT compiler threads", l, r, "jit.cpu.seconds");
             row(sb, phase, "commands (all clients)", l, r, "total.count");
             row(sb, phase, "errors / consistency failures", l.getProperty("total.errors") + " / "
                     + l.getProperty("consistency.errors"), r.getProperty("total.errors") + " / "

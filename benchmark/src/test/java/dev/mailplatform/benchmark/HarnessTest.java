@@ -94,6 +94,22 @@ class HarnessTest {
         assertTrue(new ProcTree(List.of(Long.MAX_VALUE / 2)).pids().isEmpty(), "a missing root is no tree");
     }
 
+    /** This JVM has compiled something by now; a shell child has no compiler threads and adds nothing to it. */
+    @Test
+    void jitCpuIsTheCompilerThreadsShare() throws Exception {
+        ProcTree tree = new ProcTree(List.of(ProcessHandle.current().pid()));
+        long jit = tree.jitCpuNanos();
+        assertTrue(jit > 0, "the compiler threads of a JVM running JUnit have used CPU");
+        assertTrue(jit <= tree.cpuNanos(), "a part of the whole");
+        Process child = new ProcessBuilder("sleep", "60").start();
+        try {
+            assertEquals(0, new ProcTree(List.of(child.pid())).jitCpuNanos());
+        } finally {
+            child.destroy();
+            child.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
     @Test
     void reapedChildrenStayCounted() throws Exception {
         ProcTree tree = new ProcTree(List.of(ProcessHandle.current().pid()));
