@@ -495,8 +495,11 @@ class Pop3ServiceTest {
         Account a = store.newAccount("stall");
         String body = "x".repeat(4 * 1024 * 1024);
         store.deliver(a, StoreFixture.message("stall", body));
-        try (java.net.Socket s = new java.net.Socket(HOST, PORT)) {
+        try (java.net.Socket s = new java.net.Socket()) {
+            // Before connecting: set after, it neither bounds the window the SYN offered nor stops the kernel's
+            // autotuning, and on a host whose tcp_rmem allows 32 MiB the whole message then fits in the buffers.
             s.setReceiveBufferSize(32 * 1024);
+            s.connect(new java.net.InetSocketAddress(HOST, PORT), 10_000);
             s.setSoTimeout(20_000);
             s.getOutputStream().write(("USER " + a.getAddress() + "\r\nPASS " + StoreFixture.PASSWORD
                     + "\r\nRETR 1\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
