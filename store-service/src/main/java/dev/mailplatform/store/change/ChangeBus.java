@@ -233,7 +233,21 @@ public class ChangeBus {
     record Watcher<E>(MultiEmitter<? super E> emitter, Function<Change, E> message, BooleanSupplier transportReady,
             AtomicInteger unread) {
 
-        void send(Change ev) {
+        /**
+         * Registers the watcher ({@code register}) and emits WATCH_READY, under the lock that {@link #send} takes: a
+         * change dispatched as soon as the watcher is registered waits until WATCH_READY is out, so READY comes
+         * first, as the contract says. False when the stream was cancelled meanwhile (nothing emitted).
+         */
+        synchronized boolean start(Runnable register, Change ready) {
+            register.run();
+            if (emitter.isCancelled()) {
+                return false;
+            }
+            emitter.emit(message.apply(ready));
+            return true;
+        }
+
+        synchronized void send(Change ev) {
             if (transportReady.getAsBoolean()) {
                 unread.set(0);
             } else if (unread.incrementAndGet() > WATCH_BUFFER) {
@@ -271,12 +285,9 @@ public class ChangeBus {
         // Mutiny runs no termination callback registered after a cancel, and a client may cancel while this runs:
         // register first, add, then look again, or the stream stays registered for ever.
         emitter.onTermination(() -> watchers.remove(accountId, watcher));
-        watchers.add(accountId, watcher);
-        if (emitter.isCancelled()) {
+        if (!watcher.start(() -> watchers.add(accountId, watcher), Change.ready(accountId))) {
             watchers.remove(accountId, watcher);
-            return;
         }
-        emitter.emit(message.apply(Change.ready(accountId)));
     }
 
     public boolean isListening() {

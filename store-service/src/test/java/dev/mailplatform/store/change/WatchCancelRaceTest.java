@@ -57,6 +57,42 @@ class WatchCancelRaceTest {
         assertTrue(emitter.get().isCancelled() || failure.get() != null);
     }
 
+    /**
+     * A change dispatched the moment a watcher is registered still comes after its WATCH_READY: the registration and
+     * the READY emission hold off send(). (Before, a change could reach a new stream first; OutageContractTest saw it
+     * after an outage, when the sender flushed its queued events.)
+     */
+    @Test
+    void aChangeDispatchedAsTheWatcherRegistersComesAfterWatchReady() throws Exception {
+        Change ev = new Change(1, 0, "", ChangeKind.MESSAGES_ADDED, 0, 0, 0);
+        java.util.List<ChangeKind> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        AtomicReference<MultiEmitter<? super Change>> emitter = new AtomicReference<>();
+        ChangeBus.<Change>stream(emitter::set).subscribe().with(c -> got.add(c.kind()));
+        ChangeBus.Watcher<Change> w = new ChangeBus.Watcher<>(emitter.get(), c -> c, () -> true, new AtomicInteger());
+        CountDownLatch registered = new CountDownLatch(1);
+        AtomicBoolean sent = new AtomicBoolean();
+        Thread dispatcher = new Thread(() -> {
+            try {
+                registered.await();
+            } catch (InterruptedException e) {
+                return;
+            }
+            w.send(ev); // the dispatcher found the watcher registered
+            sent.set(true);
+        });
+        dispatcher.start();
+        assertTrue(w.start(() -> {
+            registered.countDown();
+            // Until the dispatcher has either sent (the race lost) or waits for the watcher's lock (held off).
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+            while (!sent.get() && dispatcher.getState() != Thread.State.BLOCKED && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+        }, Change.ready(1)));
+        dispatcher.join(10_000);
+        assertEquals(java.util.List.of(ChangeKind.WATCH_READY, ChangeKind.MESSAGES_ADDED), got);
+    }
+
     @Test
     void aCancelWhileEventsAreEmittedAlwaysReturns() throws Exception {
         Change ev = new Change(1, 0, "", ChangeKind.FLAGS_CHANGED, 0, 0, 0);
