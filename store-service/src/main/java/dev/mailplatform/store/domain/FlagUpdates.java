@@ -61,16 +61,8 @@ public class FlagUpdates {
      */
     private FlagsStored storeInOneStatement(MailboxRef ref, UidSet uids, FlagsMode mode, int system,
             String[] keywords) {
-        String flagExpr = switch (mode) {
-            case ADD -> ADD_FLAGS;
-            case REMOVE -> REMOVE_FLAGS;
-            default -> SET_FLAGS;
-        };
-        String kwExpr = switch (mode) {
-            case ADD -> ADD_KEYWORDS;
-            case REMOVE -> REMOVE_KEYWORDS;
-            default -> SET_KEYWORDS;
-        };
+        String flagExpr = flagExpr(mode);
+        String kwExpr = keywordExpr(mode);
         List<Object> p = new ArrayList<>();
         p.add(ref.accountId());
         p.add(MailboxName.normalize(ref.mailbox()));
@@ -122,6 +114,22 @@ public class FlagUpdates {
         return new FlagsStored(updated, List.of(), highest, h.previous());
     }
 
+    private static String flagExpr(FlagsMode mode) {
+        return switch (mode) {
+            case ADD -> ADD_FLAGS;
+            case REMOVE -> REMOVE_FLAGS;
+            default -> SET_FLAGS;
+        };
+    }
+
+    private static String keywordExpr(FlagsMode mode) {
+        return switch (mode) {
+            case ADD -> ADD_KEYWORDS;
+            case REMOVE -> REMOVE_KEYWORDS;
+            default -> SET_KEYWORDS;
+        };
+    }
+
     /**
      * Changes flags of the matching messages; the mailbox row must be locked, and {@code mb} read under that lock
      * (its highest modseq is the result's previous one). One new modseq per call.
@@ -129,22 +137,8 @@ public class FlagUpdates {
     FlagsStored applyFlags(MailboxStore.Row mb, UidSet uids, FlagsMode mode, int system, String[] keywords,
             long unchangedSince) {
         long modseq = mb.highestModseq() + 1;
-        String flagExpr;
-        String kwExpr;
-        switch (mode) {
-            case ADD -> {
-                flagExpr = ADD_FLAGS;
-                kwExpr = ADD_KEYWORDS;
-            }
-            case REMOVE -> {
-                flagExpr = REMOVE_FLAGS;
-                kwExpr = REMOVE_KEYWORDS;
-            }
-            default -> {
-                flagExpr = SET_FLAGS;
-                kwExpr = SET_KEYWORDS;
-            }
-        }
+        String flagExpr = flagExpr(mode);
+        String kwExpr = keywordExpr(mode);
         List<Object> where = new ArrayList<>();
         String uidPred = UidSets.predicate("m.uid", uids, where);
         String cond = " m.mailbox_id = ? AND " + uidPred + (unchangedSince > 0 ? " AND m.modseq <= ?" : "");

@@ -150,7 +150,7 @@ public class MessageReads {
      * blob.body_structure: serialized by mime/MimeIndexer), for the edge to embed in its reply.
      */
     public List<MessageInfo> metadataPage(long mailboxId, MetadataQuery req, long afterUid, int limit) {
-        return metadataPage(null, mailboxId, req, afterUid, limit);
+        return metadataPage(null, mailboxId, req, afterUid, limit, new long[1]);
     }
 
     /** The first page of a FETCH and its mailbox's id. */
@@ -166,11 +166,6 @@ public class MessageReads {
         long[] id = {0};
         List<MessageInfo> page = metadataPage(ref, 0, req, 0, limit, id);
         return new FirstMetadataPage(page.isEmpty() ? mailboxes.find(ref, false).id() : id[0], page);
-    }
-
-    private List<MessageInfo> metadataPage(MailboxRef ref, long mailboxId, MetadataQuery req, long afterUid,
-            int limit) {
-        return metadataPage(ref, mailboxId, req, afterUid, limit, new long[1]);
     }
 
     private List<MessageInfo> metadataPage(MailboxRef ref, long mailboxId, MetadataQuery req, long afterUid,
